@@ -1,0 +1,44 @@
+package dev.codi.model;
+
+import dev.codi.media.Modality;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the pipeline needs from a Composable Diffusion model (CoDi, Tang et al. 2023).
+ *
+ * <p>The three stages of the pipeline call one method each: the encoder-service calls
+ * {@link #encode} (prompt encoders into the shared space, DESIGN §1 point 2), the
+ * diffusion-service calls {@link #sample} (joint DDIM sampling, point 3), the decoder-service
+ * calls {@link #decode} (the autoencoders' decoders). Implementations are thread-safe for
+ * concurrent calls; every call is blocking and must never run on a Vert.x event loop.
+ */
+public interface CodiModel extends AutoCloseable {
+
+    ModelManifest manifest();
+
+    /** Prompt encoder E_m of the input's modality: one L2-normalised vector in the shared space. */
+    float[] encode(PromptInput input);
+
+    /**
+     * The embedding of "no input" for a modality, mixed with the same weights as the inputs to
+     * form the unconditional branch of classifier-free guidance.
+     */
+    float[] nullEmbedding(Modality modality);
+
+    /**
+     * Samples the requested outputs of every job in the batch with DDIM. Jobs asking for more
+     * than one output are sampled jointly unless their params say otherwise.
+     *
+     * @return one map of latents per job, in batch order; a job that was canceled mid-way
+     *     (its {@link SamplingJob#canceled()} turned true) gets an empty map
+     */
+    List<Map<Modality, Latent>> sample(List<SamplingJob> batch, SamplingListener listener);
+
+    /** The decoder of a modality: latent to media (text, image, audio or video). */
+    GeneratedMedia decode(Modality modality, Latent latent);
+
+    @Override
+    void close();
+}
