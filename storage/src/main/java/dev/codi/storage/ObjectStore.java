@@ -1,0 +1,280 @@
+package dev.codi.storage;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.errors.ErrorResponseException;
+import io.minio.http.Method;
+import io.minio.messages.Item;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * codi's object store: one bucket on an S3-compatible server, through the MinIO Java client.
+ *
+ * <p>Every method blocks on network I/O: call it from a worker thread, never from an event loop.
+ * Each object carries its SHA-256 as user metadata ({@code x-amz-meta-sha256}) so that
+ * {@link #stat} can report it without reading the content. Thread-safe.
+ */
+public final class ObjectStore implements AutoCloseable {
+
+    /** User-metadata name of the content hash; S3 sends it as header {@code x-amz-meta-sha256}. */
+    static final String SHA256_METADATA = "sha256";
+
+    /** AWS Signature V4 allows presigned URLs valid from 1 second to 7 days (X-Amz-Expires). */
+    public static final Duration MAX_PRESIGNED_EXPIRY = Duration.ofDays(7);
+
+    /** S3 error codes for a missing object (HEAD responses carry no body; MinIO names them NoSuchKey). */
+    private static final Set<String> NOT_FOUND_CODES = Set.of("NoSuchKey", "NoSuchObject");
+    private static final String BUCKET_ALREADY_OWNED = "BucketAlreadyOwnedByYou";
+    private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
+    /** Let the MinIO client choose the part size from the known object size. */
+    private static final long AUTOMATIC_PART_SIZE = -1;
+
+    private final ObjectStoreConfig config;
+    private final MinioClient client;
+
+    public ObjectStore(ObjectStoreConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.client = MinioClient.builder()
+                .endpoint(config.endpoint().toString())
+                .credentials(config.accessKey(), config.secretKey())
+                // A fixed region spares a GetBucketLocation round trip before each first request.
+                .region(config.region())
+                .build();
+    }
+
+    public ObjectStoreConfig config() {
+        return config;
+    }
+
+    /** Creates the configured bucket unless it exists; safe to call from several services at once. */
+    public void ensureBucket() {
+        String bucket = config.bucket();
+        call("ensureBucket", bucket, () -> {
+            if (client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                return null;
+            }
+            try {
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).region(config.region()).build());
+            } catch (ErrorResponseException e) {
+                if (!BUCKET_ALREADY_OWNED.equals(e.errorResponse().code())) {
+                    throw e;
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Stores {@code bytes} under {@code key}, replacing any previous object. */
+    public StoredObject put(String key, byte[] bytes, String contentType) {
+        ObjectKeys.requireSafeKey(key);
+        Objects.requireNonNull(bytes, "bytes");
+        requireContentType(contentType);
+        String sha256Hex = SpooledContent.sha256Hex(bytes);
+        call("put", key, () -> client.putObject(PutObjectArgs.builder()
+                .bucket(config.bucket()).object(key)
+                .stream(new ByteArrayInputStream(bytes), bytes.length, AUTOMATIC_PART_SIZE)
+                .contentType(contentType)
+                .userMetadata(Map.of(SHA256_METADATA, sha256Hex))
+                .build()));
+        return new StoredObject(key, contentType, bytes.length, sha256Hex);
+    }
+
+    /**
+     * Stores everything {@code in} yields (it is read to its end, not closed). Content over
+     * 5 MiB is spooled to a temporary file and uploaded in multipart chunks, so memory stays
+     * bounded whatever the size.
+     *
+     * @throws ObjectTooLargeException as soon as {@code in} yields more than {@code maxBytes};
+     *                                 nothing is stored and an existing object is left intact
+     */
+    public StoredObject put(String key, InputStream in, long maxBytes, String contentType) {
+        ObjectKeys.requireSafeKey(key);
+        Objects.requireNonNull(in, "in");
+        requireContentType(contentType);
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must be >= 0, got " + maxBytes);
+        }
+        return call("put", key, () -> {
+            try (SpooledContent content = SpooledContent.read(key, in, maxBytes);
+                 InputStream upload = content.open()) {
+                client.putObject(PutObjectArgs.builder()
+                        .bucket(config.bucket()).object(key)
+                        .stream(upload, content.size(), AUTOMATIC_PART_SIZE)
+                        .contentType(contentType)
+                        .userMetadata(Map.of(SHA256_METADATA, content.sha256Hex()))
+                        .build());
+                return new StoredObject(key, contentType, content.size(), content.sha256Hex());
+            }
+        });
+    }
+
+    /** The whole content of {@code key}; for large objects prefer {@link #openStream}. */
+    public byte[] get(String key) {
+        try (InputStream in = openStream(key)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new ObjectStoreException("get", key, e.toString(), e);
+        }
+    }
+
+    /**
+     * Opens the content of {@code key} for reading; the caller must close the stream.
+     *
+     * @throws ObjectNotFoundException if there is no such object
+     */
+    public InputStream openStream(String key) {
+        ObjectKeys.requireSafeKey(key);
+        return call("get", key, () -> client.getObject(GetObjectArgs.builder().bucket(config.bucket()).object(key).build()));
+    }
+
+    /**
+     * Size, content type and SHA-256 of {@code key}, or empty if there is no such object. An
+     * object written by another tool (e.g. through a presigned PUT) has no stored hash; it is
+     * then computed by reading the content once.
+     */
+    public Optional<StoredObject> stat(String key) {
+        ObjectKeys.requireSafeKey(key);
+        StatObjectResponse response;
+        try {
+            response = call("stat", key, () -> client.statObject(StatObjectArgs.builder()
+                    .bucket(config.bucket()).object(key).build()));
+        } catch (ObjectNotFoundException e) {
+            return Optional.empty();
+        }
+        String contentType = response.contentType() != null ? response.contentType() : DEFAULT_CONTENT_TYPE;
+        String sha256Hex = response.userMetadata().get(SHA256_METADATA);
+        if (sha256Hex == null) {
+            sha256Hex = hashContent(key);
+        }
+        return Optional.of(new StoredObject(key, contentType, response.size(), sha256Hex));
+    }
+
+    public boolean exists(String key) {
+        ObjectKeys.requireSafeKey(key);
+        try {
+            call("exists", key, () -> client.statObject(StatObjectArgs.builder().bucket(config.bucket()).object(key).build()));
+            return true;
+        } catch (ObjectNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Removes {@code key}; removing a missing object is not an error (S3 DeleteObject semantics). */
+    public void delete(String key) {
+        ObjectKeys.requireSafeKey(key);
+        call("delete", key, () -> {
+            client.removeObject(RemoveObjectArgs.builder().bucket(config.bucket()).object(key).build());
+            return null;
+        });
+    }
+
+    /** Every object key starting with {@code prefix} (all levels below it), in S3's lexicographic order. */
+    public List<String> list(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        return call("list", prefix, () -> {
+            List<String> keys = new ArrayList<>();
+            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder()
+                    .bucket(config.bucket()).prefix(prefix).recursive(true).build())) {
+                String name = result.get().objectName();
+                // Folder markers ("a/b/"), which filesystem-backed servers such as S3Proxy list,
+                // are not objects; this library never writes a key ending in '/'.
+                if (!name.endsWith("/")) {
+                    keys.add(name);
+                }
+            }
+            return keys;
+        });
+    }
+
+    /**
+     * A URL anyone can GET {@code key} with until {@code expiry} has passed (AWS SigV4 query
+     * authentication). The URL's host is this store's endpoint as configured.
+     */
+    public URI presignedGet(String key, Duration expiry) {
+        ObjectKeys.requireSafeKey(key);
+        Objects.requireNonNull(expiry, "expiry");
+        if (expiry.compareTo(Duration.ofSeconds(1)) < 0 || expiry.compareTo(MAX_PRESIGNED_EXPIRY) > 0) {
+            throw new IllegalArgumentException("expiry must be between 1 second and 7 days, got " + expiry);
+        }
+        return call("presignedGet", key, () -> URI.create(client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
+                .method(Method.GET).bucket(config.bucket()).object(key)
+                .expiry(Math.toIntExact(expiry.toSeconds()))
+                .build())));
+    }
+
+    /** Releases the HTTP client's threads and pooled connections. */
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (Exception e) {
+            throw new ObjectStoreException("close", config.bucket(), e.toString(), e);
+        }
+    }
+
+    private String hashContent(String key) {
+        MessageDigest sha256 = SpooledContent.newSha256();
+        try (InputStream in = new DigestInputStream(openStream(key), sha256)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new ObjectStoreException("stat", key, "could not hash the content: " + e, e);
+        }
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    private static void requireContentType(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            throw new IllegalArgumentException("contentType must not be blank (use " + DEFAULT_CONTENT_TYPE
+                    + " for opaque bytes)");
+        }
+    }
+
+    /** A MinIO call; its API throws nine checked exception types. */
+    @FunctionalInterface
+    private interface MinioCall<T> {
+        T call() throws Exception;
+    }
+
+    /** Runs {@code minioCall}, translating failures into exceptions that name the operation and key. */
+    private static <T> T call(String operation, String key, MinioCall<T> minioCall) {
+        try {
+            return minioCall.call();
+        } catch (ObjectStoreException e) {
+            throw e;
+        } catch (ErrorResponseException e) {
+            if (NOT_FOUND_CODES.contains(e.errorResponse().code())) {
+                throw new ObjectNotFoundException(operation, key, e);
+            }
+            throw new ObjectStoreException(operation, key,
+                    "S3 error " + e.errorResponse().code() + ": " + e.errorResponse().message(), e);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new ObjectStoreException(operation, key, e.toString(), e);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.codi.world;
+
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Caption templates for every subset of known attributes. {@code {c}}, {@code {s}} and {@code {m}}
+ * stand for the color, shape and motion words. The first template of each subset is its canonical
+ * form; for full attributes it is DESIGN §2's {@code a <color> <shape> moving <motion>}, kept
+ * word for word (also "a orange …") because clients and evaluations match on it.
+ */
+public final class Captions {
+    static final List<String> FULL = List.of(
+            "a {c} {s} moving {m}",
+            "a {s} in {c} going {m}",
+            "{c} {s}, moving {m}",
+            "the {s} is {c} and heads {m}",
+            "a {c} {s} that moves {m}",
+            "a {s} in {c} moving {m}");
+    static final List<String> COLOR_SHAPE = List.of("a {c} {s}", "a {s} in {c}", "the {s} is {c}");
+    static final List<String> COLOR_MOTION = List.of(
+            "a {c} shape moving {m}", "something {c} moving {m}", "a {c} shape going {m}");
+    static final List<String> SHAPE_MOTION = List.of("a {s} moving {m}", "a {s} going {m}", "the {s} heads {m}");
+    static final List<String> COLOR = List.of("a {c} shape", "something {c}", "something in {c}");
+    static final List<String> SHAPE = List.of("a {s}", "the {s}");
+    static final List<String> MOTION = List.of("something moving {m}", "a shape moving {m}", "something going {m}");
+    static final List<String> NOTHING = List.of("a shape", "something");
+
+    /** Every template, for the vocabulary and for tests that parse each one back. */
+    public static final List<String> ALL_TEMPLATES = List.of(FULL, COLOR_SHAPE, COLOR_MOTION, SHAPE_MOTION,
+            COLOR, SHAPE, MOTION, NOTHING).stream().flatMap(List::stream).toList();
+
+    private Captions() {
+    }
+
+    /** The canonical caption of whatever the attributes specify. */
+    public static String canonical(Attributes attributes) {
+        return fill(templatesFor(attributes).get(0), attributes);
+    }
+
+    /** A caption drawn uniformly from the templates that fit exactly the known attributes. */
+    public static String random(Attributes attributes, Random random) {
+        List<String> templates = templatesFor(attributes);
+        return fill(templates.get(random.nextInt(templates.size())), attributes);
+    }
+
+    /** The templates that mention exactly the attributes that are known. */
+    public static List<String> templatesFor(Attributes attributes) {
+        boolean c = attributes.color() != null;
+        boolean s = attributes.shape() != null;
+        boolean m = attributes.motion() != null;
+        if (c && s && m) {
+            return FULL;
+        } else if (c && s) {
+            return COLOR_SHAPE;
+        } else if (c && m) {
+            return COLOR_MOTION;
+        } else if (s && m) {
+            return SHAPE_MOTION;
+        } else if (c) {
+            return COLOR;
+        } else if (s) {
+            return SHAPE;
+        } else if (m) {
+            return MOTION;
+        }
+        return NOTHING;
+    }
+
+    public static String fill(String template, Attributes attributes) {
+        String text = template;
+        if (attributes.color() != null) {
+            text = text.replace("{c}", attributes.color().word());
+        }
+        if (attributes.shape() != null) {
+            text = text.replace("{s}", attributes.shape().word());
+        }
+        if (attributes.motion() != null) {
+            text = text.replace("{m}", attributes.motion().word());
+        }
+        if (text.contains("{")) {
+            throw new IllegalArgumentException("template '" + template + "' needs attributes missing from "
+                    + attributes);
+        }
+        return text;
+    }
+}
