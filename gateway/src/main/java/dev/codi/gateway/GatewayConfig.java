@@ -1,0 +1,47 @@
+package dev.codi.gateway;
+
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The gateway's own settings (the pipeline and object-store settings are read by their own
+ * records from the same config).
+ *
+ * @param host             interface to listen on (CODI_HTTP_HOST, default 127.0.0.1)
+ * @param port             CODI_HTTP_PORT, default 8080; 0 picks a free port
+ * @param bodyLimitBytes   largest request body (CODI_BODY_LIMIT_BYTES, default 32 MiB)
+ * @param artifactUrlTtl   lifetime of presigned artifact URLs (CODI_ARTIFACT_URL_TTL_SECONDS, default 3600)
+ * @param modelDirectory   the served bundle, whose manifest /v1/models shows (CODI_MODEL_DIR), or null
+ */
+public record GatewayConfig(String host, int port, long bodyLimitBytes, Duration artifactUrlTtl, Path modelDirectory) {
+    public static final String HOST = "CODI_HTTP_HOST";
+    public static final String PORT = "CODI_HTTP_PORT";
+    public static final String BODY_LIMIT = "CODI_BODY_LIMIT_BYTES";
+    public static final String ARTIFACT_URL_TTL = "CODI_ARTIFACT_URL_TTL_SECONDS";
+    public static final String MODEL_DIR = "CODI_MODEL_DIR";
+
+    public GatewayConfig {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(PORT + " must be within [0, 65535], got " + port);
+        }
+        if (bodyLimitBytes < 1024) {
+            throw new IllegalArgumentException(BODY_LIMIT + " must be at least 1024, got " + bodyLimitBytes);
+        }
+        // S3 presigned URLs live at most 7 days (SigV4 limit).
+        if (artifactUrlTtl.isNegative() || artifactUrlTtl.isZero() || artifactUrlTtl.compareTo(Duration.ofDays(7)) > 0) {
+            throw new IllegalArgumentException(ARTIFACT_URL_TTL + " must be within (0, 604800] seconds, got " + artifactUrlTtl.toSeconds());
+        }
+    }
+
+    public static GatewayConfig from(JsonObject config) {
+        String modelDirectory = config.getString(MODEL_DIR);
+        return new GatewayConfig(
+                config.getString(HOST, "127.0.0.1"),
+                Integer.parseInt(config.getValue(PORT, "8080").toString()),
+                Long.parseLong(config.getValue(BODY_LIMIT, Long.toString(32L * 1024 * 1024)).toString()),
+                Duration.ofSeconds(Long.parseLong(config.getValue(ARTIFACT_URL_TTL, "3600").toString())),
+                modelDirectory == null || modelDirectory.isBlank() ? null : Path.of(modelDirectory));
+    }
+}

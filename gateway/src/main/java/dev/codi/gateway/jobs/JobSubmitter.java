@@ -1,0 +1,81 @@
+package dev.codi.gateway.jobs;
+
+import dev.codi.media.MediaType;
+import dev.codi.media.Modality;
+import dev.codi.protocol.CloudEvent;
+import dev.codi.protocol.InputRef;
+import dev.codi.protocol.JobSpec;
+import dev.codi.protocol.Stage;
+import dev.codi.protocol.Topics;
+import dev.codi.protocol.events.EventTypes;
+import dev.codi.protocol.events.JobEvent;
+import dev.codi.protocol.kafka.CloudEventRecords;
+import dev.codi.storage.ObjectKeys;
+import dev.codi.storage.ObjectStore;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.kafka.client.producer.KafkaProducer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * Puts a validated job into the pipeline: media inputs to object storage (claim check), then
+ * "queued" on the job-events topic (so the job view knows the job before any stage does), then
+ * the job itself on the jobs topic. Both records are keyed by the job id.
+ */
+public final class JobSubmitter {
+    private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+    private static final int ID_LENGTH = 20; // 100 random bits
+
+    private final ObjectStore store;
+    private final KafkaProducer<String, Buffer> producer;
+    private final Topics topics;
+    private final Clock clock;
+    private final RandomGenerator random;
+
+    public JobSubmitter(ObjectStore store, KafkaProducer<String, Buffer> producer, Topics topics, Clock clock,
+                        RandomGenerator random) {
+        this.store = store;
+        this.producer = producer;
+        this.topics = topics;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    public String newJobId() {
+        StringBuilder id = new StringBuilder("job_");
+        for (int i = 0; i < ID_LENGTH; i++) {
+            id.append(ID_ALPHABET[random.nextInt(ID_ALPHABET.length)]);
+        }
+        return id.toString();
+    }
+
+    /** Blocking: writes the inputs to object storage and returns the job as the pipeline sees it. */
+    public JobSpec storeInputs(String jobId, String owner, NewJob request) {
+        Map<Modality, InputRef> inputs = new EnumMap<>(Modality.class);
+        request.inputs().forEach((modality, file) -> {
+            if (file.type() == MediaType.TEXT) {
+                inputs.put(modality, new InputRef.InlineText(new String(file.bytes(), StandardCharsets.UTF_8)));
+            } else {
+                String key = ObjectKeys.input(jobId, modality.wireName(), file.type().extension().replaceFirst("^\\.", ""));
+                store.put(key, file.bytes(), file.type().contentType());
+                inputs.put(modality, new InputRef.StoredObject(key, file.type().contentType()));
+            }
+        });
+        return new JobSpec(jobId, owner, clock.instant(), inputs, request.weights(), request.outputs(), request.params());
+    }
+
+    /** Publishes "queued", then the job; completes once Kafka acknowledged both. */
+    public Future<Void> publish(JobSpec job) {
+        CloudEvent queued = new JobEvent.Queued(job).toCloudEvent(clock.instant());
+        CloudEvent submitted = new CloudEvent(job.id() + "/submitted", Stage.GATEWAY.eventSource(),
+                EventTypes.JOB_SUBMITTED, job.id(), clock.instant(), job.toJson());
+        return producer.send(CloudEventRecords.toRecord(topics.jobEvents(), queued))
+                .compose(ack -> producer.send(CloudEventRecords.toRecord(topics.jobs(), submitted)))
+                .mapEmpty();
+    }
+}

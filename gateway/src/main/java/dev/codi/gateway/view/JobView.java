@@ -1,0 +1,117 @@
+package dev.codi.gateway.view;
+
+import dev.codi.protocol.CloudEvent;
+import dev.codi.protocol.Stage;
+import dev.codi.protocol.events.JobEvent;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The gateway's job view: a fold of the job-events topic, rebuilt from Kafka on every start
+ * (no other database, DESIGN §3). Idempotent: an event id seen before is ignored, and a job
+ * that reached a terminal state keeps it, so redelivered or repeated events change nothing.
+ * Confined to the gateway's event-loop thread.
+ */
+public final class JobView {
+    private final Map<String, JobRecord> jobs = new HashMap<>();
+    private final Set<String> seenEventIds = new HashSet<>();
+    private final List<Consumer<JobRecord>> listeners = new CopyOnWriteArrayList<>();
+
+    public Optional<JobRecord> get(String jobId) {
+        return Optional.ofNullable(jobs.get(jobId));
+    }
+
+    public int size() {
+        return jobs.size();
+    }
+
+    /** Called with the new snapshot whenever a job changes. */
+    public void onChange(Consumer<JobRecord> listener) {
+        listeners.add(listener);
+    }
+
+    public void apply(CloudEvent event, JobEvent jobEvent) {
+        if (!seenEventIds.add(event.id())) {
+            return;
+        }
+        if (jobEvent instanceof JobEvent.Queued queued) {
+            if (jobs.containsKey(queued.jobId())) {
+                return;
+            }
+            JobRecord record = new JobRecord(queued.job(), JobStatus.QUEUED, event.time(), null,
+                    Map.of(), List.of(), null, null, 0);
+            publish(record);
+            return;
+        }
+        JobRecord current = jobs.get(jobEvent.jobId());
+        if (current == null) {
+            // Every event of a job shares its key, hence its partition, and the gateway publishes
+            // "queued" before the job enters the pipeline: an unknown job here was created
+            // before the topic's retention horizon. Nothing to show.
+            return;
+        }
+        JobRecord next = fold(current, jobEvent, event.time());
+        if (next != current) {
+            publish(next);
+        }
+    }
+
+    private void publish(JobRecord record) {
+        jobs.put(record.id(), record);
+        listeners.forEach(listener -> listener.accept(record));
+    }
+
+    private static JobRecord fold(JobRecord job, JobEvent event, Instant time) {
+        if (job.status().terminal()) {
+            return job;
+        }
+        if (event instanceof JobEvent.Started) {
+            return with(job, JobStatus.RUNNING, time, job.progress(), job.timings());
+        }
+        if (event instanceof JobEvent.Progress progress) {
+            return with(job, JobStatus.RUNNING, time,
+                    new JobRecord.Progress(progress.stage(), progress.step(), progress.totalSteps()), job.timings());
+        }
+        if (event instanceof JobEvent.StageCompleted completed) {
+            return with(job, JobStatus.RUNNING, time, job.progress(),
+                    withTiming(job.timings(), completed.stage(), new JobRecord.Timing(completed.startedAt(), completed.finishedAt())));
+        }
+        if (event instanceof JobEvent.Succeeded succeeded) {
+            return new JobRecord(job.spec(), JobStatus.SUCCEEDED, time, job.progress(),
+                    withTiming(job.timings(), succeeded.stage(), new JobRecord.Timing(succeeded.startedAt(), succeeded.finishedAt())),
+                    succeeded.artifacts(), succeeded.text(), null, job.completions() + 1);
+        }
+        if (event instanceof JobEvent.Failed failed) {
+            return new JobRecord(job.spec(), JobStatus.FAILED, time, job.progress(), job.timings(),
+                    List.of(), null, failed.error(), job.completions() + 1);
+        }
+        if (event instanceof JobEvent.Canceled) {
+            return new JobRecord(job.spec(), JobStatus.CANCELED, time, job.progress(), job.timings(),
+                    List.of(), null, null, job.completions() + 1);
+        }
+        return job; // Queued: handled by apply()
+    }
+
+    private static JobRecord with(JobRecord job, JobStatus status, Instant time, JobRecord.Progress progress,
+                                  Map<Stage, JobRecord.Timing> timings) {
+        return new JobRecord(job.spec(), status, time, progress, timings, job.artifacts(), job.text(), job.error(),
+                job.completions());
+    }
+
+    private static Map<Stage, JobRecord.Timing> withTiming(Map<Stage, JobRecord.Timing> timings, Stage stage,
+                                                          JobRecord.Timing timing) {
+        Map<Stage, JobRecord.Timing> copy = new EnumMap<>(Stage.class);
+        copy.putAll(timings);
+        copy.put(stage, timing);
+        return copy;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.codi.protocol;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Sampling parameters of a job as clients send them (DESIGN §1: DDIM, η = 0, 50 steps,
+ * guidance 7.5 by default).
+ *
+ * @param joint sample several requested outputs jointly (CoDi's latent alignment); false gives
+ *              independent sampling with the same conditioning, for comparison
+ */
+public record JobParams(int steps, double guidance, double eta, long seed, boolean joint) {
+    public static final int DEFAULT_STEPS = 50;
+    public static final int MAX_STEPS = 200;
+    public static final double DEFAULT_GUIDANCE = 7.5;
+    public static final double MAX_GUIDANCE = 50;
+
+    public JobParams {
+        if (steps < 1 || steps > MAX_STEPS) {
+            throw new IllegalArgumentException("params.steps must be within [1, " + MAX_STEPS + "], got " + steps);
+        }
+        if (!(guidance >= 0 && guidance <= MAX_GUIDANCE)) {
+            throw new IllegalArgumentException("params.guidance must be within [0, " + MAX_GUIDANCE + "], got " + guidance);
+        }
+        if (!(eta >= 0 && eta <= 1)) {
+            throw new IllegalArgumentException("params.eta must be within [0, 1], got " + eta);
+        }
+    }
+
+    /**
+     * Reads client JSON; absent fields take their defaults, and a missing seed takes
+     * {@code defaultSeed} (the gateway draws one and records it, so every job is reproducible).
+     */
+    public static JobParams fromJson(JsonObject json, long defaultSeed) {
+        JsonObject params = json == null ? new JsonObject() : json;
+        for (String field : params.fieldNames()) {
+            if (!field.matches("steps|guidance|eta|seed|joint")) {
+                throw new IllegalArgumentException("unknown field params." + field + "; expected steps, guidance, eta, seed or joint");
+            }
+        }
+        return new JobParams(
+                integer(params, "steps", DEFAULT_STEPS),
+                number(params, "guidance", DEFAULT_GUIDANCE),
+                number(params, "eta", 0.0),
+                longInteger(params, "seed", defaultSeed),
+                bool(params, "joint", true));
+    }
+
+    public JsonObject toJson() {
+        return new JsonObject().put("steps", steps).put("guidance", guidance).put("eta", eta).put("seed", seed).put("joint", joint);
+    }
+
+    private static int integer(JsonObject json, String field, int fallback) {
+        Object value = json.getValue(field);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())
+                || Math.abs(number.doubleValue()) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("params." + field + " must be an integer, got " + value);
+        }
+        return number.intValue();
+    }
+
+    private static long longInteger(JsonObject json, String field, long fallback) {
+        Object value = json.getValue(field);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
+            throw new IllegalArgumentException("params." + field + " must be an integer, got " + value);
+        }
+        return number.longValue();
+    }
+
+    private static double number(JsonObject json, String field, double fallback) {
+        Object value = json.getValue(field);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof Number number)) {
+            throw new IllegalArgumentException("params." + field + " must be a number, got " + value);
+        }
+        return number.doubleValue();
+    }
+
+    private static boolean bool(JsonObject json, String field, boolean fallback) {
+        Object value = json.getValue(field);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof Boolean flag)) {
+            throw new IllegalArgumentException("params." + field + " must be true or false, got " + value);
+        }
+        return flag;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.codi.protocol.stage;
+
+import dev.codi.protocol.PipelineConfig;
+import dev.codi.protocol.kafka.TopicSetup;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Runs one service as its own process against the Kafka and object storage named by CODI_*
+ * environment variables: start more processes to scale a stage (they share its consumer
+ * group). Creates the topics if they are missing (CODI_TOPIC_PARTITIONS each, default 8).
+ * Stops cleanly on SIGTERM: a stage closes without committing unfinished work.
+ */
+public final class StandaloneService {
+    private static final Logger LOG = LoggerFactory.getLogger(StandaloneService.class);
+
+    private StandaloneService() {
+    }
+
+    public static void run(String name, Supplier<VerticleBase> verticle) {
+        JsonObject config = PipelineConfig.configFromEnvironment(System.getenv());
+        PipelineConfig pipeline = PipelineConfig.from(config);
+        int partitions = Integer.parseInt(config.getString("CODI_TOPIC_PARTITIONS", Integer.toString(TopicSetup.DEFAULT_PARTITIONS)));
+        TopicSetup.ensureTopics(pipeline.kafka(), pipeline.topics(), partitions, (short) 1);
+        Vertx vertx = Vertx.vertx();
+        vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config))
+                .onSuccess(id -> LOG.info("{} started", name))
+                .onFailure(error -> {
+                    LOG.error("{} could not start: {}", name, error.getMessage(), error);
+                    vertx.close();
+                    System.exit(1);
+                });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("{} did not stop within 30 s: {}", name, e.toString());
+            }
+        }, name + "-shutdown"));
+    }
+}
