@@ -1,0 +1,27 @@
+package dev.codi.model.denoiser;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.codi.model.nn.TinyBlock;
+
+/** An ε-predicting denoiser ε_θ(z_t, t, c [, V_B(z_t^B)]) of one modality's LDM. */
+public abstract class Denoiser extends TinyBlock {
+
+    /**
+     * @param latents     (n, latent shape...) z_t
+     * @param timesteps   (n) float t
+     * @param context     (n, contextTokens, embeddingDim) conditioning tokens
+     * @param environment (n, otherModalities, environmentDim) V_B(z_t^B) of the other outputs being
+     *                    generated jointly, or null when sampling alone (CoDi §3.3)
+     * @return (n, latent shape...) predicted ε
+     */
+    public abstract NDArray predictNoise(ParameterStore store, NDArray latents, NDArray timesteps, NDArray context,
+                                         NDArray environment);
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(predictNoise(store, inputs.get(0), inputs.get(1), inputs.get(2), inputs.size() > 3 ? inputs.get(3) : null));
+    }
+}

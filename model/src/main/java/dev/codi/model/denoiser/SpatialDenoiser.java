@@ -1,0 +1,106 @@
+package dev.codi.model.denoiser;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.codi.model.nn.Conv2dLayer;
+import dev.codi.model.nn.CrossAttention;
+import dev.codi.model.nn.GroupNorm;
+import dev.codi.model.nn.Ops;
+import dev.codi.model.nn.ResBlock;
+import dev.codi.model.nn.TemporalConv;
+import dev.codi.model.nn.TimestepEmbedding;
+
+/**
+ * A two-level U-Net for (c, h, w) latents (image, audio spectrogram) or, with {@code frames > 1},
+ * (frames, c, h, w) video latents: each frame goes through the spatial layers and a temporal conv
+ * after every res block mixes the frames. At both levels: res block, [temporal], cross-attention to
+ * the conditioning, and CoDi's joint cross-attention to the other modalities' environment tokens
+ * (zero-initialised output, skipped when sampling alone).
+ */
+public final class SpatialDenoiser extends Denoiser {
+    public record Config(int latentChannels, int frames, int channels, int groups, int heads, int timeFeatures,
+                         int timeDim, int embeddingDim, int environmentDim) {
+        public Config {
+            if (frames < 1 || channels % groups != 0 || channels % heads != 0) {
+                throw new IllegalArgumentException("invalid denoiser config " + this);
+            }
+        }
+    }
+
+    private final Config config;
+    private final TimestepEmbedding timeEmbedding;
+    private final Conv2dLayer convIn;
+    private final ResBlock res1;
+    private final TemporalConv temporal1;      // video only
+    private final CrossAttention condition1;
+    private final CrossAttention joint1;
+    private final Conv2dLayer down;
+    private final ResBlock res2;
+    private final TemporalConv temporal2;      // video only
+    private final CrossAttention condition2;
+    private final CrossAttention joint2;
+    private final ResBlock res3;               // after the skip concatenation
+    private final TemporalConv temporal3;      // video only
+    private final GroupNorm normOut;
+    private final Conv2dLayer convOut;
+
+    public SpatialDenoiser(Config config) {
+        this.config = config;
+        int c = config.channels();
+        int g = config.groups();
+        boolean video = config.frames() > 1;
+        timeEmbedding = addChildBlock("time_embedding", new TimestepEmbedding(config.timeFeatures(), config.timeDim()));
+        convIn = addChildBlock("conv_in", new Conv2dLayer(config.latentChannels(), c, 3));
+        res1 = addChildBlock("res1", new ResBlock(c, c, config.timeDim(), g));
+        temporal1 = video ? addChildBlock("temporal1", new TemporalConv(c, g, 3)) : null;
+        condition1 = addChildBlock("condition1", new CrossAttention(c, config.embeddingDim(), config.heads(), g, false));
+        joint1 = addChildBlock("joint1", new CrossAttention(c, config.environmentDim(), config.heads(), g, true));
+        down = addChildBlock("down", new Conv2dLayer(c, c, 3, 2, 2));
+        res2 = addChildBlock("res2", new ResBlock(c, c, config.timeDim(), g));
+        temporal2 = video ? addChildBlock("temporal2", new TemporalConv(c, g, 3)) : null;
+        condition2 = addChildBlock("condition2", new CrossAttention(c, config.embeddingDim(), config.heads(), g, false));
+        joint2 = addChildBlock("joint2", new CrossAttention(c, config.environmentDim(), config.heads(), g, true));
+        res3 = addChildBlock("res3", new ResBlock(2 * c, c, config.timeDim(), g));
+        temporal3 = video ? addChildBlock("temporal3", new TemporalConv(c, g, 3)) : null;
+        normOut = addChildBlock("norm_out", new GroupNorm(c, g));
+        convOut = addChildBlock("conv_out", new Conv2dLayer(c, config.latentChannels(), 3));
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    @Override
+    public NDArray predictNoise(ParameterStore store, NDArray latents, NDArray timesteps, NDArray context, NDArray environment) {
+        Shape shape = latents.getShape();
+        long n = shape.get(0);
+        int frames = config.frames();
+        NDArray time = timeEmbedding.apply(store, timesteps);                                  // (n, timeDim)
+        NDArray x = latents;
+        if (frames > 1) { // (n, frames, c, h, w) → (n·frames, c, h, w); per-clip inputs repeated per frame
+            x = latents.reshape(n * frames, shape.get(2), shape.get(3), shape.get(4));
+            time = time.repeat(0, frames);
+            context = context.repeat(0, frames);
+            environment = environment == null ? null : environment.repeat(0, frames);
+        }
+        NDArray h = convIn.apply(store, x);                                                    // (N, c, h, w)
+        h = res1.apply(store, h, time);
+        h = frames > 1 ? temporal1.apply(store, h, frames) : h;
+        h = condition1.applySpatial(store, h, context);
+        h = environment == null ? h : joint1.applySpatial(store, h, environment);
+        NDArray skip = h;
+        h = down.apply(store, h);                                                              // (N, c, h/2, w/2)
+        h = res2.apply(store, h, time);
+        h = frames > 1 ? temporal2.apply(store, h, frames) : h;
+        h = condition2.applySpatial(store, h, context);
+        h = environment == null ? h : joint2.applySpatial(store, h, environment);
+        h = NDArrays.concat(new NDList(Ops.upsample(h, 2, 2), skip), 1);                       // (N, 2c, h, w)
+        h = res3.apply(store, h, time);
+        h = frames > 1 ? temporal3.apply(store, h, frames) : h;
+        NDArray epsilon = convOut.apply(store, Ops.silu(normOut.apply(store, h)));             // (N, latentChannels, h, w)
+        return epsilon.reshape(shape);
+    }
+}

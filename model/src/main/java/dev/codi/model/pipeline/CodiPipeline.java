@@ -1,0 +1,256 @@
+package dev.codi.model.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.codi.media.Modality;
+import dev.codi.model.Latent;
+import dev.codi.model.SamplingJob;
+import dev.codi.model.SamplingListener;
+import dev.codi.model.denoiser.Denoiser;
+import dev.codi.model.denoiser.EnvironmentEncoder;
+import dev.codi.model.scheduler.DdimScheduler;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Joint DDIM sampling of several modalities with classifier-free guidance (CoDi §3.3):
+ * every requested output's denoiser ε_θ(z_t^A, t, c, V_B(z_t^B) for B ≠ A) runs once per step on
+ * [unconditional; conditional] inputs, and the scheduler moves each latent one step.
+ *
+ * <p>Jobs are batched when they share (outputs, steps, eta, joint); each job's noise comes from
+ * its own generators, seeded by (seed, modality), so a job's latents do not depend on which jobs
+ * share its batch. Latents are in the scaled space of the denoisers (see the manifest's latent
+ * scales).
+ */
+public final class CodiPipeline {
+    private final NDManager manager;
+    private final Map<Modality, Denoiser> denoisers;
+    private final Map<Modality, EnvironmentEncoder> environmentEncoders;
+    private final Map<Modality, int[]> latentShapes;
+    private final DdimScheduler.Config schedulerConfig;
+    private final int embeddingDim;
+
+    public CodiPipeline(NDManager manager, Map<Modality, Denoiser> denoisers, Map<Modality, EnvironmentEncoder> environmentEncoders,
+                        Map<Modality, int[]> latentShapes, DdimScheduler.Config schedulerConfig, int embeddingDim) {
+        this.manager = manager;
+        this.denoisers = Map.copyOf(denoisers);
+        this.environmentEncoders = Map.copyOf(environmentEncoders);
+        this.latentShapes = Map.copyOf(latentShapes);
+        this.schedulerConfig = schedulerConfig;
+        this.embeddingDim = embeddingDim;
+    }
+
+    private record GroupKey(Set<Modality> outputs, int steps, double eta, boolean joint) { }
+
+    public List<Map<Modality, Latent>> sample(List<SamplingJob> batch, SamplingListener listener) {
+        Map<GroupKey, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            SamplingJob job = batch.get(i);
+            if (job.conditioning().vector().length != embeddingDim) {
+                throw new IllegalArgumentException("job " + job.jobId() + ": conditioning has dimension "
+                        + job.conditioning().vector().length + ", the model's is " + embeddingDim);
+            }
+            var params = job.params();
+            boolean joint = params.joint() && job.outputs().size() > 1;
+            groups.computeIfAbsent(new GroupKey(job.outputs(), params.steps(), params.eta(), joint), key -> new ArrayList<>()).add(i);
+        }
+        List<Map<Modality, Latent>> results = new ArrayList<>(Collections.nCopies(batch.size(), Map.of()));
+        for (var group : groups.entrySet()) {
+            List<SamplingJob> jobs = group.getValue().stream().map(batch::get).toList();
+            List<Map<Modality, Latent>> groupResults = sampleGroup(group.getKey(), jobs, listener);
+            for (int j = 0; j < jobs.size(); j++) {
+                results.set(group.getValue().get(j), groupResults.get(j));
+            }
+        }
+        return results;
+    }
+
+    /** The denoising loop for jobs that share outputs, steps, eta and joint. */
+    private List<Map<Modality, Latent>> sampleGroup(GroupKey key, List<SamplingJob> jobs, SamplingListener listener) {
+        List<Modality> outputs = List.copyOf(new TreeSet<>(key.outputs()));
+        DdimScheduler scheduler = new DdimScheduler(schedulerConfig);
+        scheduler.setTimesteps(key.steps());
+        int[] timesteps = scheduler.timesteps();
+        ParameterStore store = new ParameterStore(manager, false);
+        try (NDManager groupManager = manager.newSubManager()) {
+            List<Integer> active = new ArrayList<>();                        // indices into jobs
+            Map<Modality, List<Random>> noise = new EnumMap<>(Modality.class); // per modality, per active job
+            Map<Modality, NDArray> latents = new EnumMap<>(Modality.class);    // (batch, latent shape...) z_t
+            for (Modality modality : outputs) {
+                noise.put(modality, new ArrayList<>());
+            }
+            for (int j = 0; j < jobs.size(); j++) {
+                active.add(j);
+                for (Modality modality : outputs) {
+                    noise.get(modality).add(new Random(noiseSeed(jobs.get(j).params().seed(), modality)));
+                }
+            }
+            for (Modality modality : outputs) {
+                latents.put(modality, gaussian(groupManager, noise.get(modality), latentShapes.get(modality)));
+            }
+            boolean[] canceled = new boolean[jobs.size()];
+            Guidance guidance = Guidance.of(jobs, active);
+
+            for (int i = 0; i < timesteps.length; i++) {
+                // 0. poll cancellation between steps; canceled jobs leave the batch
+                List<Integer> kept = active.stream().filter(j -> !jobs.get(j).canceled().getAsBoolean()).toList();
+                if (kept.size() < active.size()) {
+                    int[] rows = kept.stream().mapToInt(active::indexOf).toArray();
+                    active.stream().filter(j -> !kept.contains(j)).forEach(j -> canceled[j] = true);
+                    for (Modality modality : outputs) {
+                        latents.put(modality, selectRows(groupManager, latents.get(modality), rows));
+                        List<Random> generators = noise.get(modality);
+                        noise.put(modality, Arrays.stream(rows).mapToObj(generators::get).toList());
+                    }
+                    active = new ArrayList<>(kept);
+                    guidance = Guidance.of(jobs, active);
+                }
+                if (active.isEmpty()) {
+                    break;
+                }
+                int t = timesteps[i];
+                try (NDManager stepManager = groupManager.newSubManager()) {
+                    latents.values().forEach(z -> z.attach(stepManager)); // z_t is freed with this step
+                    int batchSize = active.size();
+                    NDArray doubledTimesteps = stepManager.full(new Shape(2L * batchSize), (float) t); // (2·batch)
+                    NDArray contexts = guidance.contexts(stepManager);                                 // (2·batch, 1, dim)
+                    // 1. environment tokens V_m(z_t^m) of every output, for joint generation (CoDi §3.3)
+                    Map<Modality, NDArray> environment = new EnumMap<>(Modality.class); // (batch, environmentDim)
+                    if (key.joint()) {
+                        for (Modality modality : outputs) {
+                            environment.put(modality, environmentEncoders.get(modality).encode(store, latents.get(modality)));
+                        }
+                    }
+                    Map<Modality, NDArray> next = new EnumMap<>(Modality.class);
+                    for (Modality modality : outputs) {
+                        NDArray z = latents.get(modality);                                                  // (batch, ...)
+                        // 2. ε_θ on [unconditional; conditional] in one batch
+                        NDArray doubledLatents = NDArrays.concat(new NDList(z, z), 0);                      // (2·batch, ...)
+                        NDArray others = null;                                                              // (2·batch, outputs−1, envDim)
+                        if (key.joint()) {
+                            NDList tokens = new NDList();
+                            outputs.stream().filter(other -> other != modality).forEach(other -> tokens.add(environment.get(other)));
+                            NDArray stacked = NDArrays.stack(tokens, 1);
+                            others = NDArrays.concat(new NDList(stacked, stacked), 0);
+                        }
+                        NDArray epsilons = denoisers.get(modality).predictNoise(store, doubledLatents, doubledTimesteps,
+                                contexts, others);
+                        NDList halves = epsilons.split(2, 0);
+                        // 3. classifier-free guidance: ε = ε_u + s·(ε_c − ε_u), s per job
+                        NDArray epsilon = halves.get(0).add(halves.get(1).sub(halves.get(0)).mul(guidance.scales(stepManager, z.getShape().dimension())));
+                        // 4. DDIM step (eq. 12), η-noise drawn from each job's own generator
+                        NDArray stepNoise = key.eta() > 0 ? gaussian(stepManager, noise.get(modality), latentShapes.get(modality)) : null;
+                        NDArray previous = scheduler.step(epsilon, t, z, key.eta(), stepNoise);
+                        previous.attach(groupManager);
+                        next.put(modality, previous);
+                    }
+                    latents = next;
+                }
+                // 5. progress
+                for (int j : active) {
+                    listener.onStep(jobs.get(j).jobId(), i + 1, timesteps.length);
+                }
+            }
+
+            List<Map<Modality, Latent>> results = new ArrayList<>(Collections.nCopies(jobs.size(), Map.of()));
+            Map<Modality, float[]> values = new EnumMap<>(Modality.class);
+            if (!active.isEmpty()) {
+                latents.forEach((modality, z) -> values.put(modality, z.toFloatArray()));
+            }
+            for (int row = 0; row < active.size(); row++) {
+                int j = active.get(row);
+                if (canceled[j]) {
+                    continue;
+                }
+                Map<Modality, Latent> jobLatents = new EnumMap<>(Modality.class);
+                for (Modality modality : outputs) {
+                    int[] shape = latentShapes.get(modality);
+                    int size = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+                    jobLatents.put(modality, new Latent(shape, Arrays.copyOfRange(values.get(modality), row * size, (row + 1) * size)));
+                }
+                results.set(j, Collections.unmodifiableMap(jobLatents));
+            }
+            return results;
+        }
+    }
+
+    /** The guidance inputs of the active jobs: contexts [null; conditioning] and scales, on the host. */
+    private record Guidance(float[] contextValues, int dimension, float[] scaleValues) {
+        static Guidance of(List<SamplingJob> jobs, List<Integer> active) {
+            int dimension = jobs.get(0).conditioning().vector().length;
+            float[] contexts = new float[2 * active.size() * dimension];
+            float[] scales = new float[active.size()];
+            for (int row = 0; row < active.size(); row++) {
+                SamplingJob job = jobs.get(active.get(row));
+                System.arraycopy(job.conditioning().nullVector(), 0, contexts, row * dimension, dimension);
+                System.arraycopy(job.conditioning().vector(), 0, contexts, (active.size() + row) * dimension, dimension);
+                scales[row] = (float) job.params().guidance();
+            }
+            return new Guidance(contexts, dimension, scales);
+        }
+
+        /** (2·batch, 1, dimension): the null mixes, then the conditioning mixes. */
+        NDArray contexts(NDManager manager) {
+            return manager.create(contextValues, new Shape(2L * scaleValues.length, 1, dimension));
+        }
+
+        /** (batch, 1, …, 1) guidance scales broadcasting over a latent of the given rank. */
+        NDArray scales(NDManager manager, int rank) {
+            long[] shape = new long[rank];
+            Arrays.fill(shape, 1);
+            shape[0] = scaleValues.length;
+            return manager.create(scaleValues, new Shape(shape));
+        }
+    }
+
+    private static NDArray gaussian(NDManager manager, List<Random> generators, int[] latentShape) {
+        int size = Arrays.stream(latentShape).reduce(1, Math::multiplyExact);
+        float[] values = new float[generators.size() * size];
+        for (int row = 0; row < generators.size(); row++) {
+            Random random = generators.get(row);
+            for (int k = 0; k < size; k++) {
+                values[row * size + k] = (float) random.nextGaussian();
+            }
+        }
+        long[] shape = new long[latentShape.length + 1];
+        shape[0] = generators.size();
+        for (int d = 0; d < latentShape.length; d++) {
+            shape[d + 1] = latentShape[d];
+        }
+        return manager.create(values, new Shape(shape));
+    }
+
+    private static NDArray selectRows(NDManager manager, NDArray batch, int[] rows) {
+        if (rows.length == 0) {
+            return batch;
+        }
+        NDList kept = new NDList();
+        for (int row : rows) {
+            kept.add(batch.get(row));
+        }
+        NDArray selected = NDArrays.stack(kept);
+        selected.attach(manager);
+        return selected;
+    }
+
+    /** SplitMix64 of (seed, modality): independent streams per output, stable across batches. */
+    static long noiseSeed(long seed, Modality modality) {
+        long z = seed + 0x9E3779B97F4A7C15L * (modality.ordinal() + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

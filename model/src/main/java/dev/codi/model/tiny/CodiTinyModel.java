@@ -1,0 +1,235 @@
+package dev.codi.model.tiny;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.Device;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.codi.media.AudioClip;
+import dev.codi.media.Modality;
+import dev.codi.media.RgbImage;
+import dev.codi.media.VideoClip;
+import dev.codi.model.CodiModel;
+import dev.codi.model.GeneratedMedia;
+import dev.codi.model.Latent;
+import dev.codi.model.ModelManifest;
+import dev.codi.model.PromptInput;
+import dev.codi.model.SamplingJob;
+import dev.codi.model.SamplingListener;
+import dev.codi.model.autoencoder.Spectrogram;
+import dev.codi.model.autoencoder.Vocabulary;
+import dev.codi.model.nn.SeededInit;
+import dev.codi.model.nn.TinyBlock;
+import dev.codi.model.pipeline.CodiPipeline;
+import dev.codi.model.scheduler.DdimScheduler;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * codi-tiny loaded from a bundle: the {@link CodiModel} the services use. Thread-safe: the weights
+ * are frozen, every call works in its own NDManager.
+ */
+public final class CodiTinyModel implements CodiModel {
+    private final BundleManifest bundleManifest;
+    private final ModelManifest manifest;
+    private final CodiTinyConfig config;
+    private final NDManager manager;
+    private final CodiTinyNetworks networks;
+    private final CodiPipeline pipeline;
+    private final Vocabulary vocabulary = new Vocabulary();
+    private final Map<Modality, float[]> nullEmbeddings = new EnumMap<>(Modality.class);
+    private final Map<Modality, int[]> latentShapes = new EnumMap<>(Modality.class);
+    private final Map<Modality, Float> latentScales = new EnumMap<>(Modality.class);
+
+    private CodiTinyModel(Path directory, Device device) {
+        bundleManifest = CodiTinyBundle.readManifest(directory);
+        config = bundleManifest.networks();
+        manager = NDManager.newBaseManager(device, "PyTorch");
+        try {
+            networks = new CodiTinyNetworks(config, manager);
+            CodiTinyBundle.loadWeights(directory, bundleManifest, networks, manager);
+            for (TinyBlock block : networks.byName().values()) {
+                SeededInit.freeze(block);
+            }
+            for (Modality modality : Modality.values()) {
+                int[] shape = bundleManifest.latentShapes().get(modality.wireName());
+                if (!Arrays.equals(shape, CodiTinyBundle.latentShape(config, modality))) {
+                    throw new IllegalArgumentException("manifest latent shape of " + modality.wireName() + " "
+                            + Arrays.toString(shape) + " does not match its networks");
+                }
+                latentShapes.put(modality, shape);
+                latentScales.put(modality, bundleManifest.latentScales().getOrDefault(modality.wireName(), 1.0).floatValue());
+                nullEmbeddings.put(modality, networks.promptEncoders.get(modality).nullEmbedding(store(), device));
+            }
+            var s = bundleManifest.scheduler();
+            if (!"ddim".equals(s.type()) || !"epsilon".equals(s.prediction()) || !"leading".equals(s.timestepSpacing()) || !s.setAlphaToOne()) {
+                throw new IllegalArgumentException("unsupported scheduler in manifest: " + s);
+            }
+            DdimScheduler.Config schedule = new DdimScheduler.Config(s.trainTimesteps(),
+                    DdimScheduler.BetaSchedule.valueOf(s.betaSchedule().toUpperCase(java.util.Locale.ROOT)),
+                    s.betaStart(), s.betaEnd(), s.stepsOffset());
+            pipeline = new CodiPipeline(manager, networks.denoisers, networks.environmentEncoders, latentShapes, schedule,
+                    config.embeddingDim());
+            Map<Modality, int[]> shapes = new EnumMap<>(latentShapes);
+            manifest = new ModelManifest(bundleManifest.name(), bundleManifest.version(), bundleManifest.trained(),
+                    bundleManifest.description(), bundleManifest.embeddingDimension(), shapes, bundleManifest.metrics());
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Loads a bundle onto the GPU when the engine sees one, else the CPU. */
+    public static CodiTinyModel load(Path bundleDirectory) {
+        Device device = Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+        return new CodiTinyModel(bundleDirectory, device);
+    }
+
+    public static CodiTinyModel load(Path bundleDirectory, Device device) {
+        return new CodiTinyModel(bundleDirectory, device);
+    }
+
+    public BundleManifest bundleManifest() {
+        return bundleManifest;
+    }
+
+    /** The blocks, e.g. for a trainer starting from this bundle or for parameter counts. */
+    public CodiTinyNetworks networks() {
+        return networks;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    @Override
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    @Override
+    public float[] encode(PromptInput input) {
+        try (NDManager call = manager.newSubManager()) {
+            NDArray batch = inputTensor(call, input);
+            return networks.promptEncoders.get(input.modality()).encode(store(), batch).toFloatArray();
+        }
+    }
+
+    @Override
+    public float[] nullEmbedding(Modality modality) {
+        return nullEmbeddings.get(modality).clone();
+    }
+
+    @Override
+    public List<Map<Modality, Latent>> sample(List<SamplingJob> batch, SamplingListener listener) {
+        return pipeline.sample(batch, listener);
+    }
+
+    /** The encoder half of a modality's autoencoder: media → scaled latent mean (for training and tests). */
+    public Latent toLatent(PromptInput input) {
+        Modality modality = input.modality();
+        try (NDManager call = manager.newSubManager()) {
+            ParameterStore store = store();
+            NDArray x = inputTensor(call, input);
+            NDArray mean = switch (modality) {
+                case TEXT -> networks.textAutoencoder.encode(store, x).get(":, :" + config.textAutoencoder().latentDim());
+                case IMAGE -> networks.imageAutoencoder.encode(store, x).get(":, :" + config.imageAutoencoder().latentChannels());
+                case AUDIO -> networks.audioAutoencoder.encode(store, x).get(":, :" + config.audioAutoencoder().latentChannels());
+                case VIDEO -> networks.imageAutoencoder.encode(store, x.squeeze(0)).get(":, :" + config.imageAutoencoder().latentChannels());
+            };
+            return new Latent(latentShapes.get(modality), mean.mul(latentScales.get(modality)).toFloatArray());
+        }
+    }
+
+    /** A batch of one: text (1, maxTokens) ids, image (1, 3, H, W), audio (1, 1, bins, frames), video (1, frames, 3, H, W). */
+    private NDArray inputTensor(NDManager call, PromptInput input) {
+        int size = config.imageSize();
+        Spectrogram spectrogram = config.spectrogram();
+        if (input instanceof PromptInput.Text text) {
+            return call.create(vocabulary.encode(text.text()), new Shape(1, Vocabulary.MAX_TOKENS));
+        } else if (input instanceof PromptInput.Image image) {
+            return call.create(MediaTensors.imageToChw(image.image(), size), new Shape(1, 3, size, size));
+        } else if (input instanceof PromptInput.Audio audio) {
+            return call.create(spectrogram.analyse(MediaTensors.audioSamples(audio.audio(), spectrogram)),
+                    new Shape(1, 1, spectrogram.bins(), spectrogram.frames()));
+        } else if (input instanceof PromptInput.Video video) {
+            return call.create(MediaTensors.videoToFchw(video.video(), config.videoFrames(), size),
+                    new Shape(1, config.videoFrames(), 3, size, size));
+        }
+        throw new IllegalArgumentException("unsupported input " + input.getClass().getName());
+    }
+
+    @Override
+    public GeneratedMedia decode(Modality modality, Latent latent) {
+        int[] expected = latentShapes.get(modality);
+        if (!Arrays.equals(latent.shape(), expected)) {
+            throw new IllegalArgumentException(modality.wireName() + " latents must have shape " + Arrays.toString(expected)
+                    + ", got " + Arrays.toString(latent.shape()));
+        }
+        try (NDManager call = manager.newSubManager()) {
+            ParameterStore store = store();
+            long[] batchShape = new long[expected.length + 1];
+            batchShape[0] = 1;
+            for (int d = 0; d < expected.length; d++) {
+                batchShape[d + 1] = expected[d];
+            }
+            NDArray z = call.create(latent.values(), new Shape(batchShape)).div(latentScales.get(modality));
+            int size = config.imageSize();
+            return switch (modality) {
+                case TEXT -> {
+                    NDArray logits = networks.textAutoencoder.decode(store, z);          // (1, maxTokens, vocabulary)
+                    yield new GeneratedMedia.Text(vocabulary.decode(greedyTokens(logits.toFloatArray())));
+                }
+                case IMAGE -> new GeneratedMedia.Image(MediaTensors.chwToImage(networks.imageAutoencoder.decode(store, z).toFloatArray(), 0, size));
+                case VIDEO -> {
+                    int frames = config.videoFrames();
+                    NDArray perFrame = z.reshape(frames, expected[1], expected[2], expected[3]);
+                    float[] pixels = networks.imageAutoencoder.decode(store, perFrame).toFloatArray(); // (frames, 3, H, W)
+                    RgbImage[] images = new RgbImage[frames];
+                    for (int f = 0; f < frames; f++) {
+                        images[f] = MediaTensors.chwToImage(pixels, f * 3 * size * size, size);
+                    }
+                    yield new GeneratedMedia.Video(new VideoClip(List.of(images), config.videoFramesPerSecond()));
+                }
+                case AUDIO -> {
+                    Spectrogram spectrogram = config.spectrogram();
+                    float[] values = networks.audioAutoencoder.decode(store, z).toFloatArray();  // (1, 1, bins, frames)
+                    long phaseSeed = Arrays.hashCode(latent.values());
+                    yield new GeneratedMedia.Audio(new AudioClip(spectrogram.sampleRate(), spectrogram.synthesise(values, phaseSeed)));
+                }
+            };
+        }
+    }
+
+    /** Argmax per position over word tokens and <eos>; <eos> is not allowed first, so a sentence has a word. */
+    private int[] greedyTokens(float[] logits) {
+        int vocabularySize = vocabulary.size();
+        int eos = vocabulary.id(Vocabulary.EOS);
+        int[] tokens = new int[Vocabulary.MAX_TOKENS];
+        for (int position = 0; position < tokens.length; position++) {
+            int best = -1;
+            for (int id = 0; id < vocabularySize; id++) {
+                boolean allowed = vocabulary.isWord(id) || (id == eos && position > 0);
+                if (allowed && (best < 0 || logits[position * vocabularySize + id] > logits[position * vocabularySize + best])) {
+                    best = id;
+                }
+            }
+            tokens[position] = best;
+        }
+        return tokens;
+    }
+
+    private ParameterStore store() {
+        return new ParameterStore(manager, false);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,298 @@
+package dev.codi.model.tiny;
+
+import dev.codi.media.AudioClip;
+import dev.codi.media.Modality;
+import dev.codi.media.RgbImage;
+import dev.codi.media.VideoClip;
+import dev.codi.model.Conditioning;
+import dev.codi.model.GeneratedMedia;
+import dev.codi.model.Latent;
+import dev.codi.model.PromptInput;
+import dev.codi.model.SamplingJob;
+import dev.codi.model.SamplingListener;
+import dev.codi.model.SamplingParams;
+import dev.codi.model.autoencoder.Vocabulary;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/** codi-tiny end to end on a seeded random bundle: shapes, determinism, batching, cancel, bundle integrity. */
+class CodiTinyModelTest {
+    private static final Set<Modality> ALL = Set.of(Modality.TEXT, Modality.IMAGE, Modality.AUDIO, Modality.VIDEO);
+    private static final long BUNDLE_SEED = 7;
+
+    @TempDir
+    static Path temporary;
+    private static Path bundle;
+    private static CodiTinyModel model;
+    private static Conditioning conditioning;
+
+    @BeforeAll
+    static void loadModel() {
+        bundle = temporary.resolve("bundle");
+        CodiTinyBundle.createRandom(bundle, BUNDLE_SEED);
+        model = CodiTinyModel.load(bundle);
+        float[] text = model.encode(new PromptInput.Text("a red circle moving left"));
+        conditioning = Conditioning.mix(Map.of(Modality.TEXT, text), Map.of(Modality.TEXT, model.nullEmbedding(Modality.TEXT)), Map.of());
+    }
+
+    @AfterAll
+    static void closeModel() {
+        model.close();
+    }
+
+    @Test
+    void manifestDescribesTheBundle() throws Exception {
+        BundleManifest manifest = model.bundleManifest();
+        assertThat(manifest.name()).isEqualTo("codi-tiny");
+        assertThat(manifest.trained()).isFalse();
+        assertThat(manifest.world()).isEqualTo("shapes-and-tones/1");
+        assertThat(manifest.scheduler().betaSchedule()).isEqualTo("scaled_linear");
+        assertThat(manifest.weights()).hasSize(15);
+        assertThat(model.manifest().embeddingDimension()).isEqualTo(64);
+        assertThat(model.manifest().latentShapes().get(Modality.IMAGE)).containsExactly(4, 8, 8);
+        assertThat(model.manifest().latentShapes().get(Modality.AUDIO)).containsExactly(4, 8, 8);
+        assertThat(model.manifest().latentShapes().get(Modality.VIDEO)).containsExactly(8, 4, 8, 8);
+        assertThat(model.manifest().latentShapes().get(Modality.TEXT)).containsExactly(32);
+        for (var weightFile : manifest.weights().values()) {
+            assertThat(Files.size(bundle.resolve(weightFile.file()))).isEqualTo(weightFile.bytes());
+            assertThat(weightFile.parameters()).isBetween(5_000L, 500_000L);
+        }
+    }
+
+    @Test
+    void encodeGivesUnitVectorsOfTheManifestDimensionForEveryModality() {
+        List<PromptInput> inputs = List.of(
+                new PromptInput.Text("a blue square moving up"),
+                new PromptInput.Image(gradientImage(48, 40)),            // resized to 32×32
+                new PromptInput.Audio(new AudioClip(8_000, tone(8_000, 0.7))), // resampled to 16 kHz, padded
+                new PromptInput.Video(new VideoClip(List.of(gradientImage(64, 48), gradientImage(64, 48), gradientImage(64, 48)), 3)));
+        List<float[]> embeddings = new ArrayList<>();
+        for (PromptInput input : inputs) {
+            float[] embedding = model.encode(input);
+            assertThat(embedding).hasSize(model.manifest().embeddingDimension());
+            assertThat(norm(embedding)).as(input.modality().wireName()).isCloseTo(1.0, within(1e-4));
+            embeddings.add(embedding);
+            assertThat(norm(model.nullEmbedding(input.modality()))).isCloseTo(1.0, within(1e-4));
+        }
+        assertThat(embeddings.get(0)).isNotEqualTo(model.encode(new PromptInput.Text("a red circle moving left")));
+    }
+
+    @Test
+    void samplesEveryOutputInTheManifestShapes() {
+        AtomicInteger steps = new AtomicInteger();
+        List<Map<Modality, Latent>> results = model.sample(List.of(job("all", ALL, 11)), (id, step, total) -> {
+            assertThat(total).isEqualTo(5);
+            assertThat(step).isEqualTo(steps.incrementAndGet());
+        });
+        assertThat(steps).hasValue(5);
+        Map<Modality, Latent> latents = results.get(0);
+        assertThat(latents.keySet()).isEqualTo(ALL);
+        for (Modality modality : ALL) {
+            assertThat(latents.get(modality).shape()).isEqualTo(model.manifest().latentShapes().get(modality));
+            for (float v : latents.get(modality).values()) {
+                assertThat(Float.isFinite(v)).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void sameSeedSameLatentsDifferentSeedDifferent() {
+        Map<Modality, Latent> first = model.sample(List.of(job("a", Set.of(Modality.IMAGE, Modality.AUDIO), 3)), SamplingListener.NONE).get(0);
+        Map<Modality, Latent> again = model.sample(List.of(job("b", Set.of(Modality.IMAGE, Modality.AUDIO), 3)), SamplingListener.NONE).get(0);
+        Map<Modality, Latent> other = model.sample(List.of(job("c", Set.of(Modality.IMAGE, Modality.AUDIO), 4)), SamplingListener.NONE).get(0);
+        for (Modality modality : List.of(Modality.IMAGE, Modality.AUDIO)) {
+            assertThat(again.get(modality).values()).containsExactly(first.get(modality).values());
+            assertThat(other.get(modality).values()).isNotEqualTo(first.get(modality).values());
+        }
+    }
+
+    @Test
+    void aJobsLatentsDoNotDependOnItsBatch() {
+        SamplingJob alone = job("alone", ALL, 42);
+        Map<Modality, Latent> single = model.sample(List.of(alone), SamplingListener.NONE).get(0);
+        SamplingJob differentOutputs = job("image-only", Set.of(Modality.IMAGE), 1);
+        List<Map<Modality, Latent>> batch = model.sample(List.of(job("x", ALL, 5), differentOutputs, alone, job("y", ALL, 6)), SamplingListener.NONE);
+        assertThat(batch).hasSize(4);
+        assertThat(batch.get(1).keySet()).containsExactly(Modality.IMAGE);
+        for (Modality modality : ALL) {
+            assertNearlyEqual(batch.get(2).get(modality).values(), single.get(modality).values(), modality.wireName());
+            assertThat(batch.get(0).get(modality).values()).isNotEqualTo(single.get(modality).values());
+        }
+    }
+
+    @Test
+    void canceledJobGetsAnEmptyMapAndOthersFinish() {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger canceledSteps = new AtomicInteger();
+        SamplingJob canceled = new SamplingJob("cancel-me", conditioning, ALL, new SamplingParams(5, 7.5, 0, 1, true),
+                () -> canceledSteps.get() >= 2);
+        SamplingJob survivor = job("survivor", ALL, 2);
+        List<Map<Modality, Latent>> results = model.sample(List.of(canceled, survivor), (id, step, total) -> {
+            seen.add(id);
+            if (id.equals("cancel-me")) {
+                canceledSteps.incrementAndGet();
+            }
+        });
+        assertThat(results.get(0)).isEmpty();
+        assertThat(canceledSteps.get()).isLessThanOrEqualTo(3);
+        assertThat(results.get(1).keySet()).isEqualTo(ALL);
+        assertThat(seen.stream().filter("survivor"::equals).count()).isEqualTo(5);
+        Map<Modality, Latent> survivorAlone = model.sample(List.of(survivor), SamplingListener.NONE).get(0);
+        assertNearlyEqual(results.get(1).get(Modality.VIDEO).values(), survivorAlone.get(Modality.VIDEO).values(), "video");
+    }
+
+    @Test
+    void jointAttentionIsANoOpUntilStageTwoTraining() {
+        // CoDi's joint cross-attention starts with a zero output projection: joint and independent
+        // sampling of an untrained bundle must agree exactly, while the environment encoders do run
+        SamplingJob joint = job("joint", Set.of(Modality.IMAGE, Modality.AUDIO), 13);
+        SamplingJob independent = new SamplingJob("independent", conditioning, Set.of(Modality.IMAGE, Modality.AUDIO),
+                new SamplingParams(5, 7.5, 0.0, 13, false), () -> false);
+        Map<Modality, Latent> jointLatents = model.sample(List.of(joint), SamplingListener.NONE).get(0);
+        Map<Modality, Latent> independentLatents = model.sample(List.of(independent), SamplingListener.NONE).get(0);
+        assertThat(jointLatents.get(Modality.AUDIO).values()).containsExactly(independentLatents.get(Modality.AUDIO).values());
+        assertThat(jointLatents.get(Modality.IMAGE).values()).containsExactly(independentLatents.get(Modality.IMAGE).values());
+        assertThat(model.networks().denoisers.get(Modality.IMAGE).getParameters().keys())
+                .anySatisfy(name -> assertThat(name).contains("joint1").contains("zeroinit"));
+    }
+
+    @Test
+    void etaAndIndependentSamplingAreDeterministicToo() {
+        SamplingJob stochastic = new SamplingJob("eta", conditioning, Set.of(Modality.TEXT, Modality.IMAGE),
+                new SamplingParams(4, 3.0, 1.0, 9, false), () -> false);
+        Latent first = model.sample(List.of(stochastic), SamplingListener.NONE).get(0).get(Modality.IMAGE);
+        Latent second = model.sample(List.of(stochastic), SamplingListener.NONE).get(0).get(Modality.IMAGE);
+        assertThat(second.values()).containsExactly(first.values());
+    }
+
+    @Test
+    void decodesEveryModalityToMediaOfTheWorldsShape() {
+        Map<Modality, Latent> latents = model.sample(List.of(job("decode", ALL, 8)), SamplingListener.NONE).get(0);
+        GeneratedMedia.Image image = (GeneratedMedia.Image) model.decode(Modality.IMAGE, latents.get(Modality.IMAGE));
+        assertThat(image.image().width()).isEqualTo(32);
+        assertThat(image.image().height()).isEqualTo(32);
+        GeneratedMedia.Video video = (GeneratedMedia.Video) model.decode(Modality.VIDEO, latents.get(Modality.VIDEO));
+        assertThat(video.video().frames()).hasSize(8);
+        assertThat(video.video().frames().get(7).width()).isEqualTo(32);
+        GeneratedMedia.Audio audio = (GeneratedMedia.Audio) model.decode(Modality.AUDIO, latents.get(Modality.AUDIO));
+        assertThat(audio.audio().sampleRate()).isEqualTo(16_000);
+        assertThat(audio.audio().samples()).hasSize(16_000);
+        for (float sample : audio.audio().samples()) {
+            assertThat(sample).isBetween(-1f, 1f);
+        }
+        GeneratedMedia.Text text = (GeneratedMedia.Text) model.decode(Modality.TEXT, latents.get(Modality.TEXT));
+        assertThat(text.text()).isNotBlank();
+        assertThat(text.text().split(" ")).allSatisfy(word -> assertThat(Vocabulary.WORDS).contains(word));
+        assertThatThrownBy(() -> model.decode(Modality.IMAGE, latents.get(Modality.VIDEO))).hasMessageContaining("must have shape");
+    }
+
+    @Test
+    void savedAndReloadedBundleGivesBitIdenticalOutputs() throws Exception {
+        Path copy = temporary.resolve("same-seed");
+        CodiTinyBundle.createRandom(copy, BUNDLE_SEED);
+        for (var weightFile : model.bundleManifest().weights().values()) {
+            assertThat(Files.readAllBytes(copy.resolve(weightFile.file()))).isEqualTo(Files.readAllBytes(bundle.resolve(weightFile.file())));
+        }
+        SamplingJob job = job("reload", ALL, 21);
+        try (CodiTinyModel reloaded = CodiTinyModel.load(copy)) {
+            PromptInput image = new PromptInput.Image(gradientImage(32, 32));
+            assertThat(reloaded.encode(image)).containsExactly(model.encode(image));
+            assertThat(reloaded.nullEmbedding(Modality.AUDIO)).containsExactly(model.nullEmbedding(Modality.AUDIO));
+            Map<Modality, Latent> expected = model.sample(List.of(job), SamplingListener.NONE).get(0);
+            Map<Modality, Latent> actual = reloaded.sample(List.of(job), SamplingListener.NONE).get(0);
+            for (Modality modality : ALL) {
+                assertThat(actual.get(modality).values()).containsExactly(expected.get(modality).values());
+            }
+            GeneratedMedia.Image decoded = (GeneratedMedia.Image) reloaded.decode(Modality.IMAGE, expected.get(Modality.IMAGE));
+            assertThat(decoded.image().pixels())
+                    .isEqualTo(((GeneratedMedia.Image) model.decode(Modality.IMAGE, expected.get(Modality.IMAGE))).image().pixels());
+        }
+        Path otherSeed = temporary.resolve("other-seed");
+        BundleManifest other = CodiTinyBundle.createRandom(otherSeed, BUNDLE_SEED + 1);
+        assertThat(other.weights().get("image_denoiser").sha256())
+                .isNotEqualTo(model.bundleManifest().weights().get("image_denoiser").sha256());
+    }
+
+    @Test
+    void tamperedWeightFileIsRefusedWithAClearError() throws Exception {
+        Path tampered = temporary.resolve("tampered");
+        CodiTinyBundle.createRandom(tampered, BUNDLE_SEED);
+        Path file = tampered.resolve("audio_denoiser.params");
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 3] ^= 0x01;
+        Files.write(file, bytes);
+        assertThatThrownBy(() -> CodiTinyModel.load(tampered))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("audio_denoiser.params")
+                .hasMessageContaining("sha256");
+        assertThatThrownBy(() -> CodiTinyModel.load(temporary.resolve("nothing-here"))).hasMessageContaining("manifest.json");
+    }
+
+    @Test
+    void rejectsConditioningOfTheWrongDimension() {
+        Conditioning small = new Conditioning(new float[] {1, 0}, new float[] {0, 1});
+        SamplingJob job = new SamplingJob("small", small, Set.of(Modality.IMAGE), SamplingParams.defaults(1), () -> false);
+        assertThatThrownBy(() -> model.sample(List.of(job), SamplingListener.NONE)).hasMessageContaining("dimension 2");
+    }
+
+    /**
+     * Batch composition changes which float kernels PyTorch picks (e.g. GEMM blocking by batch size),
+     * so a job batched with others matches its solo run to rounding (~1e-6 of the latent's range),
+     * not bit for bit; a wrong seed or a mixed-up row would differ by O(1).
+     */
+    private static void assertNearlyEqual(float[] actual, float[] expected, String what) {
+        assertThat(actual).as(what).hasSameSizeAs(expected);
+        float range = 0;
+        for (float v : expected) {
+            range = Math.max(range, Math.abs(v));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i]).as(what + "[" + i + "]").isCloseTo(expected[i], within(1e-5f * (1 + range)));
+        }
+    }
+
+    private static SamplingJob job(String id, Set<Modality> outputs, long seed) {
+        return new SamplingJob(id, conditioning, outputs, new SamplingParams(5, 7.5, 0.0, seed, true), () -> false);
+    }
+
+    private static RgbImage gradientImage(int width, int height) {
+        RgbImage image = RgbImage.blank(width, height);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.set(x, y, 255 * x / width, 255 * y / height, 80);
+            }
+        }
+        return image;
+    }
+
+    private static float[] tone(int rate, double seconds) {
+        float[] samples = new float[(int) (rate * seconds)];
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = (float) (0.5 * Math.sin(2 * Math.PI * 330 * i / rate));
+        }
+        return samples;
+    }
+
+    private static double norm(float[] vector) {
+        double sum = 0;
+        for (float v : vector) {
+            sum += v * v;
+        }
+        return Math.sqrt(sum);
+    }
+}
