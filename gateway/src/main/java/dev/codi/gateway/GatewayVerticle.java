@@ -130,7 +130,7 @@ public final class GatewayVerticle extends VerticleBase {
             }
             return object;
         } catch (DecodeException e) {
-            throw Problem.malformedJson(e.getMessage());
+            throw Problem.malformedJson("the body is not valid JSON: " + e.getMessage().replaceFirst("^Failed to decode:", ""));
         }
     }
 }

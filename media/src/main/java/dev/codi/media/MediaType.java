@@ -10,7 +10,9 @@ public enum MediaType {
     GIF("image/gif", ".gif"),
     MP4("video/mp4", ".mp4"),
     WAV("audio/wav", ".wav"),
-    TEXT("text/plain; charset=utf-8", ".txt");
+    // Written exactly so: with "; charset=utf-8" the MinIO client and S3Proxy disagree on the
+    // signed Content-Type header and the upload fails with SignatureDoesNotMatch.
+    TEXT("text/plain;charset=UTF-8", ".txt");
 
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 

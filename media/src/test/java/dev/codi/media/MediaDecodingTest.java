@@ -17,7 +17,7 @@ class MediaDecodingTest {
         assertThat(MediaType.sniff("a red circle moving up".getBytes(StandardCharsets.UTF_8))).isEmpty();
         assertThat(MediaType.sniff(new byte[0])).isEmpty();
         assertThat(MediaType.MP4.contentType()).isEqualTo("video/mp4");
-        assertThat(MediaType.TEXT.contentType()).isEqualTo("text/plain; charset=utf-8");
+        assertThat(MediaType.TEXT.contentType()).isEqualTo("text/plain;charset=UTF-8");
         assertThat(MediaType.WAV.extension()).isEqualTo(".wav");
     }
 

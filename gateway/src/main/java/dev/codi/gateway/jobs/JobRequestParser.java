@@ -92,7 +92,8 @@ public final class JobRequestParser {
         }
         byte[] bytes;
         try {
-            bytes = Base64.getMimeDecoder().decode(encoded);
+            // Strict alphabet; line breaks (MIME-style wrapping) are tolerated.
+            bytes = Base64.getDecoder().decode(encoded.replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
             throw Problem.undecodableMedia(field, "base64 is invalid: " + e.getMessage());
         }

@@ -1,0 +1,107 @@
+package dev.codi.decoder;
+
+import dev.codi.media.Modality;
+import dev.codi.model.CodiModel;
+import dev.codi.model.GeneratedMedia;
+import dev.codi.model.Latent;
+import dev.codi.protocol.CloudEvent;
+import dev.codi.protocol.Stage;
+import dev.codi.protocol.events.Artifact;
+import dev.codi.protocol.events.EventTypes;
+import dev.codi.protocol.events.JobEvent;
+import dev.codi.protocol.events.LatentsReady;
+import dev.codi.protocol.stage.Outbound;
+import dev.codi.protocol.stage.StageVerticle;
+import dev.codi.service.ServiceSettings;
+import dev.codi.service.SharedModels;
+import dev.codi.storage.ObjectKeys;
+import dev.codi.storage.ObjectStore;
+import dev.codi.storage.StoredObject;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * decoder-service: decodes each latent of a job to its artifact files, writes them to object
+ * storage under keys fixed by the job id (a redelivered job overwrites them with the same
+ * bytes, since sampling is seeded), and publishes the job's completion.
+ */
+public final class DecoderVerticle extends StageVerticle {
+    private ObjectStore store;
+    private CodiModel model;
+
+    @Override
+    protected Stage stage() {
+        return Stage.DECODER;
+    }
+
+    @Override
+    protected String inputTopic() {
+        return topics.latents();
+    }
+
+    @Override
+    protected String inputType() {
+        return EventTypes.JOB_SAMPLED;
+    }
+
+    @Override
+    protected void prepare() {
+        ServiceSettings settings = ServiceSettings.from(config());
+        store = new ObjectStore(settings.objectStore());
+        model = SharedModels.acquire(settings, store);
+    }
+
+    @Override
+    protected void release() {
+        if (model != null) {
+            SharedModels.release(model);
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @Override
+    protected List<Outbound> process(List<CloudEvent> batch) {
+        List<Outbound> outputs = new ArrayList<>();
+        for (CloudEvent event : batch) {
+            Instant started = clock.instant();
+            LatentsReady ready;
+            try {
+                ready = LatentsReady.fromJson(event.data());
+            } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
+                outputs.add(jobEvent(new JobEvent.Failed(event.jobId(), stage(), "malformed latents message: " + e.getMessage())));
+                continue;
+            }
+            String jobId = ready.job().id();
+            outputs.add(jobEvent(new JobEvent.Started(jobId, stage())));
+            try {
+                List<Artifact> artifacts = new ArrayList<>();
+                String text = null;
+                // Outputs in the order the client asked for them.
+                for (Modality modality : ready.job().outputs()) {
+                    LatentsReady.LatentRef ref = ready.latents().get(modality);
+                    if (ref == null) {
+                        throw new IllegalArgumentException("no latent for requested output " + modality.wireName());
+                    }
+                    GeneratedMedia media = model.decode(modality, Latent.fromBytes(store.get(ref.objectKey())));
+                    if (media instanceof GeneratedMedia.Text generated) {
+                        text = generated.text();
+                    }
+                    for (ArtifactFiles.ArtifactFile file : ArtifactFiles.encode(media)) {
+                        StoredObject stored = store.put(ObjectKeys.artifact(jobId, file.filename()), file.bytes(),
+                                file.type().contentType());
+                        artifacts.add(new Artifact(modality, stored.key(), stored.contentType(), stored.bytes(), stored.sha256Hex()));
+                    }
+                }
+                outputs.add(jobEvent(new JobEvent.Succeeded(jobId, stage(), artifacts, text, started, clock.instant())));
+            } catch (RuntimeException e) {
+                outputs.add(jobEvent(new JobEvent.Failed(jobId, stage(), "could not decode the outputs: " + e.getMessage())));
+            }
+        }
+        return outputs;
+    }
+}

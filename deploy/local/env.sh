@@ -1,0 +1,23 @@
+# Shared settings of a multi-process codi on one machine. Source it; override any variable
+# before sourcing. Every service reads only these CODI_* variables.
+DEPLOY_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$DEPLOY_DIR/../.." && pwd)"
+RUN_DIR="${RUN_DIR:-$DEPLOY_DIR/run}"
+
+export KAFKA_PORT="${KAFKA_PORT:-19092}"
+export KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
+export S3_PORT="${S3_PORT:-19000}"
+
+export CODI_KAFKA_BOOTSTRAP="${CODI_KAFKA_BOOTSTRAP:-127.0.0.1:$KAFKA_PORT}"
+export CODI_S3_ENDPOINT="${CODI_S3_ENDPOINT:-http://127.0.0.1:$S3_PORT}"
+export CODI_S3_ACCESS_KEY="${CODI_S3_ACCESS_KEY:-codi-local}"
+export CODI_S3_SECRET_KEY="${CODI_S3_SECRET_KEY:-codi-local-secret}"
+export CODI_S3_BUCKET="${CODI_S3_BUCKET:-codi}"
+export CODI_HTTP_PORT="${CODI_HTTP_PORT:-8080}"
+export CODI_MODEL_DIR="${CODI_MODEL_DIR:-$ROOT/models/codi-tiny}"
+export CODI_TOPIC_PARTITIONS="${CODI_TOPIC_PARTITIONS:-8}"
+
+# DJL: offline, no telemetry, natives from the Maven artifact.
+export OPT_OUT_TRACKING=true
+export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$ROOT/.cache/djl}"
+export JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-} -Dai.djl.offline=true"

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Everything as separate processes on one machine: Kafka, the object store, the gateway,
+# and DIFFUSION_INSTANCES (default 2) diffusion-service JVMs.
+set -euo pipefail
+cd "$(dirname "$0")"
+source ./env.sh
+if [ ! -f "$CODI_MODEL_DIR/manifest.json" ]; then
+  echo "no model bundle at $CODI_MODEL_DIR; set CODI_MODEL_DIR (./codi serve prints the one it uses)" >&2; exit 1
+fi
+./start-kafka.sh
+./start-s3.sh
+./start-stage.sh gateway 1
+./start-stage.sh encoder-service 1
+./start-stage.sh diffusion-service "${DIFFUSION_INSTANCES:-2}"
+./start-stage.sh decoder-service 1
+echo "gateway: http://127.0.0.1:$CODI_HTTP_PORT  (stop everything with ./down.sh)"
