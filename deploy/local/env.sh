@@ -20,4 +20,7 @@ export CODI_TOPIC_PARTITIONS="${CODI_TOPIC_PARTITIONS:-8}"
 # DJL: offline, no telemetry, natives from the Maven artifact.
 export OPT_OUT_TRACKING=true
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$ROOT/.cache/djl}"
-export JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-} -Dai.djl.offline=true"
+case "${JAVA_TOOL_OPTIONS:-}" in
+  *ai.djl.offline*) ;;
+  *) export JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-} -Dai.djl.offline=true" ;;
+esac

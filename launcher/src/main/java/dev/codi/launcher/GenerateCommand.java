@@ -92,7 +92,7 @@ final class GenerateCommand implements Callable<Integer> {
         String id = accepted.getString("id");
         System.err.println("job " + id + " queued (seed " + accepted.getJsonObject("params").getLong("seed") + ")");
         JsonObject finished;
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("queued").setInitialMax(1)
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName(id).setInitialMax(1)
                 .setStyle(ProgressBarStyle.ASCII).continuousUpdate().build()) {
             finished = client.awaitFinished(id, Duration.ofSeconds(timeoutSeconds), job -> {
                 JsonObject progress = job.getJsonObject("progress");
