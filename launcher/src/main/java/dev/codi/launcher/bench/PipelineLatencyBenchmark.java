@@ -30,7 +30,7 @@ import java.util.Map;
  * End-to-end latency of one text → image + audio job through the whole pipeline (HTTP, Kafka,
  * three stages, object storage, presigned download) against the same generation in-process
  * (encode → sample → decode → file encoding, no Kafka, no storage). Prints the medians and their
- * ratio, measured in one run. Usage: {@code ./codi-bench [runs] [steps]} (defaults 7 and 50).
+ * ratio, measured in one run. Usage: {@code ./codi bench [runs] [steps]} (defaults 7 and 50).
  */
 public final class PipelineLatencyBenchmark {
     private static final String PROMPT = "a red circle moving left";
@@ -66,7 +66,6 @@ public final class PipelineLatencyBenchmark {
         System.out.printf("  in-process           : %8.0f ms%n", inProcessMedian);
         System.out.printf("  ratio                : %8.2f×  (pipeline overhead %.0f ms)%n", pipelineMedian / inProcessMedian,
                 pipelineMedian - inProcessMedian);
-        System.exit(0);
     }
 
     private static double throughPipeline(CodiClient client, int steps, long seed) throws Exception {
