@@ -1,7 +1,6 @@
 package dev.codi.decoder;
 
 import dev.codi.media.Modality;
-import dev.codi.model.CodiModel;
 import dev.codi.model.GeneratedMedia;
 import dev.codi.model.Latent;
 import dev.codi.protocol.CloudEvent;
@@ -11,11 +10,8 @@ import dev.codi.protocol.events.EventTypes;
 import dev.codi.protocol.events.JobEvent;
 import dev.codi.protocol.events.LatentsReady;
 import dev.codi.protocol.stage.Outbound;
-import dev.codi.protocol.stage.StageVerticle;
-import dev.codi.service.ServiceSettings;
-import dev.codi.service.SharedModels;
+import dev.codi.service.ModelStageVerticle;
 import dev.codi.storage.ObjectKeys;
-import dev.codi.storage.ObjectStore;
 import dev.codi.storage.StoredObject;
 
 import java.time.Instant;
@@ -28,9 +24,7 @@ import java.util.Map;
  * storage under keys fixed by the job id (a redelivered job overwrites them with the same
  * bytes, since sampling is seeded), and publishes the job's completion.
  */
-public final class DecoderVerticle extends StageVerticle {
-    private ObjectStore store;
-    private CodiModel model;
+public final class DecoderVerticle extends ModelStageVerticle {
 
     @Override
     protected Stage stage() {
@@ -45,23 +39,6 @@ public final class DecoderVerticle extends StageVerticle {
     @Override
     protected String inputType() {
         return EventTypes.JOB_SAMPLED;
-    }
-
-    @Override
-    protected void prepare() {
-        ServiceSettings settings = ServiceSettings.from(config());
-        store = new ObjectStore(settings.objectStore());
-        model = SharedModels.acquire(settings, store);
-    }
-
-    @Override
-    protected void release() {
-        if (model != null) {
-            SharedModels.release(model);
-        }
-        if (store != null) {
-            store.close();
-        }
     }
 
     @Override

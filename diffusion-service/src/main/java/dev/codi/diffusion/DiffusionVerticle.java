@@ -1,7 +1,6 @@
 package dev.codi.diffusion;
 
 import dev.codi.media.Modality;
-import dev.codi.model.CodiModel;
 import dev.codi.model.Conditioning;
 import dev.codi.model.Latent;
 import dev.codi.model.SamplingJob;
@@ -16,11 +15,8 @@ import dev.codi.protocol.events.EventTypes;
 import dev.codi.protocol.events.JobEvent;
 import dev.codi.protocol.events.LatentsReady;
 import dev.codi.protocol.stage.Outbound;
-import dev.codi.protocol.stage.StageVerticle;
-import dev.codi.service.ServiceSettings;
-import dev.codi.service.SharedModels;
+import dev.codi.service.ModelStageVerticle;
 import dev.codi.storage.ObjectKeys;
-import dev.codi.storage.ObjectStore;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,11 +32,9 @@ import java.util.concurrent.TimeUnit;
  * latents in object storage and publishes their references. The batch is whatever one poll
  * returned: up to CODI_MAX_BATCH jobs gathered within CODI_MAX_WAIT_MS (dynamic batching).
  */
-public final class DiffusionVerticle extends StageVerticle {
+public final class DiffusionVerticle extends ModelStageVerticle {
     private static final String LATENT_CONTENT_TYPE = "application/octet-stream";
     private final ProgressThrottle throttle = new ProgressThrottle(TimeUnit.MILLISECONDS.toNanos(250));
-    private ObjectStore store;
-    private CodiModel model;
 
     @Override
     protected Stage stage() {
@@ -55,23 +49,6 @@ public final class DiffusionVerticle extends StageVerticle {
     @Override
     protected String inputType() {
         return EventTypes.JOB_CONDITIONED;
-    }
-
-    @Override
-    protected void prepare() {
-        ServiceSettings settings = ServiceSettings.from(config());
-        store = new ObjectStore(settings.objectStore());
-        model = SharedModels.acquire(settings, store);
-    }
-
-    @Override
-    protected void release() {
-        if (model != null) {
-            SharedModels.release(model);
-        }
-        if (store != null) {
-            store.close();
-        }
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.codi.encoder;
 import dev.codi.media.MediaDecodeException;
 import dev.codi.media.MediaDecoding;
 import dev.codi.media.Modality;
-import dev.codi.model.CodiModel;
 import dev.codi.model.Conditioning;
 import dev.codi.model.PromptInput;
 import dev.codi.protocol.CloudEvent;
@@ -14,10 +13,7 @@ import dev.codi.protocol.events.ConditioningReady;
 import dev.codi.protocol.events.EventTypes;
 import dev.codi.protocol.events.JobEvent;
 import dev.codi.protocol.stage.Outbound;
-import dev.codi.protocol.stage.StageVerticle;
-import dev.codi.service.ServiceSettings;
-import dev.codi.service.SharedModels;
-import dev.codi.storage.ObjectStore;
+import dev.codi.service.ModelStageVerticle;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,9 +26,7 @@ import java.util.Map;
  * weight into one shared-space conditioning vector (CoDi's composable conditioning, DESIGN §1
  * point 2), with the null embeddings mixed alike for classifier-free guidance.
  */
-public final class EncoderVerticle extends StageVerticle {
-    private ObjectStore store;
-    private CodiModel model;
+public final class EncoderVerticle extends ModelStageVerticle {
 
     @Override
     protected Stage stage() {
@@ -47,23 +41,6 @@ public final class EncoderVerticle extends StageVerticle {
     @Override
     protected String inputType() {
         return EventTypes.JOB_SUBMITTED;
-    }
-
-    @Override
-    protected void prepare() {
-        ServiceSettings settings = ServiceSettings.from(config());
-        store = new ObjectStore(settings.objectStore());
-        model = SharedModels.acquire(settings, store);
-    }
-
-    @Override
-    protected void release() {
-        if (model != null) {
-            SharedModels.release(model);
-        }
-        if (store != null) {
-            store.close();
-        }
     }
 
     @Override
