@@ -1,0 +1,133 @@
+package dev.codi.evaluation;
+
+import dev.codi.evaluation.QualityReport.Section;
+import dev.codi.evaluation.pictures.LossCurves;
+import dev.codi.evaluation.sections.Composition;
+import dev.codi.evaluation.sections.Pictures;
+import dev.codi.model.tiny.CodiTinyModel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/**
+ * {@code evaluation/evaluate.sh}: the quality report of a bundle, written to docs/. Every default
+ * in one place:
+ * <pre>
+ *   --samples 200      per table cell (issue 3: ≥ 200 per direction and split; issue 5: ≥ 200 jobs per set)
+ *   --steps 50         DDIM steps (DESIGN §1)
+ *   --guidance 7.5     classifier-free guidance (DESIGN §1)
+ *   --batch 16         jobs per sampling call
+ *   --seed 2305        every draw of the report derives from it
+ * </pre>
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Measures a codi-tiny bundle with the analytic judge and writes the quality report (markdown + pictures).")
+public final class Evaluate implements Callable<Integer> {
+    static final String ALL_SECTIONS = "directions,composition,roundtrip,retrieval,coherence,chaining,pictures";
+
+    @Option(names = "--bundle", description = "bundle directory (default: <codi.home>/models/codi-tiny)")
+    Path bundle;
+
+    @Option(names = "--samples", defaultValue = "200", description = "samples per table cell (default: ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(names = "--steps", defaultValue = "50", description = "DDIM steps (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--guidance", defaultValue = "7.5", description = "classifier-free guidance scale (default: ${DEFAULT-VALUE})")
+    double guidance;
+
+    @Option(names = "--batch", defaultValue = "16", description = "jobs per sampling call (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--seed", defaultValue = "2305", description = "report seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--sections", defaultValue = ALL_SECTIONS, split = ",",
+            description = "sections to run, comma-separated (default: ${DEFAULT-VALUE})")
+    List<String> sections;
+
+    @Option(names = "--composition-weights", defaultValue = "1:1,2:1,1:2", split = ",",
+            description = "text:other weight pairs for the composition table (default: ${DEFAULT-VALUE})")
+    List<String> compositionWeights;
+
+    @Option(names = "--picture-prompts", defaultValue = "6", description = "prompts (rows) in the pictures (default: ${DEFAULT-VALUE})")
+    int picturePrompts;
+
+    @Option(names = "--picture-seeds", defaultValue = "6", description = "seeds (columns) in the sample grid (default: ${DEFAULT-VALUE})")
+    int pictureSeeds;
+
+    @Option(names = "--out", defaultValue = "docs/quality.md", description = "the report (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--pictures", defaultValue = "docs/img", description = "picture directory (default: ${DEFAULT-VALUE})")
+    Path pictures;
+
+    @Option(names = "--loss-csv", description = "training loss CSV (header stage,step,loss) to plot with the pictures")
+    Path lossCsv;
+
+    @Option(names = "--training-log", description = "a trainer log to turn into --loss-csv (written next to the pictures)")
+    Path trainingLog;
+
+    @Option(names = "--artifacts", description = "keep every judged output file of the directions under this directory")
+    Path artifacts;
+
+    @Option(names = "--quiet", description = "no progress bars")
+    boolean quiet;
+
+    private final String[] arguments;
+
+    Evaluate(String[] arguments) {
+        this.arguments = arguments.clone();
+    }
+
+    @Override
+    public Integer call() {
+        Path home = Path.of(System.getProperty("codi.home", "."));
+        Path directory = bundle != null ? bundle : home.resolve("models/codi-tiny");
+        Set<Section> selected = EnumSet.noneOf(Section.class);
+        sections.forEach(id -> selected.add(Section.fromId(id)));
+        Path loss = lossCsv;
+        if (trainingLog != null) {
+            loss = pictures.resolve("training-loss.csv");
+            try {
+                Files.createDirectories(pictures);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + pictures, e);
+            }
+            int rows = LossCurves.fromTrainingLog(trainingLog, loss);
+            System.err.printf("%d loss points read from %s%n", rows, trainingLog);
+        }
+        QualityReport.Options options = new QualityReport.Options(directory, new Settings(samples, steps, guidance, seed, batch),
+                selected, compositionWeights.stream().map(Composition.Weights::parse).toList(),
+                new Pictures.Layout(picturePrompts, pictureSeeds), out, pictures, loss, artifacts, command());
+        try (CodiTinyModel model = CodiTinyModel.load(directory)) {
+            QualityReport.Report report = QualityReport.run(model, options, new Progress(!quiet));
+            QualityReport.write(report, out);
+            System.err.printf("report written to %s in %.1f s%n", out, report.wallTime().toNanos() / 1e9);
+        }
+        return 0;
+    }
+
+    /** The command as typed, shell-quoted where needed, so the report says exactly how to regenerate it. */
+    String command() {
+        return "evaluation/evaluate.sh " + Arrays.stream(arguments)
+                .map(argument -> argument.matches("[A-Za-z0-9_./:=,+-]+") ? argument : "'" + argument.replace("'", "'\\''") + "'")
+                .collect(Collectors.joining(" "));
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Evaluate(args)).execute(args));
+    }
+}

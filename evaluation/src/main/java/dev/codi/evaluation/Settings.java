@@ -1,0 +1,26 @@
+package dev.codi.evaluation;
+
+/**
+ * How a report is measured.
+ *
+ * @param samples   samples per table cell (per direction and split, per composition row, per
+ *                  output set, …)
+ * @param steps     DDIM steps (DESIGN §1: 50)
+ * @param guidance  classifier-free guidance scale (DESIGN §1: 7.5)
+ * @param seed      every input, nuisance draw and noise of the report derives from it
+ * @param batchSize jobs per {@code CodiModel.sample} call: batching is ~3× cheaper per sample on CPU
+ */
+public record Settings(int samples, int steps, double guidance, long seed, int batchSize) {
+    public Settings {
+        require(samples >= 1, "--samples must be at least 1, got " + samples);
+        require(steps >= 1 && steps <= 200, "--steps must be within [1, 200], got " + steps);
+        require(guidance >= 0 && guidance <= 50, "--guidance must be within [0, 50], got " + guidance);
+        require(batchSize >= 1 && batchSize <= 256, "--batch must be within [1, 256], got " + batchSize);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.codi.evaluation.sections;
+
+import dev.codi.evaluation.BatchSampler;
+import dev.codi.evaluation.EvaluationContext;
+import dev.codi.evaluation.Markdown;
+import dev.codi.evaluation.SectionResult;
+import dev.codi.evaluation.Seeds;
+import dev.codi.evaluation.scoring.Artifacts;
+import dev.codi.evaluation.scoring.Attribute;
+import dev.codi.evaluation.scoring.AttributeScore;
+import dev.codi.evaluation.scoring.Coherence;
+import dev.codi.evaluation.scoring.Percent;
+import dev.codi.evaluation.scoring.Tally;
+import dev.codi.media.Modality;
+import dev.codi.model.Conditioning;
+import dev.codi.model.GeneratedMedia;
+import dev.codi.world.Attributes;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Joint generation against independent generation (issue 5, CoDi §3.3): the same under-specified
+ * prompt, the same conditioning and the same seeds, sampled once with the denoisers attending to
+ * each other's environment tokens (joint) and once without (independent). Coherence is the share
+ * of jobs whose outputs agree on an attribute the prompt left open ({@link Coherence}).
+ */
+public final class JointCoherence {
+    public static final String TABLE = "coherence";
+    public static final List<Set<Modality>> OUTPUT_SETS = List.of(
+            EnumSet.of(Modality.IMAGE, Modality.AUDIO),
+            EnumSet.of(Modality.IMAGE, Modality.VIDEO),
+            EnumSet.of(Modality.AUDIO, Modality.VIDEO),
+            EnumSet.of(Modality.IMAGE, Modality.AUDIO, Modality.VIDEO));
+
+    private JointCoherence() {
+    }
+
+    /** Agreement per open attribute and accuracy on the specified ones, for one way of sampling. */
+    static final class Measure {
+        final Map<Attribute, Tally> agreement = new EnumMap<>(Attribute.class);
+        final AttributeScore specified = new AttributeScore();
+        Duration wallTime = Duration.ZERO;
+
+        void add(Attributes prompt, Map<Modality, GeneratedMedia> outputs) {
+            Map<Modality, Attributes> judged = new EnumMap<>(Modality.class);
+            outputs.forEach((modality, media) -> judged.put(modality, Artifacts.judge(media)));
+            Coherence.agreement(prompt, judged).forEach((attribute, agree) ->
+                    agreement.computeIfAbsent(attribute, a -> new Tally()).add(agree));
+            judged.forEach((modality, attributes) -> {
+                Set<Attribute> scored = EnumSet.copyOf(Attribute.carriedBy(modality));
+                scored.retainAll(Attribute.specifiedIn(prompt));
+                if (!scored.isEmpty()) {
+                    specified.add(prompt, attributes, scored);
+                }
+            });
+        }
+
+        Tally agreement(Attribute attribute) {
+            return agreement.getOrDefault(attribute, new Tally());
+        }
+    }
+
+    public static SectionResult run(EvaluationContext context) {
+        long seed = context.settings().seed();
+        int samples = context.settings().samples();
+        Markdown table = Markdown.table("outputs", "open attribute", "jobs", "joint agree", "independent agree", "chance",
+                "specified right (joint)", "specified right (independent)");
+        Markdown timing = Markdown.table("outputs", "jobs", "jobs joint sampling changed", "joint wall", "independent wall",
+                "joint / independent");
+        int changedJobs = 0;
+        int allJobs = 0;
+        for (Set<Modality> outputs : OUTPUT_SETS) {
+            String name = outputs.stream().map(Modality::wireName).collect(Collectors.joining("+"));
+            String tag = "coherence/" + name;
+            List<Attributes> prompts = new ArrayList<>();
+            List<Conditioning> conditionings = new ArrayList<>();
+            for (int k = 0; k < samples; k++) {
+                Attributes prompt = UnderSpecifiedPrompts.prompt(seed, tag, outputs, k);
+                String caption = context.world().caption(prompt, Seeds.random(seed, tag + "/caption", k));
+                prompts.add(prompt);
+                conditionings.add(context.sampler().condition(Artifacts.asInput(new GeneratedMedia.Text(caption))));
+            }
+            Map<Boolean, Measure> measures = new HashMap<>();
+            Map<Boolean, List<Map<Modality, GeneratedMedia>>> generated = new HashMap<>();
+            for (boolean joint : List.of(true, false)) {
+                List<BatchSampler.Request> requests = new ArrayList<>();
+                for (int k = 0; k < samples; k++) {
+                    requests.add(new BatchSampler.Request(conditionings.get(k), outputs, UnderSpecifiedPrompts.noiseSeed(seed, tag, k), joint));
+                }
+                long start = System.nanoTime();
+                List<Map<Modality, GeneratedMedia>> results = context.sampler().run(name + (joint ? " joint" : " indep."), requests);
+                Measure measure = new Measure();
+                measure.wallTime = Duration.ofNanos(System.nanoTime() - start);
+                for (int k = 0; k < samples; k++) {
+                    measure.add(prompts.get(k), results.get(k));
+                }
+                measures.put(joint, measure);
+                generated.put(joint, results);
+            }
+            int changed = 0;
+            for (int k = 0; k < samples; k++) {
+                Map<Modality, GeneratedMedia> jointOutputs = generated.get(true).get(k);
+                Map<Modality, GeneratedMedia> independentOutputs = generated.get(false).get(k);
+                boolean same = outputs.stream().allMatch(m -> Artifacts.sameArtifact(jointOutputs.get(m), independentOutputs.get(m)));
+                changed += same ? 0 : 1;
+            }
+            changedJobs += changed;
+            allJobs += samples;
+            Measure joint = measures.get(true);
+            Measure independent = measures.get(false);
+            for (Attribute attribute : Attribute.values()) {
+                Tally jointAgreement = joint.agreement(attribute);
+                if (jointAgreement.counted() == 0) {
+                    continue;
+                }
+                table.row(name, attribute.word(), jointAgreement.counted(), jointAgreement.percent(),
+                        independent.agreement(attribute).percent(), Percent.of(Coherence.chance(attribute, Coherence.carriers(attribute, outputs))),
+                        joint.specified.attributes().percent(), independent.specified.attributes().percent());
+            }
+            timing.row(name, samples, changed, seconds(joint.wallTime), seconds(independent.wallTime),
+                    String.format(Locale.ROOT, "%.2f×", joint.wallTime.toNanos() / (double) independent.wallTime.toNanos()));
+        }
+        String markdown = """
+                %d jobs per output set; prompts cycle through the under-specified patterns that leave open an \
+                attribute two of the outputs carry ("a red shape moving left", "something green", "a circle", \
+                "a blue square", "something moving up"), values drawn per job, caption templates varied. Joint and \
+                independent runs use the same conditioning and the same seeds (%d DDIM steps, guidance %s). \
+                *agree*: share of jobs whose outputs all read the same known value of the open attribute; *chance*: \
+                independent uniform outputs, (1/n)^(k−1) for k outputs carrying it. *specified right*: accuracy \
+                of every output on the attributes the prompt names and it carries. Targets (issue 5): ≥ 90 %% \
+                joint agreement, against about 25 %% (shape) independent, specified ≥ 95 %%.
+
+                %s
+                Jobs whose artifacts joint sampling changed (against the same job sampled independently), and wall \
+                time of sampling and decoding (judging excluded), from the same run:
+
+                %s%s""".formatted(samples, context.settings().steps(), context.settings().guidance(), table.render(), timing.render(),
+                changedJobs > 0 ? "" : """
+
+                **Joint sampling changed no output** (0 of %d jobs): joint cross-attention is a no-op in this \
+                bundle (codi-tiny zero-initialises its output projection; stage 2 trains it), so the joint and \
+                independent figures above are identical by construction.
+                """.formatted(allJobs));
+        return new SectionResult("Joint coherence: joint against independent sampling", markdown,
+                Map.of(TABLE, table, "coherence-timing", timing));
+    }
+
+    static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.2f s", duration.toNanos() / 1e9);
+    }
+}
