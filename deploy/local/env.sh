@@ -17,6 +17,19 @@ export CODI_HTTP_PORT="${CODI_HTTP_PORT:-8080}"
 export CODI_MODEL_DIR="${CODI_MODEL_DIR:-$ROOT/models/codi-tiny}"
 export CODI_TOPIC_PARTITIONS="${CODI_TOPIC_PARTITIONS:-8}"
 
+# The gateway's API keys (Authorization: Bearer <key>): one is made on first use and kept in run/.
+if [ -z "${CODI_API_KEYS:-}" ] && [ -z "${CODI_API_KEY_SHA256:-}" ]; then
+  mkdir -p "$RUN_DIR"
+  [ -s "$RUN_DIR/api-key" ] || (umask 077; echo "codi_sk_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" > "$RUN_DIR/api-key")
+  export CODI_API_KEYS="$(cat "$RUN_DIR/api-key")"
+fi
+# The operator key every API key's webhook secret (whsec_...) derives from; made once, kept in run/.
+if [ -z "${CODI_WEBHOOK_SIGNING_KEY:-}" ]; then
+  mkdir -p "$RUN_DIR"
+  [ -s "$RUN_DIR/webhook-signing-key" ] || (umask 077; head -c 32 /dev/urandom | base64 | tr -d '\n' > "$RUN_DIR/webhook-signing-key")
+  export CODI_WEBHOOK_SIGNING_KEY="$(cat "$RUN_DIR/webhook-signing-key")"
+fi
+
 # DJL: offline, no telemetry, natives from the Maven artifact.
 export OPT_OUT_TRACKING=true
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$ROOT/.cache/djl}"

@@ -14,3 +14,4 @@ fi
 ./start-stage.sh diffusion-service "${DIFFUSION_INSTANCES:-2}"
 ./start-stage.sh decoder-service 1
 echo "gateway: http://127.0.0.1:$CODI_HTTP_PORT  (stop everything with ./down.sh)"
+if [ -s "$RUN_DIR/api-key" ]; then echo "API key: in $RUN_DIR/api-key (send it as Authorization: Bearer <key>)"; fi

@@ -24,6 +24,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  * (jointly when a job asks for several, CoDi point 3), emits throttled progress, stores the
  * latents in object storage and publishes their references. The batch is whatever one poll
  * returned: up to CODI_MAX_BATCH jobs gathered within CODI_MAX_WAIT_MS (dynamic batching).
+ * A job canceled while sampling leaves the batch between two denoising steps.
  */
 public final class DiffusionVerticle extends ModelStageVerticle {
     private static final String LATENT_CONTENT_TYPE = "application/octet-stream";
@@ -65,7 +67,7 @@ public final class DiffusionVerticle extends ModelStageVerticle {
                 samplingJobs.add(new SamplingJob(job.id(), new Conditioning(ready.conditioning(), ready.nullConditioning()),
                         new LinkedHashSet<>(job.outputs()),
                         new SamplingParams(params.steps(), params.guidance(), params.eta(), params.seed(), params.joint()),
-                        this::stopping));
+                        () -> stopping() || isCanceled(job.id())));
                 jobs.add(job);
                 outputs.add(jobEvent(new JobEvent.Started(job.id(), stage())));
             } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
@@ -75,7 +77,9 @@ public final class DiffusionVerticle extends ModelStageVerticle {
         if (samplingJobs.isEmpty()) {
             return outputs;
         }
+        Map<String, Integer> lastStep = new ConcurrentHashMap<>();
         SamplingListener progress = (jobId, step, total) -> {
+            lastStep.put(jobId, step);
             if (throttle.shouldEmit(jobId, step, total, System.nanoTime())) {
                 emitNow(new JobEvent.Progress(jobId, stage(), step, total));
             }
@@ -86,6 +90,12 @@ public final class DiffusionVerticle extends ModelStageVerticle {
         }
         for (int i = 0; i < jobs.size(); i++) {
             JobSpec job = jobs.get(i);
+            if (latents.get(i).isEmpty()) {
+                // canceled between two steps (CodiModel#sample): nothing to decode, say where it stopped
+                outputs.add(jobEvent(new JobEvent.Abandoned(job.id(), stage(), lastStep.getOrDefault(job.id(), 0),
+                        job.params().steps())));
+                continue;
+            }
             Map<Modality, LatentsReady.LatentRef> refs = new EnumMap<>(Modality.class);
             latents.get(i).forEach((modality, latent) -> {
                 String key = ObjectKeys.latents(job.id(), modality.wireName());

@@ -1,5 +1,6 @@
 package dev.codi.gateway;
 
+import dev.codi.gateway.uploads.Uploads;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
@@ -14,13 +15,19 @@ import java.time.Duration;
  * @param bodyLimitBytes   largest request body (CODI_BODY_LIMIT_BYTES, default 32 MiB)
  * @param artifactUrlTtl   lifetime of presigned artifact URLs (CODI_ARTIFACT_URL_TTL_SECONDS, default 3600)
  * @param modelDirectory   the served bundle, whose manifest /v1/models shows (CODI_MODEL_DIR), or null
+ * @param idempotencyTtl   how long an Idempotency-Key is remembered after its job was created
+ *                         (CODI_IDEMPOTENCY_TTL_SECONDS, default 86400)
+ * @param uploadLimitBytes largest upload (CODI_UPLOAD_LIMIT_BYTES, default 64 MiB)
  */
-public record GatewayConfig(String host, int port, long bodyLimitBytes, Duration artifactUrlTtl, Path modelDirectory) {
+public record GatewayConfig(String host, int port, long bodyLimitBytes, Duration artifactUrlTtl, Path modelDirectory,
+                            Duration idempotencyTtl, long uploadLimitBytes) {
     public static final String HOST = "CODI_HTTP_HOST";
     public static final String PORT = "CODI_HTTP_PORT";
     public static final String BODY_LIMIT = "CODI_BODY_LIMIT_BYTES";
     public static final String ARTIFACT_URL_TTL = "CODI_ARTIFACT_URL_TTL_SECONDS";
     public static final String MODEL_DIR = "CODI_MODEL_DIR";
+    public static final String UPLOAD_LIMIT = Uploads.LIMIT_VARIABLE;
+    public static final String IDEMPOTENCY_TTL = dev.codi.gateway.idempotency.IdempotencyKeys.TTL_VARIABLE;
 
     public GatewayConfig {
         if (port < 0 || port > 65535) {
@@ -33,6 +40,12 @@ public record GatewayConfig(String host, int port, long bodyLimitBytes, Duration
         if (artifactUrlTtl.isNegative() || artifactUrlTtl.isZero() || artifactUrlTtl.compareTo(Duration.ofDays(7)) > 0) {
             throw new IllegalArgumentException(ARTIFACT_URL_TTL + " must be within (0, 604800] seconds, got " + artifactUrlTtl.toSeconds());
         }
+        if (uploadLimitBytes < 1024) {
+            throw new IllegalArgumentException(UPLOAD_LIMIT + " must be at least 1024, got " + uploadLimitBytes);
+        }
+        if (idempotencyTtl.isNegative() || idempotencyTtl.isZero()) {
+            throw new IllegalArgumentException(IDEMPOTENCY_TTL + " must be positive, got " + idempotencyTtl.toSeconds());
+        }
     }
 
     public static GatewayConfig from(JsonObject config) {
@@ -42,6 +55,9 @@ public record GatewayConfig(String host, int port, long bodyLimitBytes, Duration
                 Integer.parseInt(config.getValue(PORT, "8080").toString()),
                 Long.parseLong(config.getValue(BODY_LIMIT, Long.toString(32L * 1024 * 1024)).toString()),
                 Duration.ofSeconds(Long.parseLong(config.getValue(ARTIFACT_URL_TTL, "3600").toString())),
-                modelDirectory == null || modelDirectory.isBlank() ? null : Path.of(modelDirectory));
+                modelDirectory == null || modelDirectory.isBlank() ? null : Path.of(modelDirectory),
+                Duration.ofSeconds(Long.parseLong(config.getValue(IDEMPOTENCY_TTL,
+                        Long.toString(dev.codi.gateway.idempotency.IdempotencyKeys.DEFAULT_TTL.toSeconds())).toString())),
+                Long.parseLong(config.getValue(UPLOAD_LIMIT, Long.toString(Uploads.DEFAULT_LIMIT_BYTES)).toString()));
     }
 }

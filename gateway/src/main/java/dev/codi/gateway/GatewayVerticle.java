@@ -1,6 +1,15 @@
 package dev.codi.gateway;
 
+import dev.codi.gateway.auth.ApiKeys;
+import dev.codi.gateway.auth.BearerAuth;
 import dev.codi.gateway.http.Problem;
+import dev.codi.gateway.idempotency.IdempotencyKeys;
+import dev.codi.gateway.uploads.Uploads;
+import dev.codi.gateway.uploads.UploadsApi;
+import dev.codi.gateway.view.JobSubscriptions;
+import dev.codi.gateway.webhooks.WebhookConfig;
+import dev.codi.gateway.webhooks.Webhooks;
+import dev.codi.protocol.events.JobEvent;
 import dev.codi.gateway.http.Problems;
 import dev.codi.gateway.jobs.JobRepresentation;
 import dev.codi.gateway.jobs.JobRequestParser;
@@ -35,6 +44,10 @@ import java.util.Map;
  */
 public final class GatewayVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+    /** How often expired Idempotency-Keys are forgotten. */
+    private static final long IDEMPOTENCY_PURGE_MILLIS = 60_000;
+    /** The API's OpenAPI 3.1 description, served at /openapi.yaml. */
+    private static final String OPENAPI_RESOURCE = "/openapi.yaml";
 
     private GatewayConfig gateway;
     private ObjectStore store;
@@ -42,9 +55,14 @@ public final class GatewayVerticle extends VerticleBase {
     private JobEventsReader reader;
     private HttpServer server;
     private final JobView view = new JobView();
+    private final JobSubscriptions subscriptions = new JobSubscriptions(view);
+    private long idempotencyPurgeTimer = -1;
     private JobSubmitter submitter;
+    private Webhooks webhooks;
     private JobRepresentation representation;
     private ModelCatalog models;
+    private Router router;
+    private String openapi;
 
     @Override
     public Future<?> start() {
@@ -56,17 +74,36 @@ public final class GatewayVerticle extends VerticleBase {
         producer = KafkaProducer.create(vertx, pipeline.kafka().producer("gateway"));
         representation = new JobRepresentation(store, gateway.artifactUrlTtl(), Clock.systemUTC());
         submitter = new JobSubmitter(store, producer, pipeline.topics(), Clock.systemUTC(), new SecureRandom());
-        JobRequestParser parser = new JobRequestParser(MediaLimits.defaults(), new SecureRandom());
-        JobsApi jobsApi = new JobsApi(vertx, parser, submitter, view, representation);
+        webhooks = new Webhooks(vertx, pipeline.kafka(), pipeline.topics(), WebhookConfig.from(config()), representation,
+                producer, Clock.systemUTC());
+        webhooks.attach(view);
+        Uploads uploads = new Uploads(store, MediaLimits.defaults(), Clock.systemUTC(), new SecureRandom());
+        UploadsApi uploadsApi = new UploadsApi(vertx, uploads, gateway.uploadLimitBytes());
+        JobRequestParser parser = new JobRequestParser(MediaLimits.defaults(), new SecureRandom(), webhooks.guard(), uploads);
+        WebhooksApi webhooksApi = new WebhooksApi(webhooks, view, producer, pipeline.topics(), Clock.systemUTC());
+        BearerAuth auth = new BearerAuth(ApiKeys.fromConfig(config()));
+        IdempotencyKeys idempotency = new IdempotencyKeys(gateway.idempotencyTtl(), Clock.systemUTC());
+        view.onChangeEvent(change -> {
+            if (change.event() instanceof JobEvent.Queued queued) {
+                idempotency.remember(queued);
+            }
+        });
+        idempotencyPurgeTimer = vertx.setPeriodic(IDEMPOTENCY_PURGE_MILLIS, tick -> idempotency.purgeExpired());
+        JobsApi jobsApi = new JobsApi(vertx, parser, submitter, view, subscriptions, representation, idempotency, webhooks);
         reader = new JobEventsReader(vertx, pipeline.kafka(), pipeline.topics().jobEvents(), view);
         return vertx.executeBlocking(() -> {
                     store.ensureBucket();
                     models = ModelCatalog.read(gateway.modelDirectory());
+                    try (java.io.InputStream in = GatewayVerticle.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+                        openapi = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    }
                     return null;
                 })
+                .compose(ready -> webhooks.startBeforeView())
                 .compose(ready -> reader.start())
+                .compose(caughtUp -> webhooks.startAfterView())
                 .compose(caughtUp -> vertx.createHttpServer()
-                        .requestHandler(router(jobsApi))
+                        .requestHandler(router(auth, jobsApi, webhooksApi, uploadsApi))
                         .listen(gateway.port(), gateway.host()))
                 .onSuccess(listening -> {
                     server = listening;
@@ -79,23 +116,49 @@ public final class GatewayVerticle extends VerticleBase {
         return server.actualPort();
     }
 
-    private Router router(JobsApi jobs) {
-        Router router = Router.router(vertx);
-        router.route().handler(BodyHandler.create(false).setBodyLimit(gateway.bodyLimitBytes()));
+    private Router router(BearerAuth auth, JobsApi jobs, WebhooksApi webhooksApi, UploadsApi uploadsApi) {
+        router = Router.router(vertx);
         router.route().handler(context -> {
-            context.put("codi.bodyLimit", gateway.bodyLimitBytes());
+            context.put(Problems.BODY_LIMIT_KEY, gateway.bodyLimitBytes());
             context.next();
         });
+        router.route("/v1/*").handler(auth::handle);
+        // Uploads stream to disk under their own limit: registered before the body handler buffers bodies.
+        router.post("/v1/uploads").handler(uploadsApi::create);
+        router.route().handler(BodyHandler.create(false).setBodyLimit(gateway.bodyLimitBytes()));
         router.post("/v1/jobs").handler(jobs::create);
         router.get("/v1/jobs/:id").handler(jobs::get);
+        router.post("/v1/jobs/:id/cancel").handler(jobs::cancel);
+        router.get("/v1/jobs/:id/events").handler(jobs::events);
+        router.post("/v1/jobs/:id/webhook-deliveries/:webhookId/replay").handler(webhooksApi::replay);
+        router.get("/v1/webhooks/secret").handler(webhooksApi::secret);
+        router.post("/v1/webhooks/secret/rotate").handler(webhooksApi::rotate);
+        router.get("/v1/uploads/:id").handler(uploadsApi::get);
         router.get("/v1/models").handler(this::listModels);
         router.get("/health").handler(this::health);
+        router.get("/openapi.yaml").handler(this::openapi);
         router.route().failureHandler(Problems::handleFailure);
         return router;
     }
 
     private void listModels(RoutingContext context) {
         context.response().putHeader("Content-Type", "application/json").end(models.toJson().encodePrettily());
+    }
+
+    private void openapi(RoutingContext context) {
+        context.response().putHeader("Content-Type", "application/yaml").end(openapi);
+    }
+
+    /** Every route as "METHOD /path" with OpenAPI-style parameters ({id}); what the OpenAPI test compares. */
+    public java.util.List<String> routes() {
+        java.util.List<String> routes = new java.util.ArrayList<>();
+        for (io.vertx.ext.web.Route route : router.getRoutes()) {
+            if (route.getPath() != null && route.methods() != null && !route.methods().isEmpty() && !route.getPath().endsWith("*")) {
+                String path = route.getPath().replaceAll(":(\\w+)", "{$1}");
+                route.methods().forEach(method -> routes.add(method.name() + " " + path));
+            }
+        }
+        return routes;
     }
 
     private void health(RoutingContext context) {
@@ -105,8 +168,11 @@ public final class GatewayVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        vertx.cancelTimer(idempotencyPurgeTimer);
         Future<Void> closedServer = server == null ? Future.succeededFuture() : server.close();
-        return Future.join(closedServer, reader.stop(), producer.close())
+        Future<Void> closedWebhooks = webhooks == null ? Future.succeededFuture() : webhooks.stop();
+        return Future.join(closedServer, reader.stop(), closedWebhooks)
+                .eventually(() -> producer.close())
                 .eventually(() -> vertx.executeBlocking(() -> {
                     store.close();
                     return null;

@@ -14,14 +14,21 @@ public final class CodiClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final URI server;
+    private final String apiKey;
 
-    public CodiClient(URI server) {
+    /** @param apiKey sent as {@code Authorization: Bearer <key>} */
+    public CodiClient(URI server, String apiKey) {
         this.server = server;
+        this.apiKey = apiKey;
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(server.resolve(path)).header("Authorization", "Bearer " + apiKey);
     }
 
     /** Submits a job; returns the job resource (202) or throws with the problem the server sent. */
     public JsonObject submit(JsonObject job) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(server.resolve("/v1/jobs"))
+        HttpRequest request = request("/v1/jobs")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(job.encode())).build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -32,7 +39,7 @@ public final class CodiClient {
     }
 
     public JsonObject job(String id) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.resolve("/v1/jobs/" + id)).GET().build(),
+        HttpResponse<String> response = http.send(request("/v1/jobs/" + id).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("GET job " + id + " answered " + response.statusCode() + ": " + response.body());

@@ -4,6 +4,9 @@ import dev.codi.decoder.DecoderVerticle;
 import dev.codi.diffusion.DiffusionVerticle;
 import dev.codi.encoder.EncoderVerticle;
 import dev.codi.gateway.GatewayConfig;
+import dev.codi.gateway.auth.ApiKeys;
+import dev.codi.gateway.webhooks.SsrfGuard;
+import dev.codi.gateway.webhooks.WebhookSecrets;
 import dev.codi.gateway.GatewayVerticle;
 import dev.codi.infra.Infrastructure;
 import dev.codi.protocol.PipelineConfig;
@@ -20,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -41,10 +45,18 @@ public final class EmbeddedPipeline implements AutoCloseable {
      * @param modelDirectory     the model bundle every stage loads
      * @param diffusionInstances diffusion-service instances (one consumer group)
      * @param allowContainers    use Testcontainers when a Docker engine exists
+     * @param apiKeys            the gateway's API keys; empty: one is created ({@link #apiKey()})
+     * @param gatewaySettings    further CODI_* settings for the gateway (webhook policy, TTLs)
      */
     public record Options(int httpPort, Path modelDirectory, int diffusionInstances, boolean allowContainers,
-                          int topicPartitions) {
+                          int topicPartitions, List<String> apiKeys, JsonObject gatewaySettings) {
+        public Options(int httpPort, Path modelDirectory, int diffusionInstances, boolean allowContainers, int topicPartitions) {
+            this(httpPort, modelDirectory, diffusionInstances, allowContainers, topicPartitions, List.of(), new JsonObject());
+        }
+
         public Options {
+            apiKeys = List.copyOf(apiKeys);
+            gatewaySettings = gatewaySettings.copy();
             if (diffusionInstances < 0) {
                 throw new IllegalArgumentException("diffusion instances must be ≥ 0, got " + diffusionInstances);
             }
@@ -58,13 +70,18 @@ public final class EmbeddedPipeline implements AutoCloseable {
     private final Vertx vertx;
     private final JsonObject config;
     private final List<String> diffusionDeployments = new ArrayList<>();
+    private final List<String> apiKeys;
+    private final boolean apiKeyCreated;
     private String gatewayDeployment;
     private GatewayVerticle gateway;
 
-    private EmbeddedPipeline(Infrastructure infrastructure, Vertx vertx, JsonObject config) {
+    private EmbeddedPipeline(Infrastructure infrastructure, Vertx vertx, JsonObject config, List<String> apiKeys,
+                             boolean apiKeyCreated) {
         this.infrastructure = infrastructure;
         this.vertx = vertx;
         this.config = config;
+        this.apiKeys = apiKeys;
+        this.apiKeyCreated = apiKeyCreated;
     }
 
     public static EmbeddedPipeline start(Options options) {
@@ -77,8 +94,18 @@ public final class EmbeddedPipeline implements AutoCloseable {
                 .put(ObjectStoreConfig.ACCESS_KEY_VARIABLE, infrastructure.s3AccessKey())
                 .put(ObjectStoreConfig.SECRET_KEY_VARIABLE, infrastructure.s3SecretKey())
                 .put(ServiceSettings.MODEL_DIR, options.modelDirectory().toAbsolutePath().toString())
-                .put(GatewayConfig.PORT, options.httpPort());
-        EmbeddedPipeline pipeline = new EmbeddedPipeline(infrastructure, vertx, config);
+                .put(GatewayConfig.PORT, options.httpPort())
+                // A local run delivers webhooks to local receivers unless told otherwise (--no-loopback-webhooks).
+                .put(SsrfGuard.ALLOW_LOOPBACK_VARIABLE, true)
+                // Stable for this run, gateway restarts included; separate deployments set their own.
+                .put(WebhookSecrets.SIGNING_KEY_VARIABLE, ApiKeys.newKey(new SecureRandom()));
+        config.mergeIn(options.gatewaySettings());
+        boolean createKey = options.apiKeys().isEmpty();
+        List<String> keys = createKey ? List.of(ApiKeys.newKey(new SecureRandom())) : options.apiKeys();
+        // The gateway gets only the keys' hashes: the plain keys stay with whoever started us.
+        config.put(ApiKeys.KEY_HASHES_VARIABLE, String.join(",", keys.stream().map(ApiKeys::sha256Hex).toList()));
+        config.remove(ApiKeys.KEYS_VARIABLE);
+        EmbeddedPipeline pipeline = new EmbeddedPipeline(infrastructure, vertx, config, keys, createKey);
         try {
             PipelineConfig pipelineConfig = PipelineConfig.from(config);
             TopicSetup.ensureTopics(pipelineConfig.kafka(), pipelineConfig.topics(), options.topicPartitions(), (short) 1);
@@ -130,8 +157,28 @@ public final class EmbeddedPipeline implements AutoCloseable {
         gatewayDeployment = null;
     }
 
+    /** The first API key the gateway accepts (the created one when none was given). */
+    public String apiKey() {
+        return apiKeys.get(0);
+    }
+
+    /** True when no key was given and {@link #apiKey()} was created for this run. */
+    public boolean apiKeyCreated() {
+        return apiKeyCreated;
+    }
+
+    /** The gateway's routes, "METHOD /path" (what the OpenAPI document must describe). */
+    public List<String> gatewayRoutes() {
+        return gateway.routes();
+    }
+
     public String gatewayUrl() {
         return "http://127.0.0.1:" + gateway.actualPort();
+    }
+
+    /** True when the gateway delivers webhooks to loopback addresses. */
+    public boolean loopbackWebhooksAllowed() {
+        return Boolean.parseBoolean(config.getValue(SsrfGuard.ALLOW_LOOPBACK_VARIABLE).toString());
     }
 
     public JsonObject config() {

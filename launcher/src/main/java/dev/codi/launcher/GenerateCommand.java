@@ -38,6 +38,9 @@ final class GenerateCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--server", description = "gateway URL, e.g. http://localhost:8080 (default: start an embedded pipeline)")
     URI server;
+    @Option(names = "--api-key", defaultValue = "${env:CODI_API_KEY}",
+            description = "API key for --server (default: the CODI_API_KEY environment variable)")
+    String apiKey;
     @Option(names = "--steps", description = "DDIM steps (default 50)")
     Integer steps;
     @Option(names = "--guidance", description = "classifier-free guidance scale (default 7.5)")
@@ -51,12 +54,16 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         JsonObject request = request();
         if (server != null) {
-            return run(new CodiClient(server), request);
+            if (apiKey == null || apiKey.isBlank()) {
+                System.err.println("--server needs an API key: pass --api-key or set CODI_API_KEY");
+                return 2;
+            }
+            return run(new CodiClient(server, apiKey), request);
         }
         System.err.println("no --server given: starting an embedded pipeline…");
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(
                 new EmbeddedPipeline.Options(0, ModelBundles.defaultBundle(), 1, false, 4))) {
-            return run(new CodiClient(URI.create(pipeline.gatewayUrl())), request);
+            return run(new CodiClient(URI.create(pipeline.gatewayUrl()), pipeline.apiKey()), request);
         }
     }
 

@@ -1,9 +1,14 @@
 package dev.codi.launcher;
 
+import dev.codi.gateway.auth.ApiKeys;
+import dev.codi.gateway.webhooks.SsrfGuard;
+import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -23,25 +28,37 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--containers", description = "use Testcontainers Kafka and MinIO when a Docker engine exists")
     boolean containers;
 
+    @Option(names = "--no-loopback-webhooks", description = "refuse webhook URLs on loopback addresses (allowed by default in a local run)")
+    boolean noLoopbackWebhooks;
+
     @Override
     public Integer call() throws InterruptedException {
         long started = System.nanoTime();
         Path bundle = model != null ? model : ModelBundles.defaultBundle();
+        String keysVariable = System.getenv(ApiKeys.KEYS_VARIABLE);
+        List<String> keys = keysVariable == null ? List.of()
+                : Arrays.stream(keysVariable.split(",")).map(String::strip).filter(key -> !key.isEmpty()).toList();
         EmbeddedPipeline pipeline = EmbeddedPipeline.start(new EmbeddedPipeline.Options(port, bundle, diffusionInstances,
-                containers, 8));
+                containers, 8, keys, new JsonObject().put(SsrfGuard.ALLOW_LOOPBACK_VARIABLE, !noLoopbackWebhooks)));
         long readyMillis = (System.nanoTime() - started) / 1_000_000;
         Runtime runtime = Runtime.getRuntime();
         long heapUsedMiB = (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024);
         System.out.printf("""
                 codi is ready in %.1f s (heap in use %d MiB)
-                  gateway       %s   (try: curl %s/v1/models)
+                  gateway       %s   (try: curl -H 'Authorization: Bearer <key>' %s/v1/models)
                   kafka         %s   (%s)
                   object store  %s   bucket codi, access key %s
                   model bundle  %s
+                  API key       %s
+                  webhooks      loopback targets %s
                 Ctrl-C stops everything.
                 """, readyMillis / 1000.0, heapUsedMiB, pipeline.gatewayUrl(), pipeline.gatewayUrl(),
                 pipeline.infrastructure().kafkaBootstrapServers(), pipeline.infrastructure().kind(),
-                pipeline.infrastructure().s3Endpoint(), pipeline.infrastructure().s3AccessKey(), bundle);
+                pipeline.infrastructure().s3Endpoint(), pipeline.infrastructure().s3AccessKey(), bundle,
+                pipeline.apiKeyCreated()
+                        ? pipeline.apiKey() + "   (created for this run; set " + ApiKeys.KEYS_VARIABLE + " to choose your own)"
+                        : keys.size() + " from " + ApiKeys.KEYS_VARIABLE,
+                pipeline.loopbackWebhooksAllowed() ? "allowed (--no-loopback-webhooks refuses them)" : "refused");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             pipeline.close();

@@ -6,7 +6,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -82,8 +81,7 @@ class BadRequestTest {
 
     @Test
     void anUnknownJobIsA404Problem() throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                URI.create(SharedPipeline.get().gatewayUrl() + "/v1/jobs/job_doesnotexist")).GET().build(),
+        HttpResponse<String> response = HTTP.send(SharedPipeline.request("/v1/jobs/job_doesnotexist").GET().build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(404);
@@ -92,7 +90,7 @@ class BadRequestTest {
     }
 
     private static HttpResponse<String> post(String body, String contentType) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(SharedPipeline.get().gatewayUrl() + "/v1/jobs"))
+        return HTTP.send(SharedPipeline.request("/v1/jobs")
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -1,5 +1,8 @@
 package dev.codi.launcher;
 
+import dev.codi.gateway.uploads.Uploads;
+import dev.codi.gateway.webhooks.RetrySchedule;
+import dev.codi.gateway.webhooks.WebhookDelivery;
 import dev.codi.protocol.CloudEvent;
 import dev.codi.protocol.Topics;
 import io.vertx.core.json.JsonObject;
@@ -26,6 +29,19 @@ import java.util.UUID;
  * JVM: starting it costs seconds, so test classes reuse it and leave it as they found it.
  */
 final class SharedPipeline {
+    /** The API key most tests use. */
+    static final String KEY = "codi_sk_test-key-alice-0123456789abcdefghijklmnopqrstuv";
+    /** A second key, to check that keys do not see each other's jobs. */
+    static final String OTHER_KEY = "codi_sk_test-key-bob-0123456789abcdefghijklmnopqrstuvw";
+    /**
+     * The webhook retry schedule of the tests: Standard Webhooks' shape (at once, then growing
+     * delays), shortened to seconds. The 3 s before the second attempt leaves time to restart the
+     * gateway in the middle of it.
+     */
+    static final String WEBHOOK_SCHEDULE = "0s,3s,500ms,1s,1s";
+    static final int WEBHOOK_ATTEMPTS = 5;
+    /** A small upload limit, so the test of it sends little. */
+    static final long UPLOAD_LIMIT_BYTES = 2L * 1024 * 1024;
     private static EmbeddedPipeline pipeline;
 
     private SharedPipeline() {
@@ -33,14 +49,28 @@ final class SharedPipeline {
 
     static synchronized EmbeddedPipeline get() {
         if (pipeline == null) {
-            pipeline = EmbeddedPipeline.start(new EmbeddedPipeline.Options(0, ModelBundles.defaultBundle(), 1, true, 4));
+            pipeline = EmbeddedPipeline.start(new EmbeddedPipeline.Options(0, ModelBundles.defaultBundle(), 1, true, 4,
+                    List.of(KEY, OTHER_KEY), new JsonObject()
+                            .put(RetrySchedule.SCHEDULE_VARIABLE, WEBHOOK_SCHEDULE)
+                            .put(RetrySchedule.JITTER_VARIABLE, 0.1)
+                            .put(WebhookDelivery.TIMEOUT_VARIABLE, 3000)
+                            .put(Uploads.LIMIT_VARIABLE, UPLOAD_LIMIT_BYTES)));
             Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close));
         }
         return pipeline;
     }
 
     static CodiClient client() {
-        return new CodiClient(URI.create(get().gatewayUrl()));
+        return new CodiClient(URI.create(get().gatewayUrl()), KEY);
+    }
+
+    static CodiClient client(String apiKey) {
+        return new CodiClient(URI.create(get().gatewayUrl()), apiKey);
+    }
+
+    /** A request to the gateway with {@link #KEY} as its bearer token. */
+    static java.net.http.HttpRequest.Builder request(String path) {
+        return java.net.http.HttpRequest.newBuilder(URI.create(get().gatewayUrl() + path)).header("Authorization", "Bearer " + KEY);
     }
 
     static Topics topics() {

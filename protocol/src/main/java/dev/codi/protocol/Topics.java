@@ -12,8 +12,12 @@ import java.util.Objects;
  * @param latents      sampled latents (by reference to object storage) → decoder-service
  * @param jobEvents    every state change of every job → gateway (the job view is a fold of it)
  * @param deadLetter   records a stage could not read, with the reason in their headers
+ * @param webhookDeliveries first delivery attempts of webhooks (Standard Webhooks), due at once
+ * @param webhookDeadLetter webhook deliveries that failed their last attempt; replayable through the API
+ * @param webhookSettings   per-API-key webhook state (secret rotations, disabled endpoints); compacted
  */
-public record Topics(String jobs, String conditioning, String latents, String jobEvents, String deadLetter) {
+public record Topics(String jobs, String conditioning, String latents, String jobEvents, String deadLetter,
+                     String webhookDeliveries, String webhookDeadLetter, String webhookSettings) {
     public static final String DEFAULT_PREFIX = "codi.";
 
     public Topics {
@@ -22,6 +26,9 @@ public record Topics(String jobs, String conditioning, String latents, String jo
         Objects.requireNonNull(latents);
         Objects.requireNonNull(jobEvents);
         Objects.requireNonNull(deadLetter);
+        Objects.requireNonNull(webhookDeliveries);
+        Objects.requireNonNull(webhookDeadLetter);
+        Objects.requireNonNull(webhookSettings);
     }
 
     public static Topics withPrefix(String prefix) {
@@ -29,14 +36,32 @@ public record Topics(String jobs, String conditioning, String latents, String jo
             throw new IllegalArgumentException("topic prefix may only contain letters, digits, '.', '_' and '-', got '" + prefix + "'");
         }
         return new Topics(prefix + "jobs", prefix + "conditioning", prefix + "latents", prefix + "job-events",
-                prefix + "dead-letter");
+                prefix + "dead-letter", prefix + "webhook-deliveries", prefix + "webhook-dead-letter",
+                prefix + "webhook-settings");
     }
 
     public static Topics defaults() {
         return withPrefix(DEFAULT_PREFIX);
     }
 
+    /**
+     * The topic of webhook retry tier {@code tier} (1-based: the second attempt is tier 1). Every
+     * record of a tier waits the same delay, so a tier topic is in due-time order and its consumer
+     * can wait on the head of each partition. The gateway creates the tiers its schedule needs.
+     */
+    public String webhookRetry(int tier) {
+        if (tier < 1) {
+            throw new IllegalArgumentException("retry tiers start at 1, got " + tier);
+        }
+        return webhookDeliveries.replace("webhook-deliveries", "webhook-retry-" + tier);
+    }
+
     public List<String> all() {
-        return List.of(jobs, conditioning, latents, jobEvents, deadLetter);
+        return List.of(jobs, conditioning, latents, jobEvents, deadLetter, webhookDeliveries, webhookDeadLetter, webhookSettings);
+    }
+
+    /** Topics that keep the latest record per key forever (log compaction) instead of expiring. */
+    public List<String> compacted() {
+        return List.of(webhookSettings);
     }
 }

@@ -2,6 +2,9 @@ package dev.codi.gateway.http;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * An RFC 9457 problem: what went wrong, in a form a client can act on. Thrown by request
  * handling and rendered as {@code application/problem+json} by {@link Problems}.
@@ -15,6 +18,7 @@ public final class Problem extends RuntimeException {
     private final String type;
     private final String title;
     private final JsonObject extensions;
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public Problem(int status, String type, String title, String detail) {
         this(status, type, title, detail, new JsonObject());
@@ -43,6 +47,29 @@ public final class Problem extends RuntimeException {
 
     public static Problem notFound(String detail) {
         return new Problem(404, "/problems/not-found", "No such resource", detail);
+    }
+
+    /**
+     * A limit the request broke: RFC 9457 extension members {@code limit} (its name) and
+     * {@code allowed} (its value), so a client can adapt without parsing the detail.
+     */
+    public static Problem limitExceeded(int status, String limit, Object allowed, String detail) {
+        return new Problem(status, "/problems/limit-exceeded", "A request limit was exceeded", detail,
+                new JsonObject().put("limit", limit).put("allowed", allowed));
+    }
+
+    /** Adds a response header sent with the problem (WWW-Authenticate, Retry-After, ...). */
+    public Problem header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public Map<String, String> headers() {
+        return Map.copyOf(headers);
+    }
+
+    public String type() {
+        return type;
     }
 
     public int status() {

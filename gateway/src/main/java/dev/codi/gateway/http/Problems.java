@@ -7,6 +7,8 @@ import org.slf4j.LoggerFactory;
 /** Writes every error answer of the API as RFC 9457 {@code application/problem+json}. */
 public final class Problems {
     public static final String CONTENT_TYPE = "application/problem+json";
+    /** Routing-context key under which the gateway records its body limit, for the 413 problem. */
+    public static final String BODY_LIMIT_KEY = "codi.bodyLimit";
     private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
 
     private Problems() {
@@ -17,6 +19,7 @@ public final class Problems {
             context.response().reset();
             return;
         }
+        problem.headers().forEach(context.response()::putHeader);
         context.response().setStatusCode(problem.status()).putHeader("Content-Type", CONTENT_TYPE)
                 .end(problem.toJson(context.request().path()).encodePrettily());
     }
@@ -30,8 +33,11 @@ public final class Problems {
         }
         int status = context.statusCode();
         Problem problem = switch (status) {
-            case 413 -> new Problem(413, "/problems/body-too-large", "The request body is too large",
-                    "the body exceeds the limit of " + context.get("codi.bodyLimit", "the configured") + " bytes; upload large media separately");
+            case 413 -> {
+                Object limit = context.get(BODY_LIMIT_KEY);
+                yield Problem.limitExceeded(413, "body_bytes", limit,
+                        "the body exceeds the limit of " + limit + " bytes; upload large media separately (POST /v1/uploads)");
+            }
             case 404 -> Problem.notFound("no route for " + context.request().method() + " " + context.request().path());
             case 405 -> new Problem(405, "/problems/method-not-allowed", "Method not allowed",
                     context.request().method() + " is not allowed on " + context.request().path());

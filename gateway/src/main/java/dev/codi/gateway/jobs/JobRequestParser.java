@@ -1,6 +1,11 @@
 package dev.codi.gateway.jobs;
 
 import dev.codi.gateway.http.Problem;
+import dev.codi.gateway.uploads.MediaLimitProblems;
+import dev.codi.gateway.uploads.StoredUpload;
+import dev.codi.gateway.uploads.Uploads;
+import dev.codi.gateway.webhooks.SsrfGuard;
+import dev.codi.gateway.webhooks.WebhookSubscription;
 import dev.codi.media.MediaDecodeException;
 import dev.codi.media.MediaDecoding;
 import dev.codi.media.MediaLimits;
@@ -25,24 +30,33 @@ import java.util.random.RandomGenerator;
  * field and what to send instead. Decoding is CPU work: call it off the event loop.
  */
 public final class JobRequestParser {
-    private static final Set<String> TOP_LEVEL_FIELDS = Set.of("inputs", "weights", "outputs", "params");
+    private static final Set<String> TOP_LEVEL_FIELDS = Set.of("inputs", "weights", "outputs", "params", "webhook");
     private static final int MAX_TEXT_CHARACTERS = 1000;
 
     private final MediaLimits mediaLimits;
     private final RandomGenerator seeds;
+    private final SsrfGuard webhookGuard;
+    private final Uploads uploads;
 
-    public JobRequestParser(MediaLimits mediaLimits, RandomGenerator seeds) {
+    /**
+     * @param webhookGuard checks webhook URLs (resolving their host: this is why parsing is blocking)
+     * @param uploads      where {@code {"upload": id}} inputs are looked up
+     */
+    public JobRequestParser(MediaLimits mediaLimits, RandomGenerator seeds, SsrfGuard webhookGuard, Uploads uploads) {
         this.mediaLimits = mediaLimits;
         this.seeds = seeds;
+        this.webhookGuard = webhookGuard;
+        this.uploads = uploads;
     }
 
-    public NewJob parse(JsonObject body) {
+    /** @param owner the API key's id: only its own uploads may be inputs */
+    public NewJob parse(JsonObject body, String owner) {
         for (String field : body.fieldNames()) {
             if (!TOP_LEVEL_FIELDS.contains(field)) {
                 throw Problem.invalidRequest("unknown field '" + field + "'; a job has " + TOP_LEVEL_FIELDS);
             }
         }
-        Map<Modality, NewJob.InputFile> inputs = parseInputs(body.getValue("inputs"));
+        Map<Modality, NewJob.InputFile> inputs = parseInputs(body.getValue("inputs"), owner);
         Map<Modality, Double> weights = parseWeights(body.getValue("weights"), inputs);
         List<Modality> outputs = parseOutputs(body.getValue("outputs"));
         JobParams params;
@@ -53,12 +67,22 @@ public final class JobRequestParser {
             }
             params = JobParams.fromJson((JsonObject) paramsValue, seeds.nextLong() & Long.MAX_VALUE);
         } catch (IllegalArgumentException e) {
-            throw Problem.invalidRequest(e.getMessage());
+            throw stepsOverLimit(body.getValue("params")) ? Problem.limitExceeded(422, "params.steps", JobParams.MAX_STEPS,
+                    e.getMessage()) : Problem.invalidRequest(e.getMessage());
         }
-        return new NewJob(inputs, weights, outputs, params);
+        WebhookSubscription webhook = null;
+        if (body.getValue("webhook") != null) {
+            try {
+                webhook = WebhookSubscription.parse(body.getValue("webhook"));
+                webhookGuard.check(webhook.url());
+            } catch (IllegalArgumentException e) {
+                throw Problem.invalidRequest(e.getMessage());
+            }
+        }
+        return new NewJob(inputs, weights, outputs, params, webhook);
     }
 
-    private Map<Modality, NewJob.InputFile> parseInputs(Object value) {
+    private Map<Modality, NewJob.InputFile> parseInputs(Object value, String owner) {
         if (!(value instanceof JsonObject inputs) || inputs.isEmpty()) {
             throw Problem.invalidRequest("'inputs' must be a non-empty object with any of text, image, audio, video");
         }
@@ -69,7 +93,7 @@ public final class JobRequestParser {
             if (modality == Modality.TEXT) {
                 parsed.put(modality, text(input));
             } else {
-                parsed.put(modality, media(modality, input));
+                parsed.put(modality, media(modality, input, owner));
             }
         }
         return parsed;
@@ -80,15 +104,25 @@ public final class JobRequestParser {
             throw Problem.invalidRequest("inputs.text must be a non-empty string");
         }
         if (text.length() > MAX_TEXT_CHARACTERS) {
-            throw Problem.invalidRequest("inputs.text has " + text.length() + " characters; the limit is " + MAX_TEXT_CHARACTERS);
+            throw Problem.limitExceeded(422, "text_characters", MAX_TEXT_CHARACTERS,
+                    "inputs.text has " + text.length() + " characters; the limit is " + MAX_TEXT_CHARACTERS);
         }
         return new NewJob.InputFile(MediaType.TEXT, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private NewJob.InputFile media(Modality modality, Object input) {
+    private NewJob.InputFile media(Modality modality, Object input, String owner) {
         String field = "inputs." + modality.wireName();
+        if (input instanceof JsonObject object && object.getValue("upload") instanceof String uploadId) {
+            StoredUpload upload = uploads.find(owner, uploadId).orElseThrow(() -> Problem.invalidRequest(
+                    field + ": no upload with id '" + uploadId + "'; upload the file first with POST /v1/uploads"));
+            if (upload.modality() != modality) {
+                throw Problem.invalidRequest(field + ": upload " + uploadId + " is " + upload.modality().wireName()
+                        + " (" + upload.type().contentType() + "); send " + accepted(modality));
+            }
+            return new NewJob.InputFile(upload.type(), null, upload.objectKey());
+        }
         if (!(input instanceof JsonObject object) || !(object.getValue("base64") instanceof String encoded)) {
-            throw Problem.invalidRequest(field + " must be an object {\"base64\": \"...\"} holding the file's bytes");
+            throw Problem.invalidRequest(field + " must be an object {\"base64\": \"...\"} holding the file's bytes, or {\"upload\": \"<id>\"}");
         }
         byte[] bytes;
         try {
@@ -107,9 +141,14 @@ public final class JobRequestParser {
                 case TEXT -> throw new IllegalStateException("text is not media");
             }
         } catch (MediaDecodeException e) {
-            throw Problem.undecodableMedia(field, e.getMessage() + "; send " + accepted(modality));
+            throw MediaLimitProblems.of(field, e.getMessage() + "; send " + accepted(modality), mediaLimits);
         }
         return new NewJob.InputFile(type, bytes);
+    }
+
+    private static boolean stepsOverLimit(Object params) {
+        return params instanceof JsonObject json && json.getValue("steps") instanceof Number steps
+                && steps.doubleValue() > JobParams.MAX_STEPS;
     }
 
     private static String accepted(Modality modality) {

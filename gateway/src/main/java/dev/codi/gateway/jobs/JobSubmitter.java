@@ -58,7 +58,9 @@ public final class JobSubmitter {
     public JobSpec storeInputs(String jobId, String owner, NewJob request) {
         Map<Modality, InputRef> inputs = new EnumMap<>(Modality.class);
         request.inputs().forEach((modality, file) -> {
-            if (file.type() == MediaType.TEXT) {
+            if (file.storedKey() != null) {
+                inputs.put(modality, new InputRef.StoredObject(file.storedKey(), file.type().contentType()));
+            } else if (file.type() == MediaType.TEXT) {
                 inputs.put(modality, new InputRef.InlineText(new String(file.bytes(), StandardCharsets.UTF_8)));
             } else {
                 String key = ObjectKeys.input(jobId, modality.wireName(), file.type().extension().replaceFirst("^\\.", ""));
@@ -71,11 +73,22 @@ public final class JobSubmitter {
 
     /** Publishes "queued", then the job; completes once Kafka acknowledged both. */
     public Future<Void> publish(JobSpec job) {
-        CloudEvent queued = new JobEvent.Queued(job).toCloudEvent(clock.instant());
+        return publish(job, null, null);
+    }
+
+    /** As {@link #publish(JobSpec)}, with the client's Idempotency-Key and webhook (either may be null) riding on "queued". */
+    public Future<Void> publish(JobSpec job, JobEvent.IdempotencyKey idempotency, io.vertx.core.json.JsonObject webhook) {
+        CloudEvent queued = new JobEvent.Queued(job, idempotency, webhook).toCloudEvent(clock.instant());
         CloudEvent submitted = new CloudEvent(job.id() + "/submitted", Stage.GATEWAY.eventSource(),
                 EventTypes.JOB_SUBMITTED, job.id(), clock.instant(), job.toJson());
         return producer.send(CloudEventRecords.toRecord(topics.jobEvents(), queued))
                 .compose(ack -> producer.send(CloudEventRecords.toRecord(topics.jobs(), submitted)))
                 .mapEmpty();
+    }
+
+    /** Publishes one job event on the job-events topic; completes with it once Kafka acknowledged it. */
+    public Future<CloudEvent> publishEvent(JobEvent event) {
+        CloudEvent cloudEvent = event.toCloudEvent(clock.instant());
+        return producer.send(CloudEventRecords.toRecord(topics.jobEvents(), cloudEvent)).map(cloudEvent);
     }
 }

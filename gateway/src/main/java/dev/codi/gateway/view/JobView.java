@@ -5,6 +5,7 @@ import dev.codi.protocol.Stage;
 import dev.codi.protocol.events.JobEvent;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,7 +25,8 @@ import java.util.function.Consumer;
 public final class JobView {
     private final Map<String, JobRecord> jobs = new HashMap<>();
     private final Set<String> seenEventIds = new HashSet<>();
-    private final List<Consumer<JobRecord>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, List<JobChange>> history = new HashMap<>();
+    private final List<Consumer<JobChange>> listeners = new CopyOnWriteArrayList<>();
 
     public Optional<JobRecord> get(String jobId) {
         return Optional.ofNullable(jobs.get(jobId));
@@ -36,7 +38,21 @@ public final class JobView {
 
     /** Called with the new snapshot whenever a job changes. */
     public void onChange(Consumer<JobRecord> listener) {
+        listeners.add(change -> listener.accept(change.job()));
+    }
+
+    /** Called with every change: the event that caused it and the new snapshot. */
+    public void onChangeEvent(Consumer<JobChange> listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Every change of a job, oldest first: what an SSE stream replays. The fold is a pure
+     * function of the job's partition, so every gateway instance, restarted or not, holds the
+     * same history with the same event ids (which makes {@code Last-Event-ID} portable).
+     */
+    public List<JobChange> history(String jobId) {
+        return List.copyOf(history.getOrDefault(jobId, List.of()));
     }
 
     public void apply(CloudEvent event, JobEvent jobEvent) {
@@ -49,7 +65,7 @@ public final class JobView {
             }
             JobRecord record = new JobRecord(queued.job(), JobStatus.QUEUED, event.time(), null,
                     Map.of(), List.of(), null, null, 0);
-            publish(record);
+            publish(record, event, jobEvent);
             return;
         }
         JobRecord current = jobs.get(jobEvent.jobId());
@@ -61,13 +77,15 @@ public final class JobView {
         }
         JobRecord next = fold(current, jobEvent, event.time());
         if (next != current) {
-            publish(next);
+            publish(next, event, jobEvent);
         }
     }
 
-    private void publish(JobRecord record) {
+    private void publish(JobRecord record, CloudEvent cause, JobEvent jobEvent) {
         jobs.put(record.id(), record);
-        listeners.forEach(listener -> listener.accept(record));
+        JobChange change = new JobChange(cause.id(), jobEvent, record);
+        history.computeIfAbsent(record.id(), id -> new ArrayList<>()).add(change);
+        listeners.forEach(listener -> listener.accept(change));
     }
 
     private static JobRecord fold(JobRecord job, JobEvent event, Instant time) {

@@ -47,7 +47,7 @@ public final class PipelineLatencyBenchmark {
         List<Double> inProcessMillis = new ArrayList<>();
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(new EmbeddedPipeline.Options(0, bundle, 1, false, 4));
              CodiModel model = CodiTinyModel.load(bundle)) {
-            CodiClient client = new CodiClient(URI.create(pipeline.gatewayUrl()));
+            CodiClient client = new CodiClient(URI.create(pipeline.gatewayUrl()), pipeline.apiKey());
             // one warm-up of each path: class loading, JIT, first native calls
             throughPipeline(client, steps, 0);
             inProcess(model, steps, 0);

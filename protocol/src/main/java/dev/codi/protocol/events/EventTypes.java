@@ -16,7 +16,13 @@ public final class EventTypes {
     public static final String STAGE_COMPLETED = "dev.codi.job.stage-completed";
     public static final String JOB_SUCCEEDED = "dev.codi.job.succeeded";
     public static final String JOB_FAILED = "dev.codi.job.failed";
+    /**
+     * Published by the gateway when a client cancels; stages keep the set of canceled jobs from
+     * it and skip them (queued) or stop them between denoising steps (running).
+     */
     public static final String JOB_CANCELED = "dev.codi.job.canceled";
+    /** A stage stopped working on a canceled job, at this step: observability only, the job is already canceled. */
+    public static final String JOB_ABANDONED = "dev.codi.job.abandoned";
 
     private EventTypes() {
     }

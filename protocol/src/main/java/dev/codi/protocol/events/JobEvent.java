@@ -34,12 +34,37 @@ public sealed interface JobEvent {
         return new CloudEvent(jobId() + "/" + idSuffix(), stage().eventSource(), type(), jobId(), time, data());
     }
 
-    record Queued(JobSpec job) implements JobEvent {
+    /**
+     * @param idempotency the client's Idempotency-Key and request fingerprint, or null: carried
+     *                    so that every gateway, restarted or not, can replay the first answer
+     * @param webhook     the job's webhook subscription ({@code {"url", "events"}}), or null; the
+     *                    gateway's business only, so it rides here and not in the job the stages see
+     */
+    record Queued(JobSpec job, IdempotencyKey idempotency, JsonObject webhook) implements JobEvent {
+        public Queued(JobSpec job) {
+            this(job, null, null);
+        }
         public String jobId() { return job.id(); }
         public Stage stage() { return Stage.GATEWAY; }
         public String type() { return EventTypes.JOB_QUEUED; }
         public String idSuffix() { return "queued"; }
-        public JsonObject data() { return new JsonObject().put("job", job.toJson()); }
+        public JsonObject data() {
+            JsonObject data = new JsonObject().put("job", job.toJson());
+            if (idempotency != null) {
+                data.put("idempotency", new JsonObject().put("key", idempotency.key()).put("fingerprint", idempotency.fingerprint()));
+            }
+            if (webhook != null) {
+                data.put("webhook", webhook.copy());
+            }
+            return data;
+        }
+    }
+
+    /** An Idempotency-Key (scoped by the job's owner) and the fingerprint of the request it came with. */
+    record IdempotencyKey(String key, String fingerprint) {
+        static IdempotencyKey fromJson(JsonObject json) {
+            return json == null ? null : new IdempotencyKey(json.getString("key"), json.getString("fingerprint"));
+        }
     }
 
     record Started(String jobId, Stage stage) implements JobEvent {
@@ -93,12 +118,22 @@ public sealed interface JobEvent {
         public JsonObject data() { return new JsonObject().put("stage", stage.serviceName()); }
     }
 
+    /** A stage stopped sampling a canceled job after {@code step} of {@code totalSteps}. */
+    record Abandoned(String jobId, Stage stage, int step, int totalSteps) implements JobEvent {
+        public String type() { return EventTypes.JOB_ABANDONED; }
+        public String idSuffix() { return stage.serviceName() + "/abandoned"; }
+        public JsonObject data() {
+            return new JsonObject().put("stage", stage.serviceName()).put("step", step).put("total", totalSteps);
+        }
+    }
+
     static JobEvent fromCloudEvent(CloudEvent event) throws MalformedEventException {
         JsonObject data = event.data();
         String jobId = event.jobId();
         try {
             return switch (event.type()) {
-                case EventTypes.JOB_QUEUED -> new Queued(JobSpec.fromJson(data.getJsonObject("job")));
+                case EventTypes.JOB_QUEUED -> new Queued(JobSpec.fromJson(data.getJsonObject("job")),
+                        IdempotencyKey.fromJson(data.getJsonObject("idempotency")), data.getJsonObject("webhook"));
                 case EventTypes.JOB_STARTED -> new Started(jobId, stage(data));
                 case EventTypes.JOB_PROGRESS -> new Progress(jobId, stage(data), data.getInteger("step"), data.getInteger("total"));
                 case EventTypes.STAGE_COMPLETED -> new StageCompleted(jobId, stage(data),
@@ -109,6 +144,7 @@ public sealed interface JobEvent {
                         Instant.parse(data.getString("finished_at")));
                 case EventTypes.JOB_FAILED -> new Failed(jobId, stage(data), data.getString("error"));
                 case EventTypes.JOB_CANCELED -> new Canceled(jobId, stage(data));
+                case EventTypes.JOB_ABANDONED -> new Abandoned(jobId, stage(data), data.getInteger("step"), data.getInteger("total"));
                 default -> throw new MalformedEventException("unknown job event type '" + event.type() + "'");
             };
         } catch (RuntimeException e) {

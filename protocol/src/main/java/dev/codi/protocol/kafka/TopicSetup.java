@@ -26,13 +26,23 @@ public final class TopicSetup {
 
     /** Blocking. */
     public static void ensureTopics(KafkaSettings kafka, Topics topics, int partitions, short replicationFactor) {
+        ensureTopics(kafka, topics.all(), topics.compacted(), partitions, replicationFactor);
+    }
+
+    /** Blocking. Creates the missing ones of {@code names}; those also in {@code compacted} get log compaction. */
+    public static void ensureTopics(KafkaSettings kafka, List<String> names, List<String> compacted, int partitions,
+                                    short replicationFactor) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (String topic : topics.all()) {
+            for (String topic : names) {
                 if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, partitions, replicationFactor)
-                            .configs(Map.of("max.message.bytes", Integer.toString(KafkaSettings.MAX_MESSAGE_BYTES))));
+                    Map<String, String> configs = new java.util.HashMap<>();
+                    configs.put("max.message.bytes", Integer.toString(KafkaSettings.MAX_MESSAGE_BYTES));
+                    if (compacted.contains(topic)) {
+                        configs.put("cleanup.policy", "compact");
+                    }
+                    missing.add(new NewTopic(topic, partitions, replicationFactor).configs(configs));
                 }
             }
             if (missing.isEmpty()) {

@@ -49,6 +49,7 @@ public abstract class StageVerticle extends VerticleBase {
     private KafkaConsumer<String, Buffer> consumer;
     private KafkaProducer<String, Buffer> producer;
     private WorkerExecutor modelExecutor;
+    private CancellationWatch cancellations;
     private volatile boolean stopping;
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
@@ -84,6 +85,10 @@ public abstract class StageVerticle extends VerticleBase {
                     return null;
                 })
                 .compose(ready -> {
+                    cancellations = new CancellationWatch(vertx, pipeline.kafka(), topics.jobEvents(), clientId + "-cancellations");
+                    return cancellations.start();
+                })
+                .compose(ready -> {
                     producer = KafkaProducer.create(vertx, pipeline.kafka().producer(clientId));
                     consumer = KafkaConsumer.create(vertx,
                             pipeline.kafka().consumer(stage().consumerGroup(), clientId, pipeline.maxBatch()));
@@ -102,7 +107,8 @@ public abstract class StageVerticle extends VerticleBase {
         // Close without committing: whatever is in flight is redone by another instance.
         Future<Void> closedConsumer = consumer == null ? Future.succeededFuture() : consumer.close();
         Future<Void> closedProducer = producer == null ? Future.succeededFuture() : producer.close();
-        return Future.join(closedConsumer, closedProducer)
+        Future<Void> closedWatch = cancellations == null ? Future.succeededFuture() : cancellations.stop();
+        return Future.join(closedConsumer, closedProducer, closedWatch)
                 .eventually(() -> modelExecutor.executeBlocking(() -> {
                     release();
                     return null;
@@ -116,6 +122,14 @@ public abstract class StageVerticle extends VerticleBase {
     /** True once the stage is shutting down; long work checks it and gives up. */
     protected boolean stopping() {
         return stopping;
+    }
+
+    /**
+     * True once the job was canceled (a {@code job.canceled} event on job-events). Jobs canceled
+     * before their batch is handed to {@link #process} never reach it; long work polls this.
+     */
+    protected boolean isCanceled(String jobId) {
+        return cancellations.isCanceled(jobId);
     }
 
     /** Publishes a job event right away (progress); safe to call from the worker thread. */
@@ -164,7 +178,11 @@ public abstract class StageVerticle extends VerticleBase {
                     throw new MalformedEventException("unexpected event type '" + event.type() + "' on " + record.topic()
                             + ", expected " + inputType());
                 }
-                valid.add(event);
+                if (cancellations.isCanceled(event.jobId())) {
+                    LOG.info("{}: skipping canceled job {}", stage().serviceName(), event.jobId());
+                } else {
+                    valid.add(event);
+                }
             } catch (MalformedEventException e) {
                 LOG.warn("{}: record {}-{}@{} to dead letters: {}", stage().serviceName(), record.topic(),
                         record.partition(), record.offset(), e.getMessage());

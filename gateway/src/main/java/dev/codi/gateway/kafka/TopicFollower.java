@@ -1,0 +1,96 @@
+package dev.codi.gateway.kafka;
+
+import dev.codi.protocol.CloudEvent;
+import dev.codi.protocol.MalformedEventException;
+import dev.codi.protocol.kafka.CloudEventRecords;
+import dev.codi.protocol.kafka.KafkaSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.kafka.client.common.PartitionInfo;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Follows one topic from its beginning, outside any consumer group, handing each CloudEvent to a
+ * handler on the event loop; {@link #start()} completes once it has caught up with the end
+ * offsets found at start. How the gateway rebuilds its webhook state from Kafka (no other
+ * database, DESIGN §3). A small sibling of the job view's reader.
+ */
+public final class TopicFollower {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
+
+    private final Vertx vertx;
+    private final KafkaSettings kafka;
+    private final String topic;
+    private final Consumer<CloudEvent> handler;
+    private final Map<TopicPartition, Long> catchUpTargets = new HashMap<>();
+    private final Promise<Void> caughtUp = Promise.promise();
+    private KafkaConsumer<String, Buffer> consumer;
+
+    public TopicFollower(Vertx vertx, KafkaSettings kafka, String topic, Consumer<CloudEvent> handler) {
+        this.vertx = vertx;
+        this.kafka = kafka;
+        this.topic = topic;
+        this.handler = handler;
+    }
+
+    public Future<Void> start() {
+        consumer = KafkaConsumer.create(vertx, kafka.reader("gateway-follow-" + UUID.randomUUID().toString().substring(0, 8)));
+        consumer.handler(this::onRecord);
+        consumer.exceptionHandler(error -> LOG.warn("{} follower: {}", topic, error.toString()));
+        return consumer.partitionsFor(topic).compose(partitions -> {
+            Set<TopicPartition> assigned = partitions.stream().map(PartitionInfo::getPartition)
+                    .map(partition -> new TopicPartition(topic, partition)).collect(Collectors.toSet());
+            if (assigned.isEmpty()) {
+                return Future.failedFuture("topic " + topic + " has no partitions; create the topics first");
+            }
+            return consumer.endOffsets(assigned).compose(ends -> {
+                ends.forEach((partition, end) -> {
+                    if (end > 0) {
+                        catchUpTargets.put(partition, end);
+                    }
+                });
+                checkCaughtUp();
+                return consumer.assign(assigned).compose(ignored -> consumer.seekToBeginning(assigned));
+            });
+        }).compose(ignored -> caughtUp.future());
+    }
+
+    public Future<Void> stop() {
+        return consumer == null ? Future.succeededFuture() : consumer.close();
+    }
+
+    private void onRecord(KafkaConsumerRecord<String, Buffer> record) {
+        try {
+            handler.accept(CloudEventRecords.fromRecord(record));
+        } catch (MalformedEventException | RuntimeException e) {
+            LOG.warn("skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+        }
+        if (!catchUpTargets.isEmpty()) {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            Long target = catchUpTargets.get(partition);
+            if (target != null && record.offset() + 1 >= target) {
+                catchUpTargets.remove(partition);
+                checkCaughtUp();
+            }
+        }
+    }
+
+    private void checkCaughtUp() {
+        if (catchUpTargets.isEmpty()) {
+            caughtUp.tryComplete();
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.codi.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.codi.media.ImageCodec;
+import dev.codi.media.RgbImage;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * /openapi.yaml matches the implementation: every route is documented and every documented
+ * operation is routed, and every documented error status is what the route answers, as a problem.
+ */
+class OpenApiTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
+    private static JsonNode document;
+    private static String finishedJob;
+
+    /** A request that makes one operation answer one documented error. */
+    interface Trigger {
+        HttpResponse<String> send() throws Exception;
+    }
+
+    @BeforeAll
+    static void readTheDocument() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(SharedPipeline.get().gatewayUrl() + "/openapi.yaml"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        document = new ObjectMapper(new YAMLFactory()).readTree(response.body());
+        HttpResponse<String> finished = HTTP.send(SharedPipeline.request("/v1/jobs").header("Content-Type", "application/json")
+                .header("Prefer", "wait=60").POST(HttpRequest.BodyPublishers.ofString(
+                        SharedPipeline.textJob("a red square", List.of("text"), 2, 3).encode())).build(), HttpResponse.BodyHandlers.ofString());
+        finishedJob = new JsonObject(finished.body()).getString("id");
+    }
+
+    @Test
+    void theDocumentIsOpenApi31AndDescribesExactlyTheRoutes() {
+        assertThat(document.path("openapi").asText()).isEqualTo("3.1.0");
+        Set<String> documented = new HashSet<>();
+        document.path("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
+            if (METHODS.contains(method)) {
+                documented.add(method.toUpperCase() + " " + path.getKey());
+            }
+        }));
+
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(new HashSet<>(SharedPipeline.get().gatewayRoutes()));
+    }
+
+    @Test
+    void everyDocumentedErrorIsAnsweredAsDocumentedWithAProblem() throws Exception {
+        Map<String, Trigger> triggers = triggers();
+        Set<String> documentedErrors = new HashSet<>();
+        document.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
+            if (METHODS.contains(operation.getKey())) {
+                Iterator<String> statuses = operation.getValue().path("responses").fieldNames();
+                statuses.forEachRemaining(status -> {
+                    if (Integer.parseInt(status) >= 400) {
+                        documentedErrors.add(operation.getKey().toUpperCase() + " " + path.getKey() + " " + status);
+                    }
+                });
+            }
+        }));
+
+        assertThat(triggers.keySet()).as("one trigger per documented error").containsExactlyInAnyOrderElementsOf(documentedErrors);
+        for (Map.Entry<String, Trigger> trigger : triggers.entrySet()) {
+            HttpResponse<String> response = trigger.getValue().send();
+            int expected = Integer.parseInt(trigger.getKey().substring(trigger.getKey().lastIndexOf(' ') + 1));
+            assertThat(response.statusCode()).as(trigger.getKey() + ": " + response.body()).isEqualTo(expected);
+            assertThat(response.headers().firstValue("Content-Type")).as(trigger.getKey()).hasValue("application/problem+json");
+            JsonObject problem = new JsonObject(response.body());
+            assertThat(problem.getInteger("status")).isEqualTo(expected);
+            assertThat(problem.getString("type")).startsWith("/problems/");
+            assertThat(problem.getString("title")).isNotBlank();
+            assertThat(problem.getString("detail")).isNotBlank();
+        }
+    }
+
+    private Map<String, Trigger> triggers() {
+        Map<String, Trigger> triggers = new LinkedHashMap<>();
+        String job = SharedPipeline.textJob("a blue circle", List.of("text"), 2, 4).encode();
+        triggers.put("POST /v1/jobs 400", () -> send("POST", "/v1/jobs", SharedPipeline.KEY, "application/json", "{\"inputs\":"));
+        triggers.put("POST /v1/jobs 401", () -> send("POST", "/v1/jobs", null, "application/json", job));
+        triggers.put("POST /v1/jobs 409", OpenApiTest::inFlightIdempotencyKey);
+        triggers.put("POST /v1/jobs 413", () -> send("POST", "/v1/jobs", SharedPipeline.KEY, "application/json",
+                "{\"inputs\": {\"text\": \"" + "x".repeat(33 * 1024 * 1024) + "\"}}"));
+        triggers.put("POST /v1/jobs 415", () -> send("POST", "/v1/jobs", SharedPipeline.KEY, "text/plain", job));
+        triggers.put("POST /v1/jobs 422", () -> send("POST", "/v1/jobs", SharedPipeline.KEY, "application/json", "{\"inputs\": {}}"));
+        triggers.put("GET /v1/jobs/{id} 401", () -> send("GET", "/v1/jobs/" + finishedJob, null, null, null));
+        triggers.put("GET /v1/jobs/{id} 404", () -> send("GET", "/v1/jobs/job_nosuchjob", SharedPipeline.KEY, null, null));
+        triggers.put("POST /v1/jobs/{id}/cancel 401", () -> send("POST", "/v1/jobs/" + finishedJob + "/cancel", null, null, ""));
+        triggers.put("POST /v1/jobs/{id}/cancel 404", () -> send("POST", "/v1/jobs/job_nosuchjob/cancel", SharedPipeline.KEY, null, ""));
+        triggers.put("POST /v1/jobs/{id}/cancel 409", () -> send("POST", "/v1/jobs/" + finishedJob + "/cancel", SharedPipeline.KEY, null, ""));
+        triggers.put("GET /v1/jobs/{id}/events 401", () -> send("GET", "/v1/jobs/" + finishedJob + "/events", null, null, null));
+        triggers.put("GET /v1/jobs/{id}/events 404", () -> send("GET", "/v1/jobs/" + finishedJob + "/events", SharedPipeline.OTHER_KEY, null, null));
+        String replay = "/v1/jobs/" + finishedJob + "/webhook-deliveries/msg_none/replay";
+        triggers.put("POST /v1/jobs/{id}/webhook-deliveries/{webhookId}/replay 401", () -> send("POST", replay, null, null, ""));
+        triggers.put("POST /v1/jobs/{id}/webhook-deliveries/{webhookId}/replay 404", () -> send("POST", replay, SharedPipeline.KEY, null, ""));
+        triggers.put("POST /v1/uploads 401", () -> send("POST", "/v1/uploads", null, "image/png", "x"));
+        triggers.put("POST /v1/uploads 413", () -> send("POST", "/v1/uploads", SharedPipeline.KEY, "image/png",
+                "x".repeat((int) SharedPipeline.UPLOAD_LIMIT_BYTES + 1)));
+        triggers.put("POST /v1/uploads 422", () -> send("POST", "/v1/uploads", SharedPipeline.KEY, "image/png", "not a picture"));
+        triggers.put("GET /v1/uploads/{id} 401", () -> send("GET", "/v1/uploads/upl_none", null, null, null));
+        triggers.put("GET /v1/uploads/{id} 404", () -> send("GET", "/v1/uploads/upl_none", SharedPipeline.KEY, null, null));
+        triggers.put("GET /v1/webhooks/secret 401", () -> send("GET", "/v1/webhooks/secret", null, null, null));
+        triggers.put("POST /v1/webhooks/secret/rotate 401", () -> send("POST", "/v1/webhooks/secret/rotate", "codi_sk_wrong", null, ""));
+        triggers.put("GET /v1/models 401", () -> send("GET", "/v1/models", null, null, null));
+        return triggers;
+    }
+
+    /** The second of two requests with one Idempotency-Key, sent while the first (slow: a large image) is processed. */
+    private static HttpResponse<String> inFlightIdempotencyKey() throws Exception {
+        RgbImage noise = RgbImage.blank(1800, 1800);
+        java.util.Random random = new java.util.Random(1);
+        for (int y = 0; y < 1800; y++) {
+            for (int x = 0; x < 1800; x++) {
+                noise.set(x, y, random.nextInt(256), random.nextInt(256), random.nextInt(256));
+            }
+        }
+        String body = new JsonObject().put("inputs", new JsonObject().put("image", new JsonObject()
+                        .put("base64", Base64.getEncoder().encodeToString(ImageCodec.encodePng(noise)))))
+                .put("outputs", new JsonArray().add("text")).put("params", new JsonObject().put("steps", 2)).encode();
+        String key = UUID.randomUUID().toString();
+        HttpRequest request = SharedPipeline.request("/v1/jobs").header("Content-Type", "application/json")
+                .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        CompletableFuture<HttpResponse<String>> first = HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(150);
+        HttpResponse<String> second = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        first.get();
+        return second;
+    }
+
+    private static HttpResponse<String> send(String method, String path, String apiKey, String contentType, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(SharedPipeline.get().gatewayUrl() + path));
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
