@@ -8,7 +8,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export OPT_OUT_TRACKING=true
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$ROOT/.cache/djl}"
-export TORCH_CPP_LOG_LEVEL=ERROR
 if [ ! -f "$ROOT/evaluation/target/classes/dev/codi/evaluation/Evaluate.class" ]; then
   (cd "$ROOT" && mvn -q -B -o -pl evaluation -am install -DskipTests) >&2
 fi

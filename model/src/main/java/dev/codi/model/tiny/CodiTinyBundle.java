@@ -62,6 +62,16 @@ public final class CodiTinyBundle {
     /** Writes the weights of {@code networks} and a manifest describing them (also for a trainer). */
     public static BundleManifest write(Path directory, CodiTinyConfig config, CodiTinyNetworks networks, long seed, boolean trained,
                                        String description, Map<String, Object> training, Map<String, Double> metrics) {
+        return write(directory, config, networks, seed, trained, description, training, metrics, Map.of());
+    }
+
+    /**
+     * As above, with the latent scale factor of each modality (by wire name; missing ones are 1), as
+     * LDM's scale_factor: the encoder's mean is multiplied by it so the denoiser sees unit variance.
+     */
+    public static BundleManifest write(Path directory, CodiTinyConfig config, CodiTinyNetworks networks, long seed, boolean trained,
+                                       String description, Map<String, Object> training, Map<String, Double> metrics,
+                                       Map<String, Double> latentScaleFactors) {
         try {
             Files.createDirectories(directory);
             Map<String, BundleManifest.WeightFile> weights = new LinkedHashMap<>();
@@ -72,7 +82,7 @@ public final class CodiTinyBundle {
             Map<String, Double> latentScales = new LinkedHashMap<>();
             for (Modality modality : Modality.values()) {
                 latentShapes.put(modality.wireName(), latentShape(config, modality));
-                latentScales.put(modality.wireName(), 1.0);
+                latentScales.put(modality.wireName(), latentScaleFactors.getOrDefault(modality.wireName(), 1.0));
             }
             DdimScheduler.Config schedule = DdimScheduler.Config.codi();
             BundleManifest manifest = new BundleManifest(FORMAT, NAME, VERSION, trained, description, WORLD, seed,

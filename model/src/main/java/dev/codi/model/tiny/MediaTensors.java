@@ -6,13 +6,16 @@ import dev.codi.media.RgbImage;
 import dev.codi.media.VideoClip;
 import dev.codi.model.autoencoder.Spectrogram;
 
-/** Media ↔ float tensors in the layouts and ranges codi-tiny uses (pixels in [−1, 1], CHW). */
-final class MediaTensors {
+/**
+ * Media ↔ float tensors in the layouts and ranges codi-tiny uses (pixels in [−1, 1], CHW). Public
+ * so a trainer feeds its networks exactly what {@link CodiTinyModel} feeds them at inference.
+ */
+public final class MediaTensors {
     private MediaTensors() {
     }
 
     /** @return (3, size, size) in [−1, 1] */
-    static float[] imageToChw(RgbImage image, int size) {
+    public static float[] imageToChw(RgbImage image, int size) {
         RgbImage resized = image.width() == size && image.height() == size ? image : Resampling.resize(image, size, size);
         float[] values = new float[3 * size * size];
         writeChw(resized, values, 0, size);
@@ -20,7 +23,7 @@ final class MediaTensors {
     }
 
     /** @return (frames, 3, size, size) in [−1, 1] */
-    static float[] videoToFchw(VideoClip video, int frames, int size) {
+    public static float[] videoToFchw(VideoClip video, int frames, int size) {
         VideoClip fitted = Resampling.toFrames(video, frames, size, size);
         float[] values = new float[frames * 3 * size * size];
         for (int f = 0; f < frames; f++) {
@@ -30,13 +33,13 @@ final class MediaTensors {
     }
 
     /** Resampled to the spectrogram's rate, trimmed or zero-padded to its length. */
-    static float[] audioSamples(AudioClip audio, Spectrogram spectrogram) {
+    public static float[] audioSamples(AudioClip audio, Spectrogram spectrogram) {
         AudioClip resampled = audio.sampleRate() == spectrogram.sampleRate() ? audio : Resampling.resample(audio, spectrogram.sampleRate());
         return java.util.Arrays.copyOf(resampled.samples(), spectrogram.samples());
     }
 
     /** Reads (3, size, size) values in [−1, 1] starting at {@code offset}. */
-    static RgbImage chwToImage(float[] values, int offset, int size) {
+    public static RgbImage chwToImage(float[] values, int offset, int size) {
         RgbImage image = RgbImage.blank(size, size);
         int plane = size * size;
         for (int y = 0; y < size; y++) {

@@ -1,0 +1,189 @@
+package dev.codi.training;
+
+import ai.djl.engine.Engine;
+import dev.codi.model.tiny.BundleManifest;
+import dev.codi.model.tiny.CodiTinyBundle;
+import dev.codi.training.loop.CheckpointState;
+import dev.codi.training.loop.Checkpoints;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code codi train}: stage-1 training of codi-tiny, one command per stage and one for all.
+ *
+ * <pre>
+ * train all                       every stage in order (resumes from checkpoints), then writes the bundle
+ * train stage image-autoencoder   one stage, from its predecessor's final checkpoint (or its own latest)
+ * train export --out DIR          a bundle from the latest checkpoint, for evaluation mid-run
+ * train evaluate --bundle DIR     retrieval and autoencoder round-trip accuracy under the judge
+ * train bench                     measured seconds per step of every stage, to size the schedule
+ * </pre>
+ *
+ * Run with OPT_OUT_TRACKING=true, -Dai.djl.offline=true, DJL_CACHE_DIR set, and
+ * -Dai.djl.pytorch.num_threads=2 on the 2-core machines.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Trains codi-tiny (stage 1) on the Shapes & Tones world.",
+        subcommands = {Train.All.class, Train.OneStage.class, Train.Export.class, Evaluate.class, Bench.class})
+public final class Train {
+    private static final Logger LOG = LoggerFactory.getLogger(Train.class);
+
+    /** Options every training command shares. */
+    static final class Common {
+        @Option(names = "--dir", description = "checkpoints and dataset cache (default: <codi.home>/.cache/training)")
+        Path directory;
+
+        @Option(names = "--seed", description = "run seed (default: the config's, ${DEFAULT-VALUE} means unset)")
+        Long seed;
+
+        @Option(names = "--samples", description = "dataset size (default: the config's)")
+        Integer samples;
+
+        @Option(names = "--steps", description = "every stage at this many steps (smoke runs)")
+        Integer steps;
+
+        @Option(names = "--batch", description = "with --steps: every stage at this batch size (default: 8)")
+        Integer batch;
+
+        @Option(names = "--checkpoint-every", description = "steps between checkpoints (default: the config's)")
+        Integer checkpointEvery;
+
+        Path directory() {
+            return directory != null ? directory : home().resolve(".cache/training");
+        }
+
+        /** The config: the one saved with existing checkpoints (so a resume continues the same run), else defaults plus options. */
+        TrainConfig config() {
+            Path dir = directory();
+            Checkpoints checkpoints = new Checkpoints(dir);
+            for (Stage stage : Stage.values()) {
+                var latest = checkpoints.latest(stage);
+                if (latest.isPresent()) {
+                    LOG.info("checkpoints exist under {}: continuing the run they belong to, with its saved config", dir);
+                    return checkpoints.readState(latest.get()).config();
+                }
+            }
+            TrainConfig config = TrainConfig.defaults();
+            if (steps != null) {
+                config = config.withEveryStage(steps, batch == null ? 8 : batch);
+            }
+            return config.with(seed != null ? seed : config.seed(), samples != null ? samples : config.datasetSamples(),
+                    checkpointEvery != null ? checkpointEvery : config.checkpointEvery());
+        }
+    }
+
+    static Path home() {
+        return Path.of(System.getProperty("codi.home", ".")).toAbsolutePath().normalize();
+    }
+
+    @Command(name = "all", mixinStandardHelpOptions = true, description = "Every stage-1 stage in order, then the bundle.")
+    static final class All implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--bundle", description = "where the finished model goes (default: <codi.home>/models/codi-tiny)")
+        Path bundle;
+
+        @Override
+        public Integer call() {
+            TrainConfig config = common.config();
+            Path target = bundle != null ? bundle : home().resolve("models/codi-tiny");
+            try (TrainingContext context = new TrainingContext(config, common.directory())) {
+                CheckpointState state = StageOne.run(context, Arrays.asList(Stage.values()));
+                if (!state.done() || !state.stage().equals(Stage.values()[Stage.values().length - 1].id())) {
+                    throw new IllegalStateException("training did not finish every stage; the bundle was not written");
+                }
+                BundleManifest manifest = writeBundle(context, state, target);
+                System.out.printf("wrote trained %s to %s (%d s of training)%n", manifest.name(), target,
+                        ((Number) manifest.training().get("durationSeconds")).longValue());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "stage", mixinStandardHelpOptions = true, description = "One stage, e.g. `train stage image-denoiser`.")
+    static final class OneStage implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Parameters(index = "0", description = "one of: image-autoencoder, audio-autoencoder, text-autoencoder, "
+                + "text-image-alignment, audio-alignment, video-alignment, image-denoiser, audio-denoiser, text-denoiser, video-denoiser")
+        String stage;
+
+        @Override
+        public Integer call() {
+            try (TrainingContext context = new TrainingContext(common.config(), common.directory())) {
+                CheckpointState state = StageOne.run(context, List.of(Stage.fromId(stage)));
+                System.out.printf("%s: step %d/%d, loss %s%n", stage, state.step(), state.steps(), state.losses().get(stage));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Writes a bundle (trained=false unless every stage is done) from the latest checkpoint.")
+    static final class Export implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--out", required = true, description = "bundle directory (never models/codi-tiny mid-run)")
+        Path out;
+
+        @Override
+        public Integer call() {
+            Checkpoints checkpoints = new Checkpoints(common.directory());
+            Stage last = null;
+            for (Stage stage : Stage.values()) {
+                if (checkpoints.latest(stage).isPresent()) {
+                    last = stage;
+                }
+            }
+            if (last == null) {
+                throw new IllegalStateException("no checkpoints under " + checkpoints.root());
+            }
+            Path checkpoint = checkpoints.latest(last).orElseThrow();
+            CheckpointState state = checkpoints.readState(checkpoint);
+            try (TrainingContext context = new TrainingContext(state.config(), common.directory())) {
+                checkpoints.loadWeights(checkpoint, context.networks, context.manager);
+                context.latentScales.putAll(state.latentScales());
+                writeBundle(context, state, out);
+            }
+            System.out.printf("wrote a bundle of checkpoint %s to %s%n", checkpoint, out);
+            return 0;
+        }
+    }
+
+    static BundleManifest writeBundle(TrainingContext context, CheckpointState state, Path target) {
+        boolean finished = state.done() && state.stage().equals(Stage.values()[Stage.values().length - 1].id());
+        String engine = "DJL " + Engine.getDjlVersion() + ", " + Engine.getInstance().getEngineName() + " "
+                + Engine.getInstance().getVersion() + ", CPU";
+        Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+        state.losses().forEach((stage, loss) -> metrics.put("train_loss/" + stage, loss));
+        String description = finished
+                ? "codi-tiny trained on the Shapes & Tones world (stage 1: autoencoders, bridging alignment, denoisers; "
+                  + "no joint-generation training yet)"
+                : "codi-tiny, partially trained (checkpoint " + state.stage() + " step " + state.step() + ")";
+        try {
+            Files.createDirectories(target);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return CodiTinyBundle.write(target, context.model, context.networks, state.seed(), finished, description,
+                StageOne.manifestTraining(state, engine), metrics, context.latentScales);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Train()).execute(args));
+    }
+}

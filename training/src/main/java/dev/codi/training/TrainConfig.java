@@ -1,0 +1,136 @@
+package dev.codi.training;
+
+/**
+ * Every default of a stage-1 training run in one place (as nanoGPT's config block). Saved in each
+ * checkpoint's state and in the bundle manifest, so a result says how it was made; a resumed run
+ * continues with the config its checkpoint was started with.
+ *
+ * <p>The schedule is sized for about 70 minutes on 2 shared CPU cores (measured step times in
+ * {@code training/README.md}); the video stages cost ~8× per sample, so they get smaller batches.
+ */
+public record TrainConfig(
+        // --- reproducibility -----------------------------------------------------------------
+        long seed,                         // every draw: initial weights, data, batches, noise, timesteps
+        // --- data (rendered once, cached under .cache/training/) ------------------------------
+        int datasetSamples,                // samples over the 82 training combinations, balanced
+        double resampledAudioShare,        // audio rendered at 8 / 22.05 / 44.1 kHz, back through the model's resampler
+        double gifShare,                   // video through GIF; the rest through MP4 (H.264)
+        double underSpecifiedCaptionShare, // captions naming only some attributes ("a red shape")
+        // --- loop --------------------------------------------------------------------------
+        int checkpointEvery,               // steps between checkpoints (and at the end of each stage)
+        double gradientClipNorm,           // global L2 norm of the gradients
+        int warmupSteps,                   // linear learning-rate warm-up, then cosine decay to 10 %
+        int maxNonFiniteSteps,             // consecutive NaN/Inf steps skipped before reloading the last checkpoint
+        // --- per stage: steps, batch, peak learning rate --------------------------------------
+        Schedule imageAutoencoder,
+        Schedule audioAutoencoder,
+        Schedule textAutoencoder,
+        Schedule textImageAlignment,
+        Schedule audioAlignment,
+        Schedule videoAlignment,
+        Schedule imageDenoiser,
+        Schedule audioDenoiser,
+        Schedule textDenoiser,
+        Schedule videoDenoiser,
+        // --- losses ------------------------------------------------------------------------
+        double klWeight,                   // β of the conv autoencoders' KL term (per element, vs per-element MSE)
+        double textKlWeight,               // β of the sentence VAE's KL term
+        double foregroundWeight,           // extra weight of shape pixels / tone bins in the reconstruction loss
+        double temperature,                // τ of the contrastive (InfoNCE) logits
+        double conditionDropout,           // share of denoiser steps conditioned on the null embedding (CFG)
+        double mixedConditioningShare,     // share conditioned on a weighted mix of two input modalities
+        double textConditioningShare) {    // share conditioned on text; the rest on image / audio / video
+
+    /** Steps, batch size and peak learning rate of one stage. */
+    public record Schedule(int steps, int batch, double learningRate) {
+        public Schedule {
+            if (steps < 0 || batch < 2 || !(learningRate > 0)) {
+                throw new IllegalArgumentException("a schedule needs steps ≥ 0, batch ≥ 2 and a positive learning rate, got "
+                        + steps + ", " + batch + ", " + learningRate);
+            }
+        }
+    }
+
+    public TrainConfig {
+        if (datasetSamples < 2) {
+            throw new IllegalArgumentException("--samples must be at least 2, got " + datasetSamples);
+        }
+        if (checkpointEvery < 1) {
+            throw new IllegalArgumentException("checkpointEvery must be positive, got " + checkpointEvery);
+        }
+        for (double share : new double[] {resampledAudioShare, gifShare, underSpecifiedCaptionShare, conditionDropout,
+                mixedConditioningShare, textConditioningShare}) {
+            if (!(share >= 0 && share <= 1)) {
+                throw new IllegalArgumentException("shares must be within [0, 1], got " + share);
+            }
+        }
+    }
+
+    public static TrainConfig defaults() {
+        return new TrainConfig(
+                1337,
+                4100, 0.25, 0.3, 0.3,
+                250, 1.0, 100, 5,
+                // measured with 1 PyTorch thread on the shared 2-core box (s/step); conv autoencoders dominate
+                new Schedule(1500, 32, 2e-3),    // image autoencoder      ~0.18 s/step
+                new Schedule(600, 16, 2e-3),     // audio autoencoder      ~1.2 s/step (full-resolution 128×64 convs)
+                new Schedule(1500, 128, 2e-3),   // text autoencoder       ~0.03 s/step
+                new Schedule(2500, 128, 1e-3),   // text ↔ image           ~0.14 s/step
+                new Schedule(1500, 96, 1e-3),    // audio → frozen text    ~0.15 s/step
+                new Schedule(800, 48, 1e-3),     // video → frozen text    ~0.11 s/step
+                new Schedule(4000, 64, 1e-3),    // image denoiser         ~0.1 s/step
+                new Schedule(3000, 64, 1e-3),    // audio denoiser         ~0.1-0.3 s/step
+                new Schedule(2000, 128, 1e-3),   // text denoiser          ~0.18 s/step
+                new Schedule(1000, 12, 1e-3),    // video denoiser         ~0.25 s/step (8 frames per sample)
+                1e-4, 1e-3, 4.0, 0.1,
+                0.1, 0.1, 0.6);
+    }
+
+    public Schedule schedule(Stage stage) {
+        return switch (stage) {
+            case IMAGE_AUTOENCODER -> imageAutoencoder;
+            case AUDIO_AUTOENCODER -> audioAutoencoder;
+            case TEXT_AUTOENCODER -> textAutoencoder;
+            case TEXT_IMAGE_ALIGNMENT -> textImageAlignment;
+            case AUDIO_ALIGNMENT -> audioAlignment;
+            case VIDEO_ALIGNMENT -> videoAlignment;
+            case IMAGE_DENOISER -> imageDenoiser;
+            case AUDIO_DENOISER -> audioDenoiser;
+            case TEXT_DENOISER -> textDenoiser;
+            case VIDEO_DENOISER -> videoDenoiser;
+        };
+    }
+
+    /** The same config with every stage at {@code steps} steps and batch {@code batch} (smoke runs and tests). */
+    public TrainConfig withEveryStage(int steps, int batch) {
+        Schedule[] s = new Schedule[Stage.values().length];
+        for (Stage stage : Stage.values()) {
+            s[stage.ordinal()] = new Schedule(steps, batch, schedule(stage).learningRate());
+        }
+        return new TrainConfig(seed, datasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare,
+                checkpointEvery, gradientClipNorm, Math.min(warmupSteps, steps), maxNonFiniteSteps,
+                s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9],
+                klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare);
+    }
+
+    /** The same config with every stage at {@code steps} steps, batches unchanged (benchmarks). */
+    public TrainConfig withSteps(int steps) {
+        Schedule[] s = new Schedule[Stage.values().length];
+        for (Stage stage : Stage.values()) {
+            s[stage.ordinal()] = new Schedule(steps, schedule(stage).batch(), schedule(stage).learningRate());
+        }
+        return new TrainConfig(seed, datasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare,
+                checkpointEvery, gradientClipNorm, Math.min(warmupSteps, steps), maxNonFiniteSteps,
+                s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9],
+                klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare);
+    }
+
+    /** The same config with another seed, dataset size and checkpoint interval. */
+    public TrainConfig with(long newSeed, int newDatasetSamples, int newCheckpointEvery) {
+        return new TrainConfig(newSeed, newDatasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare,
+                newCheckpointEvery, gradientClipNorm, warmupSteps, maxNonFiniteSteps,
+                imageAutoencoder, audioAutoencoder, textAutoencoder, textImageAlignment, audioAlignment, videoAlignment,
+                imageDenoiser, audioDenoiser, textDenoiser, videoDenoiser,
+                klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.codi.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import dev.codi.model.PromptInput;
+import dev.codi.model.nn.TinyBlock;
+import dev.codi.model.tiny.BundleManifest;
+import dev.codi.model.tiny.CodiTinyModel;
+import dev.codi.training.loop.CheckpointState;
+import dev.codi.training.loop.StageRunner;
+import dev.codi.training.loop.StageTrainer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Every trainer on a tiny dataset, a few steps each: finite losses, resume, determinism, the bundle. */
+class StageOneTest {
+    private static final int SAMPLES = 24;
+
+    private static TrainConfig tiny(int steps) {
+        TrainConfig defaults = TrainConfig.defaults();
+        return defaults.withEveryStage(steps, 16).with(defaults.seed(), SAMPLES, 2);
+    }
+
+    @Test
+    void everyStageTrainsWithFiniteLossesAndTheResultIsALoadableTrainedBundle(@TempDir Path directory) {
+        TrainConfig config = tiny(3);
+        CheckpointState state;
+        Path bundle = directory.resolve("bundle");
+        try (TrainingContext context = new TrainingContext(config, directory.resolve("run"))) {
+            state = StageOne.run(context, Arrays.asList(Stage.values()));
+            Train.writeBundle(context, state, bundle);
+        }
+        assertThat(state.done()).isTrue();
+        assertThat(state.stage()).isEqualTo("video-denoiser");
+        assertThat(state.losses()).hasSize(Stage.values().length).allSatisfy((stage, loss) -> assertThat(loss).isFinite().isPositive());
+        assertThat(state.latentScales()).containsOnlyKeys("image", "audio", "text", "video")
+                .allSatisfy((modality, scale) -> assertThat(scale).isFinite().isPositive());
+        try (CodiTinyModel model = CodiTinyModel.load(bundle)) {
+            BundleManifest manifest = model.bundleManifest();
+            assertThat(manifest.trained()).isTrue();
+            assertThat(manifest.latentScales().get("image")).isEqualTo(state.latentScales().get("image"));
+            assertThat(manifest.training()).containsKeys("config", "seed", "durationSeconds", "stageLosses");
+            assertThat(model.encode(new PromptInput.Text("a red circle moving left"))).hasSize(manifest.embeddingDimension());
+        }
+    }
+
+    @Test
+    void textAutoencoderLossFallsWithTraining(@TempDir Path directory) {
+        TrainConfig config = tiny(40);
+        try (TrainingContext context = new TrainingContext(config, directory)) {
+            StageTrainer trainer = StageOne.trainer(Stage.TEXT_AUTOENCODER, context);
+            float before = lossAt(context, trainer, 0);
+            new StageRunner(config, context.networks, context.manager, context.checkpoints)
+                    .run(trainer, StageOne.fresh(Stage.TEXT_AUTOENCODER, config, null));
+            assertThat(lossAt(context, trainer, 0)).isLessThan(before * 0.7f);
+        }
+    }
+
+    @Test
+    void sameSeedGivesTheSameFirstBatchAndAnotherSeedAnother(@TempDir Path directory) {
+        TrainConfig config = tiny(3);
+        float first;
+        float again;
+        float otherSeed;
+        try (TrainingContext context = new TrainingContext(config, directory)) {
+            first = lossAt(context, StageOne.trainer(Stage.IMAGE_AUTOENCODER, context), 0);
+        }
+        try (TrainingContext context = new TrainingContext(config, directory)) {
+            again = lossAt(context, StageOne.trainer(Stage.IMAGE_AUTOENCODER, context), 0);
+        }
+        TrainConfig other = config.with(config.seed() + 1, SAMPLES, 2);
+        try (TrainingContext context = new TrainingContext(other, directory)) {
+            otherSeed = lossAt(context, StageOne.trainer(Stage.IMAGE_AUTOENCODER, context), 0);
+        }
+        assertThat(again).isEqualTo(first);
+        assertThat(otherSeed).isNotEqualTo(first);
+    }
+
+    @Test
+    void anInterruptedStageResumesFromItsLatestCheckpoint(@TempDir Path directory) throws Exception {
+        TrainConfig config = tiny(4);   // checkpoints every 2 steps
+        try (TrainingContext context = new TrainingContext(config, directory)) {
+            StageTrainer crashing = new Crashing(StageOne.trainer(Stage.IMAGE_AUTOENCODER, context), 3);
+            StageRunner runner = new StageRunner(config, context.networks, context.manager, context.checkpoints);
+            assertThatThrownBy(() -> runner.run(crashing, StageOne.fresh(Stage.IMAGE_AUTOENCODER, config, null)))
+                    .hasMessageContaining("simulated crash");
+        }
+        Path stageDirectory = directory.resolve("image-autoencoder");
+        assertThat(stageDirectory.resolve("step-000002")).isDirectory();
+        assertThat(stageDirectory.resolve("step-000004")).doesNotExist();
+        byte[] atStep2 = Files.readAllBytes(stageDirectory.resolve("step-000002/image_autoencoder.params"));
+
+        CheckpointState resumed;
+        try (TrainingContext context = new TrainingContext(config, directory)) { // a new process, as after a crash
+            resumed = StageOne.run(context, List.of(Stage.IMAGE_AUTOENCODER));
+        }
+        assertThat(resumed.step()).isEqualTo(4);
+        assertThat(resumed.done()).isTrue();
+        assertThat(Files.readAllBytes(stageDirectory.resolve("step-000004/image_autoencoder.params"))).isNotEqualTo(atStep2);
+        // it went on from the checkpoint's state: the time spent before the crash is part of the record
+        double beforeCrash = new dev.codi.training.loop.Checkpoints(directory)
+                .readState(stageDirectory.resolve("step-000002")).seconds().get("image-autoencoder");
+        assertThat(resumed.seconds().get("image-autoencoder")).isGreaterThan(beforeCrash);
+
+        try (TrainingContext context = new TrainingContext(config, directory)) { // done: nothing left to do
+            CheckpointState again = StageOne.run(context, List.of(Stage.IMAGE_AUTOENCODER));
+            assertThat(again.step()).isEqualTo(4);
+            assertThat(again.seconds()).isEqualTo(resumed.seconds());
+        }
+    }
+
+    @Test
+    void aStageNeedsItsPredecessorsFinalCheckpoint(@TempDir Path directory) {
+        try (TrainingContext context = new TrainingContext(tiny(2), directory)) {
+            assertThatThrownBy(() -> StageOne.run(context, List.of(Stage.IMAGE_DENOISER)))
+                    .hasMessageContaining("video-alignment");
+        }
+    }
+
+    private static float lossAt(TrainingContext context, StageTrainer trainer, int step) {
+        try (NDManager batch = context.manager.newSubManager()) {
+            NDArray loss = trainer.loss(batch, new ParameterStore(context.manager, false),
+                    StageRunner.stepRandom(context.config.seed(), trainer.stage(), step));
+            float value = loss.getFloat();
+            assertThat(value).isFinite();
+            return value;
+        }
+    }
+
+    /** Fails on its n-th batch, as a killed process would. */
+    private record Crashing(StageTrainer inner, int failAt, int[] calls) implements StageTrainer {
+        Crashing(StageTrainer inner, int failAt) {
+            this(inner, failAt, new int[1]);
+        }
+
+        @Override
+        public Stage stage() {
+            return inner.stage();
+        }
+
+        @Override
+        public List<TinyBlock> trainedNetworks() {
+            return inner.trainedNetworks();
+        }
+
+        @Override
+        public NDArray loss(NDManager batch, ParameterStore store, Random random) {
+            if (calls[0]++ == failAt) {
+                throw new IllegalStateException("simulated crash");
+            }
+            return inner.loss(batch, store, random);
+        }
+    }
+}
