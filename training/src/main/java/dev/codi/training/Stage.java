@@ -33,6 +33,11 @@ public enum Stage {
                         + Arrays.stream(values()).map(Stage::id).toList()));
     }
 
+    /** A denoiser: no later stage builds on it, so it may be trained on after the run finished. */
+    public boolean extensible() {
+        return ordinal() >= IMAGE_DENOISER.ordinal();
+    }
+
     public Stage previous() {
         return ordinal() == 0 ? null : values()[ordinal() - 1];
     }

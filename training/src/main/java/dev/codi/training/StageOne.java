@@ -54,11 +54,31 @@ public final class StageOne {
                 previous == null ? Map.of() : previous.latentScales(),
                 previous == null ? Map.of() : previous.losses(),
                 previous == null ? Map.of() : previous.seconds(),
-                previous == null ? 0 : previous.skippedSteps());
+                previous == null ? 0 : previous.skippedSteps(), 0);
     }
 
     /** Runs {@code stages} (consecutive, in order) and returns the state after the last one. */
     public static CheckpointState run(TrainingContext context, List<Stage> stages) {
+        return run(context, stages, null);
+    }
+
+    /**
+     * Runs {@code stages} (consecutive, in order) and returns the state after the last one. With
+     * {@code extendTo}, {@code stages} must be one denoiser stage with checkpoints: a finished stage
+     * continues from its final checkpoint to {@code extendTo} steps in a new learning-rate segment
+     * (short warm-up, cosine decay over the added steps); an unfinished extension resumes and ends at
+     * {@code extendTo} instead of its recorded target.
+     */
+    public static CheckpointState run(TrainingContext context, List<Stage> stages, Integer extendTo) {
+        if (extendTo != null) {
+            if (stages.size() != 1 || !stages.get(0).extensible()) {
+                throw new IllegalArgumentException("--extend-to applies to one denoiser stage (nothing later depends on it), got "
+                        + stages.stream().map(Stage::id).toList());
+            }
+            if (context.checkpoints.latest(stages.get(0)).isEmpty()) {
+                throw new IllegalStateException(stages.get(0).id() + " has no checkpoint to extend under " + context.checkpoints.root());
+            }
+        }
         var checkpoints = context.checkpoints;
         context.dataset(); // rendered or read before any step is timed
         StageRunner runner = new StageRunner(context.config, context.networks, context.manager, checkpoints);
@@ -79,13 +99,22 @@ public final class StageOne {
             CheckpointState start;
             if (latest.isPresent()) {
                 start = checkpoints.readState(latest.get());
+                boolean extending = extendTo != null && start.done() && start.step() < extendTo;
+                if (extending) {
+                    LOG.info("{}: extending the finished stage from step {} to {} ({})", stage.id(), start.step(), extendTo, latest.get());
+                    start = start.extendedTo(extendTo);
+                } else if (extendTo != null && !start.done() && extendTo > start.step()) {
+                    start = start.withSteps(extendTo);
+                }
                 if (start.done()) {
                     LOG.info("{}: finished earlier ({}), skipped", stage.id(), latest.get());
                     state = start;
                     toLoad = latest.get();
                     continue;
                 }
-                LOG.info("{}: resuming from {}", stage.id(), latest.get());
+                if (!extending) {
+                    LOG.info("{}: resuming from {}", stage.id(), latest.get());
+                }
                 toLoad = latest.get();
             } else {
                 start = fresh(stage, context.config, state);
@@ -101,6 +130,57 @@ public final class StageOne {
         if (toLoad != null) {
             checkpoints.loadWeights(toLoad, context.networks, context.manager);
             context.latentScales.putAll(state.latentScales());
+            state = overlayExtensions(context, state);
+        }
+        return state;
+    }
+
+    /**
+     * A checkpoint holds every network, but a denoiser stage extended after later stages finished
+     * has its newer weights only in its own checkpoints: loads each such stage's trained networks
+     * from its latest checkpoint over what is loaded, and returns {@code state} with that stage's
+     * loss, time and step count (in its config). Stages before {@code state}'s own are the only candidates.
+     */
+    public static CheckpointState overlayExtensions(TrainingContext context, CheckpointState state) {
+        Stage current = Stage.fromId(state.stage());
+        if (state.config().schedule(current).steps() != state.steps()) { // the state's own stage was extended
+            state = new CheckpointState(state.stage(), state.step(), state.steps(), state.done(), state.seed(),
+                    state.config().withStageSteps(current, state.steps()), state.latentScales(), state.losses(), state.seconds(),
+                    state.skippedSteps(), state.segmentStart());
+        }
+        for (Stage stage : Stage.values()) {
+            if (stage.ordinal() >= current.ordinal() || !stage.extensible()) {
+                continue;
+            }
+            Optional<Path> latest = context.checkpoints.latest(stage);
+            if (latest.isEmpty()) {
+                continue;
+            }
+            CheckpointState extended = context.checkpoints.readState(latest.get());
+            if (extended.segmentStart() == 0) {
+                continue;
+            }
+            java.util.Set<String> names = new java.util.LinkedHashSet<>();
+            for (var block : trainer(stage, context).trainedNetworks()) {
+                context.networks.byName().forEach((name, b) -> {
+                    if (b == block) {
+                        names.add(name);
+                    }
+                });
+            }
+            LOG.info("{}: using its extended networks {} from {}", stage.id(), names, latest.get());
+            context.checkpoints.loadWeights(latest.get(), context.networks, context.manager, names);
+            Map<String, Double> losses = new LinkedHashMap<>(state.losses());
+            Map<String, Double> seconds = new LinkedHashMap<>(state.seconds());
+            if (extended.losses().containsKey(stage.id())) {
+                losses.put(stage.id(), extended.losses().get(stage.id()));
+            }
+            if (extended.seconds().containsKey(stage.id())) {
+                seconds.put(stage.id(), extended.seconds().get(stage.id()));
+            }
+            state = new CheckpointState(state.stage(), state.step(), state.steps(), state.done(), state.seed(),
+                    state.config().withStageSteps(stage, extended.steps()),
+                    state.latentScales(), losses, seconds, state.skippedSteps(), state.segmentStart());
         }
         return state;
     }

@@ -121,10 +121,14 @@ public final class Train {
                 + "text-image-alignment, audio-alignment, video-alignment, image-denoiser, audio-denoiser, text-denoiser, video-denoiser")
         String stage;
 
+        @Option(names = "--extend-to", description = "a denoiser stage: continue it from its latest checkpoint to this many "
+                + "steps in total, with a new warm-up and cosine decay over the added steps (export then uses its newer weights)")
+        Integer extendTo;
+
         @Override
         public Integer call() {
             try (TrainingContext context = new TrainingContext(common.config(), common.directory())) {
-                CheckpointState state = StageOne.run(context, List.of(Stage.fromId(stage)));
+                CheckpointState state = StageOne.run(context, List.of(Stage.fromId(stage)), extendTo);
                 System.out.printf("%s: step %d/%d, loss %s%n", stage, state.step(), state.steps(), state.losses().get(stage));
             }
             return 0;
@@ -157,6 +161,7 @@ public final class Train {
             try (TrainingContext context = new TrainingContext(state.config(), common.directory())) {
                 checkpoints.loadWeights(checkpoint, context.networks, context.manager);
                 context.latentScales.putAll(state.latentScales());
+                state = StageOne.overlayExtensions(context, state);
                 writeBundle(context, state, out);
             }
             System.out.printf("wrote a bundle of checkpoint %s to %s%n", checkpoint, out);

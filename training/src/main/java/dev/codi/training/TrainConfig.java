@@ -125,6 +125,19 @@ public record TrainConfig(
                 klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare);
     }
 
+    /** The same config with {@code stage} at {@code steps} steps (what a stage extended with --extend-to ran). */
+    public TrainConfig withStageSteps(Stage stage, int steps) {
+        Schedule[] s = new Schedule[Stage.values().length];
+        for (Stage each : Stage.values()) {
+            s[each.ordinal()] = schedule(each);
+        }
+        s[stage.ordinal()] = new Schedule(steps, schedule(stage).batch(), schedule(stage).learningRate());
+        return new TrainConfig(seed, datasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare,
+                checkpointEvery, gradientClipNorm, warmupSteps, maxNonFiniteSteps,
+                s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9],
+                klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare);
+    }
+
     /** The same config with another seed, dataset size and checkpoint interval. */
     public TrainConfig with(long newSeed, int newDatasetSamples, int newCheckpointEvery) {
         return new TrainConfig(newSeed, newDatasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare,

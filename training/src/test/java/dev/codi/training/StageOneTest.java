@@ -120,6 +120,74 @@ class StageOneTest {
     }
 
     @Test
+    void aFinishedDenoiserStageIsExtendedFromItsLastCheckpointAndExportUsesItsNewerWeights(@TempDir Path directory) throws Exception {
+        TrainConfig config = tiny(2);   // checkpoints every 2 steps
+        try (TrainingContext context = new TrainingContext(config, directory)) {
+            assertThat(StageOne.run(context, Arrays.asList(Stage.values())).done()).isTrue();
+        }
+        Path imageStage = directory.resolve("image-denoiser");
+        Path videoFinal = directory.resolve("video-denoiser/step-000002");
+        byte[] before = Files.readAllBytes(imageStage.resolve("step-000002/image_denoiser.params"));
+        double secondsBefore = new dev.codi.training.loop.Checkpoints(directory).readState(imageStage.resolve("step-000002"))
+                .seconds().get("image-denoiser");
+
+        CheckpointState extended;
+        try (TrainingContext context = new TrainingContext(config, directory)) { // a new process: `stage image-denoiser --extend-to 5`
+            extended = StageOne.run(context, List.of(Stage.IMAGE_DENOISER), 5);
+        }
+        assertThat(extended.step()).isEqualTo(5);
+        assertThat(extended.steps()).isEqualTo(5);
+        assertThat(extended.done()).isTrue();
+        assertThat(extended.segmentStart()).isEqualTo(2);       // resumed at the old end, a new LR segment from there
+        assertThat(extended.seconds().get("image-denoiser")).isGreaterThan(secondsBefore);
+        assertThat(imageStage.resolve("step-000004")).isDirectory();
+        byte[] after = Files.readAllBytes(imageStage.resolve("step-000005/image_denoiser.params"));
+        assertThat(after).isNotEqualTo(before);
+        // the other networks are the ones the extension started from
+        assertThat(Files.readAllBytes(imageStage.resolve("step-000005/image_autoencoder.params")))
+                .isEqualTo(Files.readAllBytes(videoFinal.resolve("image_autoencoder.params")));
+
+        // a second extension, by the runner itself: exactly the added steps run
+        try (TrainingContext context = new TrainingContext(config, directory)) {
+            var checkpoints = context.checkpoints;
+            Path latest = checkpoints.latest(Stage.IMAGE_DENOISER).orElseThrow();
+            checkpoints.loadWeights(latest, context.networks, context.manager);
+            CheckpointState start = checkpoints.readState(latest).extendedTo(7);
+            context.latentScales.putAll(start.latentScales());
+            Counting counting = new Counting(StageOne.trainer(Stage.IMAGE_DENOISER, context));
+            CheckpointState end = new StageRunner(config, context.networks, context.manager, checkpoints).run(counting, start);
+            assertThat(counting.calls[0]).isEqualTo(2);
+            assertThat(end.step()).isEqualTo(7);
+            assertThat(end.segmentStart()).isEqualTo(5);
+        }
+        byte[] afterSecond = Files.readAllBytes(imageStage.resolve("step-000007/image_denoiser.params"));
+
+        // the run's final state (video-denoiser) still holds the old image denoiser; export and `all` overlay the extension
+        assertThat(Files.readAllBytes(videoFinal.resolve("image_denoiser.params"))).isEqualTo(before);
+        Path bundle = directory.resolve("bundle");
+        try (TrainingContext context = new TrainingContext(config, directory)) {
+            CheckpointState state = StageOne.run(context, Arrays.asList(Stage.values()));
+            assertThat(state.stage()).isEqualTo("video-denoiser");
+            assertThat(state.seconds().get("image-denoiser")).isGreaterThan(extended.seconds().get("image-denoiser"));
+            assertThat(state.config().schedule(Stage.IMAGE_DENOISER).steps()).isEqualTo(7);   // the manifest says what ran
+            context.checkpoints.save(Stage.VIDEO_DENOISER, new CheckpointState("video-denoiser", 99, 99, true, state.seed(),
+                    state.config(), state.latentScales(), state.losses(), state.seconds(), state.skippedSteps(), 0), context.networks);
+            Path written = directory.resolve("video-denoiser/step-000099");
+            assertThat(Files.readAllBytes(written.resolve("image_denoiser.params"))).isEqualTo(afterSecond);
+            assertThat(Files.readAllBytes(written.resolve("video_denoiser.params")))
+                    .isEqualTo(Files.readAllBytes(videoFinal.resolve("video_denoiser.params")));
+            Train.writeBundle(context, state, bundle);
+        }
+        try (CodiTinyModel model = CodiTinyModel.load(bundle)) {
+            assertThat(model.bundleManifest().trained()).isTrue();
+        }
+        try (TrainingContext context = new TrainingContext(config, directory)) {
+            assertThatThrownBy(() -> StageOne.run(context, List.of(Stage.TEXT_AUTOENCODER), 9))
+                    .hasMessageContaining("denoiser");
+        }
+    }
+
+    @Test
     void aStageNeedsItsPredecessorsFinalCheckpoint(@TempDir Path directory) {
         try (TrainingContext context = new TrainingContext(tiny(2), directory)) {
             assertThatThrownBy(() -> StageOne.run(context, List.of(Stage.IMAGE_DENOISER)))
@@ -134,6 +202,39 @@ class StageOneTest {
             float value = loss.getFloat();
             assertThat(value).isFinite();
             return value;
+        }
+    }
+
+    /** Counts its batches. */
+    private record Counting(StageTrainer inner, int[] calls) implements StageTrainer {
+        Counting(StageTrainer inner) {
+            this(inner, new int[1]);
+        }
+
+        @Override
+        public Stage stage() {
+            return inner.stage();
+        }
+
+        @Override
+        public List<TinyBlock> trainedNetworks() {
+            return inner.trainedNetworks();
+        }
+
+        @Override
+        public void prepare() {
+            inner.prepare();
+        }
+
+        @Override
+        public NDArray loss(NDManager batch, ParameterStore store, Random random) {
+            calls[0]++;
+            return inner.loss(batch, store, random);
+        }
+
+        @Override
+        public java.util.Map<String, Double> latentScales() {
+            return inner.latentScales();
         }
     }
 

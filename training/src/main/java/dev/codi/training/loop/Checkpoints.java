@@ -84,7 +84,15 @@ public final class Checkpoints {
 
     /** Loads every network's parameters from a checkpoint into {@code networks}. */
     public void loadWeights(Path checkpoint, CodiTinyNetworks networks, NDManager manager) {
+        loadWeights(checkpoint, networks, manager, networks.byName().keySet());
+    }
+
+    /** Loads only the named networks' parameters from a checkpoint into {@code networks}. */
+    public void loadWeights(Path checkpoint, CodiTinyNetworks networks, NDManager manager, java.util.Set<String> names) {
         for (var entry : networks.byName().entrySet()) {
+            if (!names.contains(entry.getKey())) {
+                continue;
+            }
             Path file = checkpoint.resolve(entry.getKey() + ".params");
             TinyBlock block = entry.getValue();
             try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {

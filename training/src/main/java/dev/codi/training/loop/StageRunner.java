@@ -67,12 +67,15 @@ public final class StageRunner {
     }
 
     /**
-     * Trains {@code trainer} from {@code start} (a fresh state at step 0 or a resumed one) to the end
-     * of its schedule and returns the final state, which is also saved as a checkpoint.
+     * Trains {@code trainer} from {@code start} (a fresh state at step 0 or a resumed one) to
+     * {@code start.steps()} (the schedule's steps, or an extension's target) and returns the final
+     * state, which is also saved as a checkpoint. Batch and peak learning rate come from the schedule.
      */
     public CheckpointState run(StageTrainer trainer, CheckpointState start) {
         Stage stage = trainer.stage();
         TrainConfig.Schedule schedule = config.schedule(stage);
+        int steps = start.steps();
+        int segmentStart = start.segmentStart();
         List<Parameter> parameters = trainableParameters(trainer.trainedNetworks());
         trainer.prepare();
         double[] learningRate = {0};
@@ -93,10 +96,10 @@ public final class StageRunner {
         long began = System.nanoTime();
         ParameterStore store = new ParameterStore(manager, false);
         LOG.info("{}: steps {}..{} of batch {} at peak learning rate {}, {} parameters trained",
-                stage.id(), step, schedule.steps(), schedule.batch(), schedule.learningRate(),
+                stage.id(), step, steps, schedule.batch(), schedule.learningRate(),
                 parameters.stream().mapToLong(p -> p.getArray().size()).sum());
-        try (ProgressBar bar = progressBar(stage, schedule.steps(), step)) {
-            while (step < schedule.steps()) {
+        try (ProgressBar bar = progressBar(stage, steps, step)) {
+            while (step < steps) {
                 Random random = stepRandom(config.seed(), stage, step);
                 float loss;
                 try (NDManager batch = manager.newSubManager();
@@ -132,7 +135,7 @@ public final class StageRunner {
                         continue;
                     }
                     nonFiniteInARow = 0;
-                    learningRate[0] = learningRate(schedule, step);
+                    learningRate[0] = learningRate(schedule, segmentStart, steps, step);
                     float clip = (float) Math.min(1.0, config.gradientClipNorm() / (norm + 1e-6));
                     for (int i = 0; i < parameters.size(); i++) {
                         NDArray gradient = gradients.get(i);
@@ -147,25 +150,25 @@ public final class StageRunner {
                 step++;
                 bar.stepTo(step);
                 bar.setExtraMessage(String.format(" loss %.4f", smoothed));
-                if (step % config.checkpointEvery() == 0 || step == schedule.steps()) {
+                if (step % config.checkpointEvery() == 0 || step == steps) {
                     double seconds = previousSeconds + (System.nanoTime() - began) / 1e9;
-                    state = state(stage, step, schedule.steps(), smoothed, seconds, skipped, start, trainer);
+                    state = state(stage, step, steps, segmentStart, smoothed, seconds, skipped, start, trainer);
                     lastCheckpoint = checkpoints.save(stage, state, networks);
-                    LOG.info("{} step {}/{}: loss {} (smoothed), {} s/step, checkpoint {}", stage.id(), step, schedule.steps(),
+                    LOG.info("{} step {}/{}: loss {} (smoothed), {} s/step, checkpoint {}", stage.id(), step, steps,
                             String.format("%.4f", smoothed), String.format("%.3f", (seconds - previousSeconds) / Math.max(1, step - start.step())),
                             lastCheckpoint.getFileName());
                 }
             }
         }
-        if (state.step() != schedule.steps() || !state.done()) { // zero steps to go, or resumed at the end
+        if (state.step() != steps || !state.done()) { // zero steps to go, or resumed at the end
             double seconds = previousSeconds + (System.nanoTime() - began) / 1e9;
-            state = state(stage, step, schedule.steps(), smoothed, seconds, skipped, start, trainer);
+            state = state(stage, step, steps, segmentStart, smoothed, seconds, skipped, start, trainer);
             checkpoints.save(stage, state, networks);
         }
         return state;
     }
 
-    private CheckpointState state(Stage stage, int step, int steps, double smoothed, double seconds, int skipped,
+    private CheckpointState state(Stage stage, int step, int steps, int segmentStart, double smoothed, double seconds, int skipped,
                                   CheckpointState start, StageTrainer trainer) {
         Map<String, Double> scales = new LinkedHashMap<>(start.latentScales());
         scales.putAll(trainer.latentScales());
@@ -175,13 +178,20 @@ public final class StageRunner {
         }
         Map<String, Double> times = new LinkedHashMap<>(start.seconds());
         times.put(stage.id(), seconds);
-        return new CheckpointState(stage.id(), step, steps, step >= steps, config.seed(), config, scales, losses, times, skipped);
+        // an extended stage records the steps it ran; resumes read the config of the run's first checkpoint
+        TrainConfig recorded = steps == config.schedule(stage).steps() ? config : config.withStageSteps(stage, steps);
+        return new CheckpointState(stage.id(), step, steps, step >= steps, config.seed(), recorded, scales, losses, times, skipped,
+                segmentStart);
     }
 
-    /** Linear warm-up to the peak (at most a fifth of the stage), then cosine decay to 10 % of it. */
-    private double learningRate(TrainConfig.Schedule schedule, int step) {
-        int warmup = Math.max(1, Math.min(config.warmupSteps(), schedule.steps() / 5));
-        return learningRate(schedule.learningRate(), schedule.steps(), step, warmup);
+    /**
+     * Linear warm-up to the peak (at most a fifth of the segment), then cosine decay to 10 % of it,
+     * over the segment {@code segmentStart..steps} (the whole stage, or the steps an extension added).
+     */
+    private double learningRate(TrainConfig.Schedule schedule, int segmentStart, int steps, int step) {
+        int length = steps - segmentStart;
+        int warmup = Math.max(1, Math.min(config.warmupSteps(), length / 5));
+        return learningRate(schedule.learningRate(), length, step - segmentStart, warmup);
     }
 
     static double learningRate(double peak, int steps, int step, int warmup) {
