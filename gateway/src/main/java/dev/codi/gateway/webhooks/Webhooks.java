@@ -1,7 +1,7 @@
 package dev.codi.gateway.webhooks;
 
 import dev.codi.gateway.jobs.JobRepresentation;
-import dev.codi.gateway.kafka.TopicFollower;
+import dev.codi.protocol.kafka.TopicFollower;
 import dev.codi.gateway.view.JobView;
 import dev.codi.protocol.Topics;
 import dev.codi.protocol.kafka.KafkaSettings;
@@ -52,9 +52,9 @@ public final class Webhooks {
         this.trigger = new WebhookTrigger(vertx, state, representation, producer, topics, config.schedule(), clock, random);
         this.worker = new WebhookWorker(vertx, kafka, topics, config.schedule(), state, secrets, delivery, producer, clock, random);
         this.followers = List.of(
-                new TopicFollower(vertx, kafka, topics.webhookSettings(), state::applySetting),
-                new TopicFollower(vertx, kafka, topics.webhookDeadLetter(), state::applyDeadLetter),
-                new TopicFollower(vertx, kafka, topics.webhookDeliveries(), state::applyDelivery));
+                new TopicFollower(vertx, kafka, topics.webhookSettings(), "gateway-webhooks", state::applySetting),
+                new TopicFollower(vertx, kafka, topics.webhookDeadLetter(), "gateway-webhooks", state::applyDeadLetter),
+                new TopicFollower(vertx, kafka, topics.webhookDeliveries(), "gateway-webhooks", state::applyDelivery));
     }
 
     public SsrfGuard guard() {

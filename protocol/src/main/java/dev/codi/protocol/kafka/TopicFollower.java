@@ -1,9 +1,7 @@
-package dev.codi.gateway.kafka;
+package dev.codi.protocol.kafka;
 
 import dev.codi.protocol.CloudEvent;
 import dev.codi.protocol.MalformedEventException;
-import dev.codi.protocol.kafka.CloudEventRecords;
-import dev.codi.protocol.kafka.KafkaSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -23,10 +21,11 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * Follows one topic from its beginning, outside any consumer group, handing each CloudEvent to a
- * handler on the event loop; {@link #start()} completes once it has caught up with the end
- * offsets found at start. How the gateway rebuilds its webhook state from Kafka (no other
- * database, DESIGN §3). A small sibling of the job view's reader.
+ * Follows one topic from its beginning, outside any consumer group (every follower sees every
+ * partition), handing each CloudEvent to a handler on the event loop; {@link #start()} completes
+ * once it has caught up with the end offsets found at start. How state is rebuilt from Kafka with
+ * no other database (DESIGN §3): the gateway's job view and webhook state, the stages' set of
+ * canceled jobs. Unreadable records are logged and skipped.
  */
 public final class TopicFollower {
     private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
@@ -34,20 +33,23 @@ public final class TopicFollower {
     private final Vertx vertx;
     private final KafkaSettings kafka;
     private final String topic;
+    private final String clientIdPrefix;
     private final Consumer<CloudEvent> handler;
     private final Map<TopicPartition, Long> catchUpTargets = new HashMap<>();
     private final Promise<Void> caughtUp = Promise.promise();
     private KafkaConsumer<String, Buffer> consumer;
 
-    public TopicFollower(Vertx vertx, KafkaSettings kafka, String topic, Consumer<CloudEvent> handler) {
+    /** @param clientIdPrefix names the follower's Kafka client (a random suffix is added) */
+    public TopicFollower(Vertx vertx, KafkaSettings kafka, String topic, String clientIdPrefix, Consumer<CloudEvent> handler) {
         this.vertx = vertx;
         this.kafka = kafka;
         this.topic = topic;
+        this.clientIdPrefix = clientIdPrefix;
         this.handler = handler;
     }
 
     public Future<Void> start() {
-        consumer = KafkaConsumer.create(vertx, kafka.reader("gateway-follow-" + UUID.randomUUID().toString().substring(0, 8)));
+        consumer = KafkaConsumer.create(vertx, kafka.reader(clientIdPrefix + "-" + UUID.randomUUID().toString().substring(0, 8)));
         consumer.handler(this::onRecord);
         consumer.exceptionHandler(error -> LOG.warn("{} follower: {}", topic, error.toString()));
         return consumer.partitionsFor(topic).compose(partitions -> {
