@@ -1,5 +1,6 @@
 package dev.codi.gateway.jobs;
 
+import dev.codi.gateway.RandomIds;
 import dev.codi.media.MediaType;
 import dev.codi.media.Modality;
 import dev.codi.protocol.CloudEvent;
@@ -28,8 +29,6 @@ import java.util.random.RandomGenerator;
  * the job itself on the jobs topic. Both records are keyed by the job id.
  */
 public final class JobSubmitter {
-    private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
-    private static final int ID_LENGTH = 20; // 100 random bits
 
     private final ObjectStore store;
     private final KafkaProducer<String, Buffer> producer;
@@ -47,11 +46,7 @@ public final class JobSubmitter {
     }
 
     public String newJobId() {
-        StringBuilder id = new StringBuilder("job_");
-        for (int i = 0; i < ID_LENGTH; i++) {
-            id.append(ID_ALPHABET[random.nextInt(ID_ALPHABET.length)]);
-        }
-        return id.toString();
+        return RandomIds.next("job_", random);
     }
 
     /** Blocking: writes the inputs to object storage and returns the job as the pipeline sees it. */

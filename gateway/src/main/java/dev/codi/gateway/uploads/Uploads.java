@@ -1,5 +1,6 @@
 package dev.codi.gateway.uploads;
 
+import dev.codi.gateway.RandomIds;
 import dev.codi.gateway.http.Problem;
 import dev.codi.media.MediaDecodeException;
 import dev.codi.media.MediaDecoding;
@@ -30,8 +31,6 @@ public final class Uploads {
     public static final String LIMIT_VARIABLE = "CODI_UPLOAD_LIMIT_BYTES";
     public static final long DEFAULT_LIMIT_BYTES = 64L * 1024 * 1024;
     private static final int SNIFF_BYTES = 16;
-    private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
-    private static final int ID_LENGTH = 20; // 100 random bits
 
     private final ObjectStore store;
     private final MediaLimits limits;
@@ -104,11 +103,7 @@ public final class Uploads {
     }
 
     private String newId() {
-        StringBuilder id = new StringBuilder("upl_");
-        for (int i = 0; i < ID_LENGTH; i++) {
-            id.append(ID_ALPHABET[random.nextInt(ID_ALPHABET.length)]);
-        }
-        return id.toString();
+        return RandomIds.next("upl_", random);
     }
 
     private static String metaKey(String id) {

@@ -33,15 +33,4 @@ public final class AudioDenoiserTrainer extends DenoiserTrainer {
         }
         return new int[] {context.model.audioAutoencoder().latentChannels(), bins, frames};
     }
-
-    @Override
-    protected int latentValues() {
-        int[] shape = latentShapeOfOne();
-        return shape[0] * shape[1] * shape[2];
-    }
-
-    @Override
-    protected void writeLatent(float[] bank, int sample, float[] into, int offset) {
-        System.arraycopy(bank, sample * latentValues(), into, offset, latentValues());
-    }
 }

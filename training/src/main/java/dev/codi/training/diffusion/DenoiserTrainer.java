@@ -52,11 +52,22 @@ public abstract class DenoiserTrainer implements StageTrainer {
     /** Encodes the training latents with the frozen autoencoder; returns the unscaled bank. */
     protected abstract float[] encodeLatents();
 
-    /** Values per latent, e.g. 4·8·8. */
-    protected abstract int latentValues();
+    /** Values per latent, e.g. 4·8·8: the product of {@link #latentShapeOfOne()}. */
+    protected int latentValues() {
+        int values = 1;
+        for (int dimension : latentShapeOfOne()) {
+            values *= dimension;
+        }
+        return values;
+    }
 
-    /** Writes the (scaled) latent that sample {@code sample} of the dataset is denoised to. */
-    protected abstract void writeLatent(float[] bank, int sample, float[] into, int offset);
+    /**
+     * Writes the (scaled) latent that sample {@code sample} of the dataset is denoised to; by
+     * default the bank holds one latent per sample, in dataset order.
+     */
+    protected void writeLatent(float[] bank, int sample, float[] into, int offset) {
+        System.arraycopy(bank, sample * latentValues(), into, offset, latentValues());
+    }
 
     @Override
     public void prepare() {

@@ -27,15 +27,4 @@ public final class ImageDenoiserTrainer extends DenoiserTrainer {
     protected int[] latentShapeOfOne() {
         return new int[] {context.model.imageAutoencoder().latentChannels(), context.model.imageSize() / 4, context.model.imageSize() / 4};
     }
-
-    @Override
-    protected int latentValues() {
-        int[] shape = latentShapeOfOne();
-        return shape[0] * shape[1] * shape[2];
-    }
-
-    @Override
-    protected void writeLatent(float[] bank, int sample, float[] into, int offset) {
-        System.arraycopy(bank, sample * latentValues(), into, offset, latentValues());
-    }
 }

@@ -57,11 +57,6 @@ public final class TextDenoiserTrainer extends DenoiserTrainer {
     }
 
     @Override
-    protected int latentValues() {
-        return context.model.textAutoencoder().latentDim();
-    }
-
-    @Override
     protected void writeLatent(float[] bank, int sample, float[] into, int offset) {
         int row = rows[context.dataset().combination(sample).index()];
         System.arraycopy(bank, row * latentValues(), into, offset, latentValues());

@@ -33,15 +33,4 @@ public final class VideoDenoiserTrainer extends DenoiserTrainer {
         int side = context.model.imageSize() / 4;
         return new int[] {context.model.videoFrames(), context.model.imageAutoencoder().latentChannels(), side, side};
     }
-
-    @Override
-    protected int latentValues() {
-        int[] shape = latentShapeOfOne();
-        return shape[0] * shape[1] * shape[2] * shape[3];
-    }
-
-    @Override
-    protected void writeLatent(float[] bank, int sample, float[] into, int offset) {
-        System.arraycopy(bank, sample * latentValues(), into, offset, latentValues());
-    }
 }
