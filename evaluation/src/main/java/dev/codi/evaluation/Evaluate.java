@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Measures a codi-tiny bundle with the analytic judge and writes the quality report (markdown + pictures).")
 public final class Evaluate implements Callable<Integer> {
-    static final String ALL_SECTIONS = "directions,composition,roundtrip,retrieval,coherence,chaining,pictures";
+    static final String ALL_SECTIONS = "directions,composition,roundtrip,retrieval,sensitivity,coherence,chaining,pictures";
 
     @Option(names = "--bundle", description = "bundle directory (default: <codi.home>/models/codi-tiny)")
     Path bundle;
@@ -77,8 +77,9 @@ public final class Evaluate implements Callable<Integer> {
     @Option(names = "--loss-csv", description = "training loss CSV (header stage,step,loss) to plot with the pictures")
     Path lossCsv;
 
-    @Option(names = "--training-log", description = "a trainer log to turn into --loss-csv (written next to the pictures)")
-    Path trainingLog;
+    @Option(names = "--training-log", description = "a trainer log or the trainer's loss-history.csv; repeatable, merged in order "
+            + "(a later one wins where two give the same step) into the --loss-csv written next to the pictures")
+    List<Path> trainingLogs;
 
     @Option(names = "--artifacts", description = "keep every judged output file of the directions under this directory")
     Path artifacts;
@@ -99,15 +100,15 @@ public final class Evaluate implements Callable<Integer> {
         Set<Section> selected = EnumSet.noneOf(Section.class);
         sections.forEach(id -> selected.add(Section.fromId(id)));
         Path loss = lossCsv;
-        if (trainingLog != null) {
-            loss = pictures.resolve("training-loss.csv");
+        if (trainingLogs != null && !trainingLogs.isEmpty()) {
+            loss = pictures.resolve(LossCurves.MERGED_CSV);
             try {
                 Files.createDirectories(pictures);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create " + pictures, e);
             }
-            int rows = LossCurves.fromTrainingLog(trainingLog, loss);
-            System.err.printf("%d loss points read from %s%n", rows, trainingLog);
+            int rows = LossCurves.fromSources(trainingLogs, loss);
+            System.err.printf("%d loss points merged from %s%n", rows, trainingLogs);
         }
         QualityReport.Options options = new QualityReport.Options(directory, new Settings(samples, steps, guidance, seed, batch),
                 selected, compositionWeights.stream().map(Composition.Weights::parse).toList(),

@@ -2,6 +2,7 @@ package dev.codi.evaluation;
 
 import dev.codi.evaluation.sections.Chaining;
 import dev.codi.evaluation.sections.Composition;
+import dev.codi.evaluation.sections.ConditioningSensitivity;
 import dev.codi.evaluation.sections.Directions;
 import dev.codi.evaluation.sections.JointCoherence;
 import dev.codi.evaluation.sections.Pictures;
@@ -36,7 +37,7 @@ public final class QualityReport {
 
     /** The report's sections, selectable on the command line by {@link #id()}. */
     public enum Section {
-        DIRECTIONS, COMPOSITION, ROUNDTRIP, RETRIEVAL, COHERENCE, CHAINING, PICTURES;
+        DIRECTIONS, COMPOSITION, ROUNDTRIP, RETRIEVAL, SENSITIVITY, COHERENCE, CHAINING, PICTURES;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
@@ -96,6 +97,7 @@ public final class QualityReport {
                 case COMPOSITION -> Composition.run(context, options.compositionWeights());
                 case ROUNDTRIP -> RoundTrip.run(context);
                 case RETRIEVAL -> Retrieval.run(context);
+                case SENSITIVITY -> ConditioningSensitivity.run(context);
                 case COHERENCE -> JointCoherence.run(context);
                 case CHAINING -> Chaining.run(context);
                 case PICTURES -> Pictures.run(context, options.pictureLayout(), options.out().toAbsolutePath().getParent(), options.lossCsv());

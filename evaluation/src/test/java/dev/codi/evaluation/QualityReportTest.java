@@ -6,6 +6,7 @@ import dev.codi.evaluation.pictures.Spectrograms;
 import dev.codi.evaluation.scoring.Attribute;
 import dev.codi.evaluation.scoring.Coherence;
 import dev.codi.evaluation.sections.Composition;
+import dev.codi.evaluation.sections.ConditioningSensitivity;
 import dev.codi.evaluation.sections.Directions;
 import dev.codi.evaluation.sections.JointCoherence;
 import dev.codi.evaluation.sections.Pictures;
@@ -84,6 +85,12 @@ class QualityReportTest {
         assertThat(report.sections().get(Section.RETRIEVAL).table("retrieval").rows()).extracting(row -> row.get(0) + " | " + row.get(4))
                 .containsExactly("text → image | 4.2 %", "text → audio | 1.0 %", "text → video | 1.0 %");
         assertThat(report.sections().get(Section.CHAINING).table("chaining").rowCount()).isEqualTo(2);
+        // sensitivity: image color+shape, audio and video color+shape+motion, at three noise levels each
+        assertThat(report.sections().get(Section.SENSITIVITY).table(ConditioningSensitivity.TABLE).rows())
+                .hasSize(8 * 3)
+                .extracting(row -> row.get(0) + " " + row.get(1))
+                .contains("image color", "audio motion", "video motion")
+                .doesNotContain("image motion");
     }
 
     @Test
@@ -108,7 +115,7 @@ class QualityReportTest {
         QualityReport.write(report, options.out());
         String markdown = Files.readString(options.out());
         assertThat(markdown).contains("This bundle is untrained", "trained: **false**", "evaluation/evaluate.sh --samples 1",
-                "samples per cell | 1", "| seed | 99 |", "## 1. Directions", "## 7. Pictures", "](img/samples-text-to-image.png)");
+                "samples per cell | 1", "| seed | 99 |", "## 1. Directions", "## 8. Pictures", "](img/samples-text-to-image.png)");
     }
 
     @Test
