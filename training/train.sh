@@ -4,7 +4,7 @@
 #   training/train.sh bench
 #   training/train.sh all                      # every stage, resumes from .cache/training, then models/codi-tiny
 #   training/train.sh stage image-denoiser
-#   training/train.sh export --out /tmp/codi-preview && training/train.sh evaluate --bundle /tmp/codi-preview
+#   training/train.sh export --out /tmp/codi-preview && evaluation/evaluate.sh --bundle /tmp/codi-preview --samples 16
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export OPT_OUT_TRACKING=true

@@ -44,7 +44,7 @@ final class Bench implements Callable<Integer> {
             CheckpointState state = null;
             System.out.printf("%-22s %6s %10s %8s %12s%n", "stage", "batch", "s/step", "steps", "minutes");
             for (Stage stage : Stage.values()) {
-                state = runner.run(StageOne.trainer(stage, shared), StageOne.fresh(stage, config, state));
+                state = runner.run(Stages.trainer(stage, shared), Stages.fresh(stage, config, state));
                 double perStep = state.seconds().get(stage.id()) / steps;
                 int planned = defaults.schedule(stage).steps();
                 total += perStep * planned / 60;

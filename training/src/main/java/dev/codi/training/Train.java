@@ -21,21 +21,21 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code codi train}: stage-1 training of codi-tiny, one command per stage and one for all.
+ * {@code codi train}: training of codi-tiny, one command per stage, one for stage 2, one for all.
  *
  * <pre>
  * train all                       every stage in order (resumes from checkpoints), then writes the bundle
+ * train joint                     stage 2 (text–image, text–audio, audio–video) on finished stage 1, then the bundle
  * train stage image-autoencoder   one stage, from its predecessor's final checkpoint (or its own latest)
  * train export --out DIR          a bundle from the latest checkpoint, for evaluation mid-run
- * train evaluate --bundle DIR     retrieval and autoencoder round-trip accuracy under the judge
  * train bench                     measured seconds per step of every stage, to size the schedule
  * </pre>
  *
  * Run with OPT_OUT_TRACKING=true, -Dai.djl.offline=true, DJL_CACHE_DIR set, and
  * -Dai.djl.pytorch.num_threads=2 on the 2-core machines.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Trains codi-tiny (stage 1) on the Shapes & Tones world.",
-        subcommands = {Train.All.class, Train.OneStage.class, Train.Export.class, Evaluate.class, Bench.class})
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Trains codi-tiny on the Shapes & Tones world.",
+        subcommands = {Train.All.class, Train.Joint.class, Train.OneStage.class, Train.Export.class, Bench.class})
 public final class Train {
     private static final Logger LOG = LoggerFactory.getLogger(Train.class);
 
@@ -87,7 +87,7 @@ public final class Train {
         return Path.of(System.getProperty("codi.home", ".")).toAbsolutePath().normalize();
     }
 
-    @Command(name = "all", mixinStandardHelpOptions = true, description = "Every stage-1 stage in order, then the bundle.")
+    @Command(name = "all", mixinStandardHelpOptions = true, description = "Every stage in order, then the bundle.")
     static final class All implements Callable<Integer> {
         @Mixin
         Common common;
@@ -97,19 +97,38 @@ public final class Train {
 
         @Override
         public Integer call() {
-            TrainConfig config = common.config();
-            Path target = bundle != null ? bundle : home().resolve("models/codi-tiny");
-            try (TrainingContext context = new TrainingContext(config, common.directory())) {
-                CheckpointState state = StageOne.run(context, Arrays.asList(Stage.values()));
-                if (!state.done() || !state.stage().equals(Stage.values()[Stage.values().length - 1].id())) {
-                    throw new IllegalStateException("training did not finish every stage; the bundle was not written");
-                }
-                BundleManifest manifest = writeBundle(context, state, target);
-                System.out.printf("wrote trained %s to %s (%d s of training)%n", manifest.name(), target,
-                        ((Number) manifest.training().get("durationSeconds")).longValue());
-            }
-            return 0;
+            return trainAndWrite(common, bundle, Arrays.asList(Stage.values()));
         }
+    }
+
+    @Command(name = "joint", mixinStandardHelpOptions = true,
+            description = "Stage 2 (joint generation: text–image, text–audio, audio–video) on the finished stage 1, then the bundle.")
+    static final class Joint implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--bundle", description = "where the finished model goes (default: <codi.home>/models/codi-tiny)")
+        Path bundle;
+
+        @Override
+        public Integer call() {
+            return trainAndWrite(common, bundle, Stage.stageTwo());
+        }
+    }
+
+    private static int trainAndWrite(Common common, Path bundle, List<Stage> stages) {
+        TrainConfig config = common.config();
+        Path target = bundle != null ? bundle : home().resolve("models/codi-tiny");
+        try (TrainingContext context = new TrainingContext(config, common.directory())) {
+            CheckpointState state = Stages.run(context, stages);
+            if (!state.done() || !state.stage().equals(Stage.values()[Stage.values().length - 1].id())) {
+                throw new IllegalStateException("training did not finish every stage; the bundle was not written");
+            }
+            BundleManifest manifest = writeBundle(context, state, target);
+            System.out.printf("wrote trained %s to %s (%d s of training)%n", manifest.name(), target,
+                    ((Number) manifest.training().get("durationSeconds")).longValue());
+        }
+        return 0;
     }
 
     @Command(name = "stage", mixinStandardHelpOptions = true, description = "One stage, e.g. `train stage image-denoiser`.")
@@ -118,7 +137,8 @@ public final class Train {
         Common common;
 
         @Parameters(index = "0", description = "one of: image-autoencoder, audio-autoencoder, text-autoencoder, "
-                + "text-image-alignment, audio-alignment, video-alignment, image-denoiser, audio-denoiser, text-denoiser, video-denoiser")
+                + "text-image-alignment, audio-alignment, video-alignment, image-denoiser, audio-denoiser, text-denoiser, video-denoiser, "
+                + "joint-text-image, joint-text-audio, joint-audio-video")
         String stage;
 
         @Option(names = "--extend-to", description = "a denoiser stage: continue it from its latest checkpoint to this many "
@@ -128,7 +148,7 @@ public final class Train {
         @Override
         public Integer call() {
             try (TrainingContext context = new TrainingContext(common.config(), common.directory())) {
-                CheckpointState state = StageOne.run(context, List.of(Stage.fromId(stage)), extendTo);
+                CheckpointState state = Stages.run(context, List.of(Stage.fromId(stage)), extendTo);
                 System.out.printf("%s: step %d/%d, loss %s%n", stage, state.step(), state.steps(), state.losses().get(stage));
             }
             return 0;
@@ -161,7 +181,7 @@ public final class Train {
             try (TrainingContext context = new TrainingContext(state.config(), common.directory())) {
                 checkpoints.loadWeights(checkpoint, context.networks, context.manager);
                 context.latentScales.putAll(state.latentScales());
-                state = StageOne.overlayExtensions(context, state);
+                state = Stages.overlayExtensions(context, state);
                 writeBundle(context, state, out);
             }
             System.out.printf("wrote a bundle of checkpoint %s to %s%n", checkpoint, out);
@@ -170,22 +190,26 @@ public final class Train {
     }
 
     static BundleManifest writeBundle(TrainingContext context, CheckpointState state, Path target) {
-        boolean finished = state.done() && state.stage().equals(Stage.values()[Stage.values().length - 1].id());
+        // trained: stage 1 finished (a bundle without stage 2 samples every output independently well)
+        boolean jointTrained = state.done() && state.stage().equals(Stage.JOINT_AUDIO_VIDEO.id());
+        boolean finished = jointTrained || (state.done() && state.stage().equals(Stage.VIDEO_DENOISER.id()));
         String engine = "DJL " + Engine.getDjlVersion() + ", " + Engine.getInstance().getEngineName() + " "
                 + Engine.getInstance().getVersion() + ", CPU";
         Map<String, Double> metrics = new java.util.LinkedHashMap<>();
         state.losses().forEach((stage, loss) -> metrics.put("train_loss/" + stage, loss));
-        String description = finished
-                ? "codi-tiny trained on the Shapes & Tones world (stage 1: autoencoders, bridging alignment, denoisers; "
-                  + "no joint-generation training yet)"
-                : "codi-tiny, partially trained (checkpoint " + state.stage() + " step " + state.step() + ")";
+        String stageOne = "codi-tiny trained on the Shapes & Tones world (stage 1: autoencoders, bridging alignment, denoisers; ";
+        String description = !finished
+                ? "codi-tiny, partially trained (checkpoint " + state.stage() + " step " + state.step() + ")"
+                : jointTrained
+                ? stageOne + "stage 2: environment encoders and joint cross-attention on text–image, text–audio, audio–video)"
+                : stageOne + "no joint-generation training yet)";
         try {
             Files.createDirectories(target);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         return CodiTinyBundle.write(target, context.model, context.networks, state.seed(), finished, description,
-                StageOne.manifestTraining(state, engine), metrics, context.latentScales);
+                Stages.manifestTraining(state, engine), metrics, context.latentScales);
     }
 
     public static void main(String[] args) {

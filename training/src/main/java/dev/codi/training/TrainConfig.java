@@ -1,7 +1,7 @@
 package dev.codi.training;
 
 /**
- * Every default of a stage-1 training run in one place (as nanoGPT's config block). Saved in each
+ * Every default of a training run in one place (as nanoGPT's config block). Saved in each
  * checkpoint's state and in the bundle manifest, so a result says how it was made; a resumed run
  * continues with the config its checkpoint was started with.
  *
@@ -39,7 +39,9 @@ public record TrainConfig(
         double temperature,                // τ of the contrastive (InfoNCE) logits
         double conditionDropout,           // share of denoiser steps conditioned on the null embedding (CFG)
         double mixedConditioningShare,     // share conditioned on a weighted mix of two input modalities
-        double textConditioningShare) {    // share conditioned on text; the rest on image / audio / video
+        double textConditioningShare,      // share conditioned on text; the rest on image / audio / video
+        // --- stage 2: joint generation ---------------------------------------------------------
+        StageTwo stageTwo) {
 
     /** Steps, batch size and peak learning rate of one stage. */
     public record Schedule(int steps, int batch, double learningRate) {
@@ -49,6 +51,43 @@ public record TrainConfig(
                         + steps + ", " + batch + ", " + learningRate);
             }
         }
+    }
+
+    /**
+     * Stage 2 (CoDi §3.3): a schedule per trained pair; the conditioning each step draws (the prompt
+     * leaves attributes open most of the time, so a denoiser gains from reading them off the other
+     * output's environment token; a share is the null embedding); the weight of the contrastive
+     * term between the two environment tokens; the share of rows whose t comes from the noisy half
+     * of the schedule, where joint sampling settles color, shape and motion (the rest uniform).
+     */
+    public record StageTwo(Schedule textImage, Schedule textAudio, Schedule audioVideo,
+                           double underSpecifiedShare, double nullShare, double contrastiveWeight, double highNoiseShare) {
+        public static StageTwo defaults() {
+            return new StageTwo(
+                    new Schedule(6000, 48, 2e-3),   // text–image   ~0.07 s/step
+                    new Schedule(5000, 48, 2e-3),   // text–audio   ~0.12 s/step
+                    new Schedule(3500, 16, 2e-3),   // audio–video  ~0.25 s/step (8 frames per sample)
+                    0.85, 0.15, 0.1,
+                    0.5);                           // t drawn from [400, 1000), where sampling settles what outputs show
+        }
+
+        StageTwo withSchedules(java.util.function.UnaryOperator<Schedule> change) {
+            return new StageTwo(change.apply(textImage), change.apply(textAudio), change.apply(audioVideo),
+                    underSpecifiedShare, nullShare, contrastiveWeight, highNoiseShare);
+        }
+
+        StageTwo with(Stage stage, Schedule schedule) {
+            return new StageTwo(stage == Stage.JOINT_TEXT_IMAGE ? schedule : textImage,
+                    stage == Stage.JOINT_TEXT_AUDIO ? schedule : textAudio,
+                    stage == Stage.JOINT_AUDIO_VIDEO ? schedule : audioVideo,
+                    underSpecifiedShare, nullShare, contrastiveWeight, highNoiseShare);
+        }
+    }
+
+    /** The stage-2 settings; a config saved before stage 2 existed (no such field) gets the defaults. */
+    @Override
+    public StageTwo stageTwo() {
+        return stageTwo != null ? stageTwo : StageTwo.defaults();
     }
 
     public TrainConfig {
@@ -83,7 +122,8 @@ public record TrainConfig(
                 new Schedule(2000, 128, 1e-3),   // text denoiser          ~0.18 s/step
                 new Schedule(1000, 12, 1e-3),    // video denoiser         ~0.25 s/step (8 frames per sample)
                 1e-4, 1e-3, 4.0, 0.1,
-                0.1, 0.1, 0.6);
+                0.1, 0.1, 0.6,
+                StageTwo.defaults());
     }
 
     public Schedule schedule(Stage stage) {
@@ -98,6 +138,9 @@ public record TrainConfig(
             case AUDIO_DENOISER -> audioDenoiser;
             case TEXT_DENOISER -> textDenoiser;
             case VIDEO_DENOISER -> videoDenoiser;
+            case JOINT_TEXT_IMAGE -> stageTwo().textImage();
+            case JOINT_TEXT_AUDIO -> stageTwo().textAudio();
+            case JOINT_AUDIO_VIDEO -> stageTwo().audioVideo();
         };
     }
 
@@ -110,7 +153,8 @@ public record TrainConfig(
         return new TrainConfig(seed, datasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare,
                 checkpointEvery, gradientClipNorm, Math.min(warmupSteps, steps), maxNonFiniteSteps,
                 s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9],
-                klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare);
+                klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare,
+                stageTwo().withSchedules(old -> new Schedule(steps, batch, old.learningRate())));
     }
 
     /** The same config with every stage at {@code steps} steps, batches unchanged (benchmarks). */
@@ -122,7 +166,8 @@ public record TrainConfig(
         return new TrainConfig(seed, datasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare,
                 checkpointEvery, gradientClipNorm, Math.min(warmupSteps, steps), maxNonFiniteSteps,
                 s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9],
-                klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare);
+                klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare,
+                stageTwo().withSchedules(old -> new Schedule(steps, old.batch(), old.learningRate())));
     }
 
     /** The same config with {@code stage} at {@code steps} steps (what a stage extended with --extend-to ran). */
@@ -131,11 +176,23 @@ public record TrainConfig(
         for (Stage each : Stage.values()) {
             s[each.ordinal()] = schedule(each);
         }
-        s[stage.ordinal()] = new Schedule(steps, schedule(stage).batch(), schedule(stage).learningRate());
+        Schedule changed = new Schedule(steps, schedule(stage).batch(), schedule(stage).learningRate());
+        s[stage.ordinal()] = changed;
         return new TrainConfig(seed, datasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare,
                 checkpointEvery, gradientClipNorm, warmupSteps, maxNonFiniteSteps,
                 s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9],
-                klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare);
+                klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare,
+                stage.joint() ? stageTwo().with(stage, changed) : stageTwo());
+    }
+
+    /** The same config with other stage-2 settings. */
+    public TrainConfig withStageTwo(StageTwo newStageTwo) {
+        return new TrainConfig(seed, datasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare,
+                checkpointEvery, gradientClipNorm, warmupSteps, maxNonFiniteSteps,
+                imageAutoencoder, audioAutoencoder, textAutoencoder, textImageAlignment, audioAlignment, videoAlignment,
+                imageDenoiser, audioDenoiser, textDenoiser, videoDenoiser,
+                klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare,
+                newStageTwo);
     }
 
     /** The same config with another seed, dataset size and checkpoint interval. */
@@ -144,6 +201,7 @@ public record TrainConfig(
                 newCheckpointEvery, gradientClipNorm, warmupSteps, maxNonFiniteSteps,
                 imageAutoencoder, audioAutoencoder, textAutoencoder, textImageAlignment, audioAlignment, videoAlignment,
                 imageDenoiser, audioDenoiser, textDenoiser, videoDenoiser,
-                klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare);
+                klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare,
+                stageTwo());
     }
 }

@@ -6,6 +6,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.codi.model.nn.TinyBlock;
 
+import java.util.List;
+
 /** An ε-predicting denoiser ε_θ(z_t, t, c [, V_B(z_t^B)]) of one modality's LDM. */
 public abstract class Denoiser extends TinyBlock {
 
@@ -19,6 +21,9 @@ public abstract class Denoiser extends TinyBlock {
      */
     public abstract NDArray predictNoise(ParameterStore store, NDArray latents, NDArray timesteps, NDArray context,
                                          NDArray environment);
+
+    /** CoDi's joint cross-attention layers (to the other outputs' environment tokens): what stage 2 trains here. */
+    public abstract List<TinyBlock> jointAttention();
 
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {

@@ -1,6 +1,7 @@
 package dev.codi.model.denoiser;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -12,8 +13,12 @@ import dev.codi.model.nn.TinyBlock;
 /**
  * CoDi's environment encoder V_m (§3.3): a noisy latent z_t → one L2-normalised token in the
  * shared latent space that the other modalities' denoisers attend to during joint generation.
- * Spatial latents: conv → stride-2 conv → mean pool (video: over frames too) → projection.
- * Vector latents (text): a two-layer MLP.
+ *
+ * <p>Spatial latents: conv → stride-2 conv, then the feature map is flattened rather than pooled,
+ * because where things are is what the other outputs must agree on (an audio latent's width is
+ * time, so its envelope — the motion — is a position; a pitch is a row). Video: each frame so, then
+ * the mean over frames and the late-minus-early difference (the motion). Then an MLP to the token.
+ * Vector latents (text): the MLP alone.
  */
 public final class EnvironmentEncoder extends TinyBlock {
     public record Config(int[] latentShape, int channels, int environmentDim) {
@@ -28,40 +33,49 @@ public final class EnvironmentEncoder extends TinyBlock {
 
     private final int[] latentShape;
     private final Conv2dLayer conv1;  // spatial only
-    private final Conv2dLayer conv2;  // spatial only
-    private final Dense hidden;       // vector only
+    private final Conv2dLayer conv2;  // spatial only, stride 2
+    private final Dense hidden;
     private final Dense projection;
 
     public EnvironmentEncoder(Config config) {
         latentShape = config.latentShape();
         int c = config.channels();
-        if (latentShape.length == 1) {
+        int rank = latentShape.length;
+        if (rank == 1) {
             conv1 = null;
             conv2 = null;
             hidden = addChildBlock("hidden", new Dense(latentShape[0], c));
         } else {
-            int latentChannels = latentShape[latentShape.length - 3];
-            conv1 = addChildBlock("conv1", new Conv2dLayer(latentChannels, c, 3));
+            conv1 = addChildBlock("conv1", new Conv2dLayer(latentShape[rank - 3], c, 3));
             conv2 = addChildBlock("conv2", new Conv2dLayer(c, c, 3, 2, 2));
-            hidden = null;
+            int perFrame = c * ((latentShape[rank - 2] + 1) / 2) * ((latentShape[rank - 1] + 1) / 2);
+            hidden = addChildBlock("hidden", new Dense(rank == 4 ? 2 * perFrame : perFrame, 2 * c));
         }
-        projection = addChildBlock("projection", new Dense(c, config.environmentDim()));
+        projection = addChildBlock("projection", new Dense(rank == 1 ? c : 2 * c, config.environmentDim()));
     }
 
     /** @param latents (n, latent shape...) @return (n, environmentDim), unit norm */
     public NDArray encode(ParameterStore store, NDArray latents) {
         long n = latents.getShape().get(0);
-        NDArray pooled;
-        if (hidden != null) {
-            pooled = Ops.silu(hidden.apply(store, latents));
+        NDArray features;
+        if (conv1 == null) {
+            features = latents;
         } else {
             int rank = latentShape.length;
-            long frames = rank == 4 ? latentShape[0] : 1;
+            int frames = rank == 4 ? latentShape[0] : 1;
             NDArray frames2d = latents.reshape(n * frames, latentShape[rank - 3], latentShape[rank - 2], latentShape[rank - 1]);
             NDArray h = Ops.silu(conv2.apply(store, Ops.silu(conv1.apply(store, frames2d))));
-            pooled = Ops.spatialMean(h).reshape(n, frames, -1).mean(new int[] {1});          // (n, channels)
+            NDArray flat = h.reshape(n, frames, -1);                                               // (n, frames, perFrame)
+            if (frames == 1) {
+                features = flat.reshape(n, -1);
+            } else {
+                int half = frames / 2;
+                NDArray early = flat.get(":, :" + half).mean(new int[] {1});
+                NDArray late = flat.get(":, " + (frames - half) + ":").mean(new int[] {1});
+                features = NDArrays.concat(new NDList(flat.mean(new int[] {1}), late.sub(early)), 1); // (n, 2·perFrame)
+            }
         }
-        return Ops.l2Normalize(projection.apply(store, pooled));
+        return Ops.l2Normalize(projection.apply(store, Ops.silu(hidden.apply(store, features))));
     }
 
     @Override

@@ -1,24 +1,39 @@
 package dev.codi.model.denoiser;
 
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.codi.model.nn.Conv2dLayer;
 import dev.codi.model.nn.CrossAttention;
+import dev.codi.model.nn.Dense;
 import dev.codi.model.nn.GroupNorm;
+import dev.codi.model.nn.LearnedTensor;
 import dev.codi.model.nn.Ops;
 import dev.codi.model.nn.ResBlock;
+import dev.codi.model.nn.SeededInit;
 import dev.codi.model.nn.TemporalConv;
 import dev.codi.model.nn.TimestepEmbedding;
+import dev.codi.model.nn.TinyBlock;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.util.List;
 
 /**
  * A two-level U-Net for (c, h, w) latents (image, audio spectrogram) or, with {@code frames > 1},
  * (frames, c, h, w) video latents: each frame goes through the spatial layers and a temporal conv
- * after every res block mixes the frames. At both levels: res block, [temporal], cross-attention to
- * the conditioning, and CoDi's joint cross-attention to the other modalities' environment tokens
- * (zero-initialised output, skipped when sampling alone).
+ * after every res block mixes the frames. Video also adds to each frame's timestep embedding a
+ * learned frame embedding (where the frame stands in the clip) and an MLP of [conditioning; frame
+ * embedding] (what the prompt asks of that frame, e.g. where a moving shape should be by then).
+ * At both levels: res block, [temporal], cross-attention to the conditioning, and CoDi's joint
+ * cross-attention to the other modalities' environment tokens (zero-initialised output, skipped
+ * when sampling alone).
  */
 public final class SpatialDenoiser extends Denoiser {
     public record Config(int latentChannels, int frames, int channels, int groups, int heads, int timeFeatures,
@@ -46,6 +61,9 @@ public final class SpatialDenoiser extends Denoiser {
     private final TemporalConv temporal3;      // video only
     private final GroupNorm normOut;
     private final Conv2dLayer convOut;
+    private final LearnedTensor frameEmbedding; // video only: (frames, timeDim), zero-initialised
+    private final Dense frameCondition;         // video only: [conditioning; frame embedding] → hidden
+    private final Dense frameConditionOut;      // video only: hidden → timeDim, zero-initialised (the last child)
 
     public SpatialDenoiser(Config config) {
         this.config = config;
@@ -67,10 +85,21 @@ public final class SpatialDenoiser extends Denoiser {
         temporal3 = video ? addChildBlock("temporal3", new TemporalConv(c, g, 3)) : null;
         normOut = addChildBlock("norm_out", new GroupNorm(c, g));
         convOut = addChildBlock("conv_out", new Conv2dLayer(c, config.latentChannels(), 3));
+        // last, so weights saved before they existed are a prefix of today's (see loadParameters)
+        frameEmbedding = video ? addChildBlock("frame_embedding_" + SeededInit.ZERO_INIT_MARK,
+                new LearnedTensor(config.frames(), config.timeDim())) : null;
+        frameCondition = video ? addChildBlock("frame_condition", new Dense(config.embeddingDim() + config.timeDim(), config.timeDim())) : null;
+        frameConditionOut = video ? addChildBlock("frame_condition_out_" + SeededInit.ZERO_INIT_MARK,
+                new Dense(config.timeDim(), config.timeDim())) : null;
     }
 
     public Config config() {
         return config;
+    }
+
+    @Override
+    public List<TinyBlock> jointAttention() {
+        return List.of(joint1, joint2);
     }
 
     @Override
@@ -82,8 +111,15 @@ public final class SpatialDenoiser extends Denoiser {
         NDArray x = latents;
         if (frames > 1) { // (n, frames, c, h, w) → (n·frames, c, h, w); per-clip inputs repeated per frame
             x = latents.reshape(n * frames, shape.get(2), shape.get(3), shape.get(4));
-            time = time.repeat(0, frames);
+            long timeDim = time.getShape().get(1);
+            NDArray perFrame = Ops.ownedBy(frameEmbedding.value(store, latents.getDevice()).expandDims(0)
+                    .broadcast(n, frames, timeDim).reshape(n * frames, timeDim), latents);       // (n·frames, timeDim)
             context = context.repeat(0, frames);
+            // where a frame stands × what the conditioning asks (a motion): the offset that frame's shape needs
+            NDArray pooledContext = context.mean(new int[] {1});                                 // (n·frames, embeddingDim)
+            NDArray frameConditioning = frameConditionOut.apply(store,
+                    Ops.silu(frameCondition.apply(store, NDArrays.concat(new NDList(pooledContext, perFrame), 1))));
+            time = time.repeat(0, frames).add(perFrame).add(frameConditioning);
             environment = environment == null ? null : environment.repeat(0, frames);
         }
         NDArray h = convIn.apply(store, x);                                                    // (N, c, h, w)
@@ -102,5 +138,26 @@ public final class SpatialDenoiser extends Denoiser {
         h = frames > 1 ? temporal3.apply(store, h, frames) : h;
         NDArray epsilon = convOut.apply(store, Ops.silu(normOut.apply(store, h)));             // (N, latentChannels, h, w)
         return epsilon.reshape(shape);
+    }
+
+    /**
+     * As {@link ai.djl.nn.AbstractBlock}'s, except that video weights written before the frame
+     * embedding or the frame conditioning existed (they end where those would start) load with
+     * them at their zero initialisation — the denoiser they were trained as — so such a
+     * checkpoint can be trained on.
+     */
+    @Override
+    public void loadParameters(NDManager manager, DataInputStream in) throws IOException, MalformedModelException {
+        loadMetadata(in.readByte(), in);
+        for (Parameter parameter : getDirectParameters().values()) {
+            parameter.load(manager, in);
+        }
+        for (Block child : getChildren().values()) {
+            boolean lateAddition = child == frameEmbedding || child == frameCondition || child == frameConditionOut;
+            if (lateAddition && in.available() == 0) {
+                continue;
+            }
+            child.loadParameters(manager, in);
+        }
     }
 }

@@ -8,6 +8,9 @@ import dev.codi.model.nn.FcResBlock;
 import dev.codi.model.nn.GroupNorm;
 import dev.codi.model.nn.Ops;
 import dev.codi.model.nn.TimestepEmbedding;
+import dev.codi.model.nn.TinyBlock;
+
+import java.util.List;
 
 /**
  * The text LDM's denoiser: CoDi replaces the U-Net's convolutions with fully connected res blocks
@@ -50,6 +53,11 @@ public final class TextDenoiser extends Denoiser {
         res3 = addChildBlock("res3", new FcResBlock(w, config.timeDim(), g));
         normOut = addChildBlock("norm_out", new GroupNorm(w, g));
         out = addChildBlock("out", new Dense(w, config.latentDim()));
+    }
+
+    @Override
+    public List<TinyBlock> jointAttention() {
+        return List.of(joint1, joint2);
     }
 
     @Override

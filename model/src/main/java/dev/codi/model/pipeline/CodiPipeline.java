@@ -27,8 +27,9 @@ import java.util.TreeSet;
 
 /**
  * Joint DDIM sampling of several modalities with classifier-free guidance (CoDi §3.3):
- * every requested output's denoiser ε_θ(z_t^A, t, c, V_B(z_t^B) for B ≠ A) runs once per step on
- * [unconditional; conditional] inputs, and the scheduler moves each latent one step.
+ * every requested output's denoiser runs once per step on the unconditional input ε_θ(z_t^A, t, ∅)
+ * and the conditional one ε_θ(z_t^A, t, c, V_B(z_t^B) for B ≠ A) — sampled alone, without the
+ * environment tokens — and the scheduler moves each latent one step.
  *
  * <p>Jobs are batched when they share (outputs, steps, eta, joint); each job's noise comes from
  * its own generators, seeded by (seed, modality), so a job's latents do not depend on which jobs
@@ -125,6 +126,7 @@ public final class CodiPipeline {
                 try (NDManager stepManager = groupManager.newSubManager()) {
                     latents.values().forEach(z -> z.attach(stepManager)); // z_t is freed with this step
                     int batchSize = active.size();
+                    NDArray stepTimes = stepManager.full(new Shape(batchSize), (float) t);            // (batch)
                     NDArray doubledTimesteps = stepManager.full(new Shape(2L * batchSize), (float) t); // (2·batch)
                     NDArray contexts = guidance.contexts(stepManager);                                 // (2·batch, 1, dim)
                     // 1. environment tokens V_m(z_t^m) of every output, for joint generation (CoDi §3.3)
@@ -137,21 +139,24 @@ public final class CodiPipeline {
                     Map<Modality, NDArray> next = new EnumMap<>(Modality.class);
                     for (Modality modality : outputs) {
                         NDArray z = latents.get(modality);                                                  // (batch, ...)
-                        // 2. ε_θ on [unconditional; conditional] in one batch
-                        NDArray doubledLatents = NDArrays.concat(new NDList(z, z), 0);                      // (2·batch, ...)
-                        NDArray others = null;                                                              // (2·batch, outputs−1, envDim)
+                        NDArray epsilon;
                         if (key.joint()) {
+                            // 2. joint: ε_u = ε_θ(z_t, t, ∅) alone; ε_c = ε_θ(z_t, t, c, V_B(z_t^B) for B ≠ A)
                             NDList tokens = new NDList();
                             outputs.stream().filter(other -> other != modality).forEach(other -> tokens.add(environment.get(other)));
-                            NDArray stacked = NDArrays.stack(tokens, 1);
-                            others = NDArrays.concat(new NDList(stacked, stacked), 0);
+                            NDArray others = NDArrays.stack(tokens, 1);                                     // (batch, outputs−1, envDim)
+                            NDList nullAndConditioning = contexts.split(2, 0);
+                            NDArray unconditional = denoisers.get(modality).predictNoise(store, z, stepTimes, nullAndConditioning.get(0), null);
+                            NDArray conditional = denoisers.get(modality).predictNoise(store, z, stepTimes, nullAndConditioning.get(1), others);
+                            epsilon = guide(unconditional, conditional, guidance.scales(stepManager, z.getShape().dimension()));
+                        } else {
+                            // 2. independent: ε_θ on [unconditional; conditional] in one batch
+                            NDArray doubledLatents = NDArrays.concat(new NDList(z, z), 0);                  // (2·batch, ...)
+                            NDList halves = denoisers.get(modality).predictNoise(store, doubledLatents, doubledTimesteps, contexts, null)
+                                    .split(2, 0);
+                            epsilon = guide(halves.get(0), halves.get(1), guidance.scales(stepManager, z.getShape().dimension()));
                         }
-                        NDArray epsilons = denoisers.get(modality).predictNoise(store, doubledLatents, doubledTimesteps,
-                                contexts, others);
-                        NDList halves = epsilons.split(2, 0);
-                        // 3. classifier-free guidance: ε = ε_u + s·(ε_c − ε_u), s per job
-                        NDArray epsilon = halves.get(0).add(halves.get(1).sub(halves.get(0)).mul(guidance.scales(stepManager, z.getShape().dimension())));
-                        // 4. DDIM step (eq. 12), η-noise drawn from each job's own generator
+                        // 3. DDIM step (eq. 12), η-noise drawn from each job's own generator
                         NDArray stepNoise = key.eta() > 0 ? gaussian(stepManager, noise.get(modality), latentShapes.get(modality)) : null;
                         NDArray previous = scheduler.step(epsilon, t, z, key.eta(), stepNoise);
                         previous.attach(groupManager);
@@ -159,7 +164,7 @@ public final class CodiPipeline {
                     }
                     latents = next;
                 }
-                // 5. progress
+                // 4. progress
                 for (int j : active) {
                     listener.onStep(jobs.get(j).jobId(), i + 1, timesteps.length);
                 }
@@ -185,6 +190,15 @@ public final class CodiPipeline {
             }
             return results;
         }
+    }
+
+    /**
+     * Classifier-free guidance, ε = ε_u + s·(ε_c − ε_u), s per job. In joint sampling only ε_c sees
+     * the other outputs' environment tokens, so guidance amplifies the agreement with them as it
+     * amplifies the conditioning (ε_u is then the stage-1 denoiser's unconditional prediction).
+     */
+    private static NDArray guide(NDArray unconditional, NDArray conditional, NDArray scales) {
+        return unconditional.add(conditional.sub(unconditional).mul(scales));
     }
 
     /** The guidance inputs of the active jobs: contexts [null; conditioning] and scales, on the host. */

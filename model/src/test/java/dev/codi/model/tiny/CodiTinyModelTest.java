@@ -70,7 +70,7 @@ class CodiTinyModelTest {
         assertThat(model.manifest().latentShapes().get(Modality.TEXT)).containsExactly(32);
         for (var weightFile : manifest.weights().values()) {
             assertThat(Files.size(bundle.resolve(weightFile.file()))).isEqualTo(weightFile.bytes());
-            assertThat(weightFile.parameters()).isBetween(5_000L, 500_000L);
+            assertThat(weightFile.parameters()).isBetween(5_000L, 600_000L);
         }
     }
 
@@ -159,14 +159,15 @@ class CodiTinyModelTest {
     @Test
     void jointAttentionIsANoOpUntilStageTwoTraining() {
         // CoDi's joint cross-attention starts with a zero output projection: joint and independent
-        // sampling of an untrained bundle must agree exactly, while the environment encoders do run
+        // sampling of an untrained bundle must agree (to rounding: joint sampling runs the unconditional
+        // and conditional halves as two batches), while the environment encoders do run
         SamplingJob joint = job("joint", Set.of(Modality.IMAGE, Modality.AUDIO), 13);
         SamplingJob independent = new SamplingJob("independent", conditioning, Set.of(Modality.IMAGE, Modality.AUDIO),
                 new SamplingParams(5, 7.5, 0.0, 13, false), () -> false);
         Map<Modality, Latent> jointLatents = model.sample(List.of(joint), SamplingListener.NONE).get(0);
         Map<Modality, Latent> independentLatents = model.sample(List.of(independent), SamplingListener.NONE).get(0);
-        assertThat(jointLatents.get(Modality.AUDIO).values()).containsExactly(independentLatents.get(Modality.AUDIO).values());
-        assertThat(jointLatents.get(Modality.IMAGE).values()).containsExactly(independentLatents.get(Modality.IMAGE).values());
+        assertNearlyEqual(jointLatents.get(Modality.AUDIO).values(), independentLatents.get(Modality.AUDIO).values(), "audio");
+        assertNearlyEqual(jointLatents.get(Modality.IMAGE).values(), independentLatents.get(Modality.IMAGE).values(), "image");
         assertThat(model.networks().denoisers.get(Modality.IMAGE).getParameters().keys())
                 .anySatisfy(name -> assertThat(name).contains("joint1").contains("zeroinit"));
     }

@@ -69,6 +69,11 @@ public abstract class DenoiserTrainer implements StageTrainer {
         System.arraycopy(bank, sample * latentValues(), into, offset, latentValues());
     }
 
+    /** After {@link #prepare()}: writes the scaled clean latent z₀ of dataset sample {@code sample} (stage 2 reads them so). */
+    void writeScaledLatent(int sample, float[] into, int offset) {
+        writeLatent(bank, sample, into, offset);
+    }
+
     @Override
     public void prepare() {
         context.conditioningBank();
@@ -156,7 +161,7 @@ public abstract class DenoiserTrainer implements StageTrainer {
         return Losses.mse(predicted, epsilon, null);
     }
 
-    private Shape latentShape(int n) {
+    Shape latentShape(int n) {
         int[] shape = latentShapeOfOne();
         long[] full = new long[shape.length + 1];
         full[0] = n;

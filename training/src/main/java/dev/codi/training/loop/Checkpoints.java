@@ -82,9 +82,21 @@ public final class Checkpoints {
         }
     }
 
-    /** Loads every network's parameters from a checkpoint into {@code networks}. */
+    /**
+     * Loads every network's parameters from a checkpoint into {@code networks} — except, from a
+     * stage-1 checkpoint, the environment encoders: stage 1 never trains them (they keep their
+     * seeded initialisation until stage 2), and checkpoints written before their current
+     * architecture hold another layout.
+     */
     public void loadWeights(Path checkpoint, CodiTinyNetworks networks, NDManager manager) {
-        loadWeights(checkpoint, networks, manager, networks.byName().keySet());
+        boolean stageTwo = Stage.fromId(readState(checkpoint).stage()).joint();
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        networks.byName().forEach((name, block) -> {
+            if (stageTwo || !networks.environmentEncoders.containsValue(block)) {
+                names.add(name);
+            }
+        });
+        loadWeights(checkpoint, networks, manager, names);
     }
 
     /** Loads only the named networks' parameters from a checkpoint into {@code networks}. */

@@ -31,7 +31,8 @@ import java.util.Random;
 
 /**
  * The training loop of one stage, written out: seeded batch → loss under a gradient collector →
- * NaN guard → global-norm clipping → AdamW step with warm-up and cosine decay → checkpoint.
+ * NaN guard → global-norm clipping → AdamW step with warm-up and cosine decay → checkpoint. The
+ * smoothed loss goes to the log at each checkpoint and, every few steps, to {@link LossHistory}.
  *
  * <p>NaN guard (ENGINEERING-NOTES: 2 of 9 identical conv-autoencoder runs went NaN on this engine):
  * a step whose loss or gradient norm is not finite is skipped; after
@@ -98,7 +99,7 @@ public final class StageRunner {
         LOG.info("{}: steps {}..{} of batch {} at peak learning rate {}, {} parameters trained",
                 stage.id(), step, steps, schedule.batch(), schedule.learningRate(),
                 parameters.stream().mapToLong(p -> p.getArray().size()).sum());
-        try (ProgressBar bar = progressBar(stage, steps, step)) {
+        try (ProgressBar bar = progressBar(stage, steps, step); LossHistory history = LossHistory.open(checkpoints.root())) {
             while (step < steps) {
                 Random random = stepRandom(config.seed(), stage, step);
                 float loss;
@@ -148,6 +149,7 @@ public final class StageRunner {
                 }
                 smoothed = Double.isNaN(smoothed) ? loss : LOSS_SMOOTHING * smoothed + (1 - LOSS_SMOOTHING) * loss;
                 step++;
+                history.record(stage, step, smoothed);
                 bar.stepTo(step);
                 bar.setExtraMessage(String.format(" loss %.4f", smoothed));
                 if (step % config.checkpointEvery() == 0 || step == steps) {
@@ -179,7 +181,9 @@ public final class StageRunner {
         Map<String, Double> times = new LinkedHashMap<>(start.seconds());
         times.put(stage.id(), seconds);
         // an extended stage records the steps it ran; resumes read the config of the run's first checkpoint
-        TrainConfig recorded = steps == config.schedule(stage).steps() ? config : config.withStageSteps(stage, steps);
+        // (on the config the stage started from: it may record extensions of earlier stages)
+        TrainConfig base = start.config();
+        TrainConfig recorded = steps == base.schedule(stage).steps() ? base : base.withStageSteps(stage, steps);
         return new CheckpointState(stage.id(), step, steps, step >= steps, config.seed(), recorded, scales, losses, times, skipped,
                 segmentStart);
     }

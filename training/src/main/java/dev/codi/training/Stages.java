@@ -8,6 +8,7 @@ import dev.codi.training.autoencoder.ImageAutoencoderTrainer;
 import dev.codi.training.autoencoder.TextAutoencoderTrainer;
 import dev.codi.training.diffusion.AudioDenoiserTrainer;
 import dev.codi.training.diffusion.ImageDenoiserTrainer;
+import dev.codi.training.diffusion.JointTrainer;
 import dev.codi.training.diffusion.TextDenoiserTrainer;
 import dev.codi.training.diffusion.VideoDenoiserTrainer;
 import dev.codi.training.loop.CheckpointState;
@@ -17,20 +18,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runs stage-1 stages in order, resuming from checkpoints: a finished stage is skipped (its last
+ * Runs training stages in order, resuming from checkpoints: a finished stage is skipped (its last
  * checkpoint holds every network), an unfinished one continues from its latest step, and a stage
- * without checkpoints starts from its predecessor's final one.
+ * without checkpoints starts from its predecessor's final one — stage 2 from every stage-1 network
+ * at its newest (extended denoisers included).
  */
-public final class StageOne {
-    private static final Logger LOG = LoggerFactory.getLogger(StageOne.class);
+public final class Stages {
+    private static final Logger LOG = LoggerFactory.getLogger(Stages.class);
 
-    private StageOne() {
+    private Stages() {
     }
 
     public static StageTrainer trainer(Stage stage, TrainingContext context) {
@@ -45,6 +48,7 @@ public final class StageOne {
             case AUDIO_DENOISER -> new AudioDenoiserTrainer(context);
             case TEXT_DENOISER -> new TextDenoiserTrainer(context);
             case VIDEO_DENOISER -> new VideoDenoiserTrainer(context);
+            case JOINT_TEXT_IMAGE, JOINT_TEXT_AUDIO, JOINT_AUDIO_VIDEO -> new JointTrainer(context, stage);
         };
     }
 
@@ -123,6 +127,14 @@ public final class StageOne {
                 checkpoints.loadWeights(toLoad, context.networks, context.manager);
                 toLoad = null;
             }
+            if (start.step() == 0 && stage.joint() && state != null) {
+                if (!Stage.fromId(state.stage()).joint()) {
+                    state = overlayExtensions(context, state); // stage 2 starts from every stage-1 denoiser at its newest
+                }
+                state = overlay(context, state, stage.newInStageTwo().stream().map(Stage::denoiserOf).toList());
+                // stage 1's steps as they ran (extensions included), stage 2's settings as this run has them
+                start = fresh(stage, state.config().withStageTwo(context.config.stageTwo()), state);
+            }
             context.latentScales.putAll(start.latentScales());
             state = runner.run(trainer(stage, context), start);
             context.latentScales.putAll(state.latentScales());
@@ -143,15 +155,27 @@ public final class StageOne {
      */
     public static CheckpointState overlayExtensions(TrainingContext context, CheckpointState state) {
         Stage current = Stage.fromId(state.stage());
+        if (current.joint()) { // stage 2 started from the overlaid stage-1 networks; its checkpoints hold everything
+            return state;
+        }
         if (state.config().schedule(current).steps() != state.steps()) { // the state's own stage was extended
             state = new CheckpointState(state.stage(), state.step(), state.steps(), state.done(), state.seed(),
                     state.config().withStageSteps(current, state.steps()), state.latentScales(), state.losses(), state.seconds(),
                     state.skippedSteps(), state.segmentStart());
         }
-        for (Stage stage : Stage.values()) {
-            if (stage.ordinal() >= current.ordinal() || !stage.extensible()) {
-                continue;
-            }
+        return overlay(context, state, Arrays.stream(Stage.values())
+                .filter(stage -> stage.ordinal() < current.ordinal() && stage.extensible()).toList());
+    }
+
+    /**
+     * Loads each of {@code candidates} (stage-1 denoiser stages) that was extended — from its latest
+     * checkpoint, its trained networks over what is loaded — and returns {@code state} with that
+     * stage's loss, time and step count. Before a stage-2 stage, the denoisers new to stage 2 come
+     * so too: their joint layers are still zero, so nothing trained is lost, and a denoiser
+     * extended while stage 2 ran is picked up.
+     */
+    static CheckpointState overlay(TrainingContext context, CheckpointState state, List<Stage> candidates) {
+        for (Stage stage : candidates) {
             Optional<Path> latest = context.checkpoints.latest(stage);
             if (latest.isEmpty()) {
                 continue;

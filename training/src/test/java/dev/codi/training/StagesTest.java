@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every trainer on a tiny dataset, a few steps each: finite losses, resume, determinism, the bundle. */
-class StageOneTest {
+class StagesTest {
     private static final int SAMPLES = 24;
+    private static final List<Stage> STAGE_ONE = Arrays.stream(Stage.values()).filter(s -> !s.joint()).toList();
 
     private static TrainConfig tiny(int steps) {
         TrainConfig defaults = TrainConfig.defaults();
@@ -37,11 +38,11 @@ class StageOneTest {
         CheckpointState state;
         Path bundle = directory.resolve("bundle");
         try (TrainingContext context = new TrainingContext(config, directory.resolve("run"))) {
-            state = StageOne.run(context, Arrays.asList(Stage.values()));
+            state = Stages.run(context, Arrays.asList(Stage.values()));
             Train.writeBundle(context, state, bundle);
         }
         assertThat(state.done()).isTrue();
-        assertThat(state.stage()).isEqualTo("video-denoiser");
+        assertThat(state.stage()).isEqualTo("joint-audio-video");
         assertThat(state.losses()).hasSize(Stage.values().length).allSatisfy((stage, loss) -> assertThat(loss).isFinite().isPositive());
         assertThat(state.latentScales()).containsOnlyKeys("image", "audio", "text", "video")
                 .allSatisfy((modality, scale) -> assertThat(scale).isFinite().isPositive());
@@ -55,13 +56,96 @@ class StageOneTest {
     }
 
     @Test
+    void stageTwoTrainsOnlyEnvironmentEncodersAndJointAttentionAndMakesJointSamplingDiffer(@TempDir Path directory) throws Exception {
+        TrainConfig config = tiny(2);
+        Path run = directory.resolve("run");
+        try (TrainingContext context = new TrainingContext(config, run)) {
+            Stages.run(context, STAGE_ONE);
+        }
+        Path stageOneEnd = run.resolve("video-denoiser/step-000002");
+        CheckpointState state;
+        Path bundle = directory.resolve("bundle");
+        try (TrainingContext context = new TrainingContext(config, run)) {
+            state = Stages.run(context, Stage.stageTwo());
+            Train.writeBundle(context, state, bundle);
+        }
+        assertThat(state.stage()).isEqualTo("joint-audio-video");
+        assertThat(state.losses()).containsKeys("joint-text-image", "joint-text-audio", "joint-audio-video");
+        Path stageTwoEnd = run.resolve("joint-audio-video/step-000002");
+        // every stage-1 network is frozen: its weight file is byte for byte what stage 1 left
+        for (String frozen : List.of("image_autoencoder", "audio_autoencoder", "text_autoencoder", "text_encoder", "image_encoder",
+                "audio_encoder", "video_encoder")) {
+            assertThat(Files.readAllBytes(stageTwoEnd.resolve(frozen + ".params")))
+                    .as(frozen).isEqualTo(Files.readAllBytes(stageOneEnd.resolve(frozen + ".params")));
+        }
+        // environment encoders and the denoisers' joint attention changed (the denoisers' files hold both)
+        for (String trained : List.of("text_environment", "image_environment", "audio_environment", "video_environment",
+                "text_denoiser", "image_denoiser", "audio_denoiser", "video_denoiser")) {
+            assertThat(Files.readAllBytes(stageTwoEnd.resolve(trained + ".params")))
+                    .as(trained).isNotEqualTo(Files.readAllBytes(stageOneEnd.resolve(trained + ".params")));
+        }
+        // bridging: a later pair leaves the side an earlier pair trained as it was (text after text–image, audio after text–audio)
+        Path textImageEnd = run.resolve("joint-text-image/step-000002");
+        Path textAudioEnd = run.resolve("joint-text-audio/step-000002");
+        for (String kept : List.of("text_environment", "text_denoiser", "image_environment", "image_denoiser")) {
+            assertThat(Files.readAllBytes(stageTwoEnd.resolve(kept + ".params")))
+                    .as(kept).isEqualTo(Files.readAllBytes(textImageEnd.resolve(kept + ".params")));
+        }
+        for (String kept : List.of("audio_environment", "audio_denoiser")) {
+            assertThat(Files.readAllBytes(stageTwoEnd.resolve(kept + ".params")))
+                    .as(kept).isEqualTo(Files.readAllBytes(textAudioEnd.resolve(kept + ".params")));
+        }
+        try (CodiTinyModel model = CodiTinyModel.load(bundle)) {
+            assertThat(model.bundleManifest().description()).contains("stage 2");
+        }
+    }
+
+    @Test
+    void aDenoiserExtendedWhileStageTwoRanIsPickedUpByTheFirstPairThatTrainsIt(@TempDir Path directory) {
+        TrainConfig config = tiny(2);
+        try (TrainingContext context = new TrainingContext(config, directory)) {
+            Stages.run(context, STAGE_ONE);
+            Stages.run(context, List.of(Stage.JOINT_TEXT_IMAGE, Stage.JOINT_TEXT_AUDIO));
+        }
+        try (TrainingContext context = new TrainingContext(config, directory)) { // `stage video-denoiser --extend-to 4`
+            Stages.run(context, List.of(Stage.VIDEO_DENOISER), 4);
+        }
+        CheckpointState state;
+        try (TrainingContext context = new TrainingContext(config, directory)) {
+            state = Stages.run(context, Stage.stageTwo());
+        }
+        assertThat(state.stage()).isEqualTo("joint-audio-video");
+        assertThat(state.config().schedule(Stage.VIDEO_DENOISER).steps()).isEqualTo(4);
+        // audio–video trained only the video side's joint layers: every other video-denoiser weight is the extension's
+        try (TrainingContext extended = new TrainingContext(config, directory);
+             TrainingContext joint = new TrainingContext(config, directory)) {
+            extended.checkpoints.loadWeights(directory.resolve("video-denoiser/step-000004"), extended.networks, extended.manager);
+            joint.checkpoints.loadWeights(directory.resolve("joint-audio-video/step-000002"), joint.networks, joint.manager);
+            var expected = extended.networks.denoisers.get(dev.codi.media.Modality.VIDEO).getParameters();
+            var actual = joint.networks.denoisers.get(dev.codi.media.Modality.VIDEO).getParameters();
+            boolean jointLayersTrained = false;
+            for (int i = 0; i < expected.size(); i++) {
+                String name = expected.get(i).getKey();
+                boolean same = Arrays.equals(expected.get(i).getValue().getArray().toFloatArray(),
+                        actual.get(i).getValue().getArray().toFloatArray());
+                if (name.contains("joint")) {
+                    jointLayersTrained |= !same;
+                } else {
+                    assertThat(same).as(name).isTrue();
+                }
+            }
+            assertThat(jointLayersTrained).isTrue();
+        }
+    }
+
+    @Test
     void textAutoencoderLossFallsWithTraining(@TempDir Path directory) {
         TrainConfig config = tiny(40);
         try (TrainingContext context = new TrainingContext(config, directory)) {
-            StageTrainer trainer = StageOne.trainer(Stage.TEXT_AUTOENCODER, context);
+            StageTrainer trainer = Stages.trainer(Stage.TEXT_AUTOENCODER, context);
             float before = lossAt(context, trainer, 0);
             new StageRunner(config, context.networks, context.manager, context.checkpoints)
-                    .run(trainer, StageOne.fresh(Stage.TEXT_AUTOENCODER, config, null));
+                    .run(trainer, Stages.fresh(Stage.TEXT_AUTOENCODER, config, null));
             assertThat(lossAt(context, trainer, 0)).isLessThan(before * 0.7f);
         }
     }
@@ -73,14 +157,14 @@ class StageOneTest {
         float again;
         float otherSeed;
         try (TrainingContext context = new TrainingContext(config, directory)) {
-            first = lossAt(context, StageOne.trainer(Stage.IMAGE_AUTOENCODER, context), 0);
+            first = lossAt(context, Stages.trainer(Stage.IMAGE_AUTOENCODER, context), 0);
         }
         try (TrainingContext context = new TrainingContext(config, directory)) {
-            again = lossAt(context, StageOne.trainer(Stage.IMAGE_AUTOENCODER, context), 0);
+            again = lossAt(context, Stages.trainer(Stage.IMAGE_AUTOENCODER, context), 0);
         }
         TrainConfig other = config.with(config.seed() + 1, SAMPLES, 2);
         try (TrainingContext context = new TrainingContext(other, directory)) {
-            otherSeed = lossAt(context, StageOne.trainer(Stage.IMAGE_AUTOENCODER, context), 0);
+            otherSeed = lossAt(context, Stages.trainer(Stage.IMAGE_AUTOENCODER, context), 0);
         }
         assertThat(again).isEqualTo(first);
         assertThat(otherSeed).isNotEqualTo(first);
@@ -90,9 +174,9 @@ class StageOneTest {
     void anInterruptedStageResumesFromItsLatestCheckpoint(@TempDir Path directory) throws Exception {
         TrainConfig config = tiny(4);   // checkpoints every 2 steps
         try (TrainingContext context = new TrainingContext(config, directory)) {
-            StageTrainer crashing = new Crashing(StageOne.trainer(Stage.IMAGE_AUTOENCODER, context), 3);
+            StageTrainer crashing = new Crashing(Stages.trainer(Stage.IMAGE_AUTOENCODER, context), 3);
             StageRunner runner = new StageRunner(config, context.networks, context.manager, context.checkpoints);
-            assertThatThrownBy(() -> runner.run(crashing, StageOne.fresh(Stage.IMAGE_AUTOENCODER, config, null)))
+            assertThatThrownBy(() -> runner.run(crashing, Stages.fresh(Stage.IMAGE_AUTOENCODER, config, null)))
                     .hasMessageContaining("simulated crash");
         }
         Path stageDirectory = directory.resolve("image-autoencoder");
@@ -102,7 +186,7 @@ class StageOneTest {
 
         CheckpointState resumed;
         try (TrainingContext context = new TrainingContext(config, directory)) { // a new process, as after a crash
-            resumed = StageOne.run(context, List.of(Stage.IMAGE_AUTOENCODER));
+            resumed = Stages.run(context, List.of(Stage.IMAGE_AUTOENCODER));
         }
         assertThat(resumed.step()).isEqualTo(4);
         assertThat(resumed.done()).isTrue();
@@ -113,7 +197,7 @@ class StageOneTest {
         assertThat(resumed.seconds().get("image-autoencoder")).isGreaterThan(beforeCrash);
 
         try (TrainingContext context = new TrainingContext(config, directory)) { // done: nothing left to do
-            CheckpointState again = StageOne.run(context, List.of(Stage.IMAGE_AUTOENCODER));
+            CheckpointState again = Stages.run(context, List.of(Stage.IMAGE_AUTOENCODER));
             assertThat(again.step()).isEqualTo(4);
             assertThat(again.seconds()).isEqualTo(resumed.seconds());
         }
@@ -123,7 +207,7 @@ class StageOneTest {
     void aFinishedDenoiserStageIsExtendedFromItsLastCheckpointAndExportUsesItsNewerWeights(@TempDir Path directory) throws Exception {
         TrainConfig config = tiny(2);   // checkpoints every 2 steps
         try (TrainingContext context = new TrainingContext(config, directory)) {
-            assertThat(StageOne.run(context, Arrays.asList(Stage.values())).done()).isTrue();
+            assertThat(Stages.run(context, STAGE_ONE).done()).isTrue();
         }
         Path imageStage = directory.resolve("image-denoiser");
         Path videoFinal = directory.resolve("video-denoiser/step-000002");
@@ -133,7 +217,7 @@ class StageOneTest {
 
         CheckpointState extended;
         try (TrainingContext context = new TrainingContext(config, directory)) { // a new process: `stage image-denoiser --extend-to 5`
-            extended = StageOne.run(context, List.of(Stage.IMAGE_DENOISER), 5);
+            extended = Stages.run(context, List.of(Stage.IMAGE_DENOISER), 5);
         }
         assertThat(extended.step()).isEqualTo(5);
         assertThat(extended.steps()).isEqualTo(5);
@@ -154,7 +238,7 @@ class StageOneTest {
             checkpoints.loadWeights(latest, context.networks, context.manager);
             CheckpointState start = checkpoints.readState(latest).extendedTo(7);
             context.latentScales.putAll(start.latentScales());
-            Counting counting = new Counting(StageOne.trainer(Stage.IMAGE_DENOISER, context));
+            Counting counting = new Counting(Stages.trainer(Stage.IMAGE_DENOISER, context));
             CheckpointState end = new StageRunner(config, context.networks, context.manager, checkpoints).run(counting, start);
             assertThat(counting.calls[0]).isEqualTo(2);
             assertThat(end.step()).isEqualTo(7);
@@ -166,7 +250,7 @@ class StageOneTest {
         assertThat(Files.readAllBytes(videoFinal.resolve("image_denoiser.params"))).isEqualTo(before);
         Path bundle = directory.resolve("bundle");
         try (TrainingContext context = new TrainingContext(config, directory)) {
-            CheckpointState state = StageOne.run(context, Arrays.asList(Stage.values()));
+            CheckpointState state = Stages.run(context, STAGE_ONE);
             assertThat(state.stage()).isEqualTo("video-denoiser");
             assertThat(state.seconds().get("image-denoiser")).isGreaterThan(extended.seconds().get("image-denoiser"));
             assertThat(state.config().schedule(Stage.IMAGE_DENOISER).steps()).isEqualTo(7);   // the manifest says what ran
@@ -182,7 +266,7 @@ class StageOneTest {
             assertThat(model.bundleManifest().trained()).isTrue();
         }
         try (TrainingContext context = new TrainingContext(config, directory)) {
-            assertThatThrownBy(() -> StageOne.run(context, List.of(Stage.TEXT_AUTOENCODER), 9))
+            assertThatThrownBy(() -> Stages.run(context, List.of(Stage.TEXT_AUTOENCODER), 9))
                     .hasMessageContaining("denoiser");
         }
     }
@@ -190,7 +274,7 @@ class StageOneTest {
     @Test
     void aStageNeedsItsPredecessorsFinalCheckpoint(@TempDir Path directory) {
         try (TrainingContext context = new TrainingContext(tiny(2), directory)) {
-            assertThatThrownBy(() -> StageOne.run(context, List.of(Stage.IMAGE_DENOISER)))
+            assertThatThrownBy(() -> Stages.run(context, List.of(Stage.IMAGE_DENOISER)))
                     .hasMessageContaining("video-alignment");
         }
     }

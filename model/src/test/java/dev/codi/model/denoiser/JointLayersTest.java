@@ -1,0 +1,141 @@
+package dev.codi.model.denoiser;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.codi.model.nn.Dense;
+import dev.codi.model.nn.LearnedTensor;
+import dev.codi.model.nn.SeededInit;
+import dev.codi.model.nn.TinyBlock;
+import dev.codi.model.tiny.CodiTinyConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The pieces joint generation and video motion rest on: environment tokens and the video denoiser's frame embedding. */
+class JointLayersTest {
+    private static final CodiTinyConfig CONFIG = CodiTinyConfig.defaults();
+    private static NDManager manager;
+    private static ParameterStore store;
+
+    @BeforeAll
+    static void open() {
+        manager = NDManager.newBaseManager();
+        store = new ParameterStore(manager, false);
+    }
+
+    @AfterAll
+    static void close() {
+        manager.close();
+    }
+
+    private static NDArray gaussian(long seed, long... shape) {
+        Random random = new Random(seed);
+        float[] values = new float[Math.toIntExact(new Shape(shape).size())];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return manager.create(values, new Shape(shape));
+    }
+
+    @Test
+    void environmentTokensAreUnitVectorsThatSeeWhereThingsAreAndWhichWayAVideoRuns() {
+        EnvironmentEncoder image = new EnvironmentEncoder(CONFIG.imageEnvironment());
+        image.initialize(manager, DataType.FLOAT32, new Shape(1));
+        SeededInit.apply(image, 7);
+        NDArray latent = gaussian(1, 2, 4, 8, 8);
+        float[] tokens = image.encode(store, latent).toFloatArray();
+        assertThat(tokens).hasSize(2 * CONFIG.environmentDim());
+        for (int row = 0; row < 2; row++) {
+            double norm = 0;
+            for (int k = 0; k < CONFIG.environmentDim(); k++) {
+                norm += tokens[row * CONFIG.environmentDim() + k] * tokens[row * CONFIG.environmentDim() + k];
+            }
+            assertThat(Math.sqrt(norm)).isCloseTo(1.0, within(1e-4));
+        }
+        // the same content moved elsewhere is another token (a pooled encoder would not tell)
+        float[] shifted = image.encode(store, latent.flip(3)).toFloatArray();
+        assertThat(maxDifference(tokens, shifted)).isGreaterThan(1e-3f);
+
+        EnvironmentEncoder video = new EnvironmentEncoder(CONFIG.videoEnvironment());
+        video.initialize(manager, DataType.FLOAT32, new Shape(1));
+        SeededInit.apply(video, 7);
+        NDArray clip = gaussian(2, 1, 8, 4, 8, 8);
+        float[] forward = video.encode(store, clip).toFloatArray();
+        float[] backward = video.encode(store, clip.flip(1)).toFloatArray(); // the frames in reverse: the opposite motion
+        assertThat(maxDifference(forward, backward)).isGreaterThan(1e-3f);
+    }
+
+    @Test
+    void videoDenoiserWeightsFromBeforeTheFrameLayersLoadAsTheDenoiserTheyWere() throws Exception {
+        SpatialDenoiser trained = videoDenoiser();
+        ByteArrayOutputStream full = new ByteArrayOutputStream();
+        trained.saveParameters(new DataOutputStream(full));
+        int timeDim = CONFIG.videoDenoiser().timeDim();
+        ByteArrayOutputStream tail = new ByteArrayOutputStream(); // what the later additions write, in order
+        for (TinyBlock late : List.of(new LearnedTensor(CONFIG.videoFrames(), timeDim),
+                new Dense(CONFIG.embeddingDim() + timeDim, timeDim), new Dense(timeDim, timeDim))) {
+            late.initialize(manager, DataType.FLOAT32, new Shape(1));
+            late.saveParameters(new DataOutputStream(tail));
+        }
+        byte[] old = Arrays.copyOf(full.toByteArray(), full.size() - tail.size()); // as written before the frame layers
+
+        SpatialDenoiser loaded = videoDenoiser();
+        SeededInit.apply(loaded, 99); // other weights everywhere, zero frame embedding (zero-initialised)
+        loaded.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(old)));
+
+        NDArray latents = gaussian(3, 2, 8, 4, 8, 8);
+        NDArray timesteps = manager.create(new float[] {10, 500});
+        NDArray context = gaussian(4, 2, 1, CONFIG.embeddingDim());
+        float[] expected = trained.predictNoise(store, latents, timesteps, context, null).toFloatArray();
+        float[] actual = loaded.predictNoise(store, latents, timesteps, context, null).toFloatArray();
+        assertThat(maxDifference(actual, expected)).isLessThan(1e-5f);
+
+        // and a frame embedding, once trained, makes frames of identical content come out differently
+        SpatialDenoiser withFrames = videoDenoiser();
+        SeededInit.apply(withFrames, 5);
+        withFrames.getParameters().forEach(pair -> {
+            if (pair.getKey().contains("frame_embedding")) {
+                pair.getValue().getArray().set(gaussian(6, CONFIG.videoFrames(), CONFIG.videoDenoiser().timeDim()).toFloatArray());
+            }
+        });
+        // (frames 3 and 4 are far enough from the clip's ends that the temporal convs' padding cannot tell them apart)
+        NDArray still = gaussian(7, 1, 1, 4, 8, 8).repeat(1, CONFIG.videoFrames());      // every frame the same
+        NDArray stillContext = gaussian(8, 1, 1, CONFIG.embeddingDim());
+        float[] without = trained.predictNoise(store, still, manager.create(new float[] {300}), stillContext, null).toFloatArray();
+        float[] with = withFrames.predictNoise(store, still, manager.create(new float[] {300}), stillContext, null).toFloatArray();
+        int frame = with.length / CONFIG.videoFrames();
+        assertThat(maxDifference(Arrays.copyOfRange(without, frame * 3, frame * 4), Arrays.copyOfRange(without, frame * 4, frame * 5)))
+                .isLessThan(1e-5f);
+        assertThat(maxDifference(Arrays.copyOfRange(with, frame * 3, frame * 4), Arrays.copyOfRange(with, frame * 4, frame * 5)))
+                .isGreaterThan(1e-3f);
+    }
+
+    private static SpatialDenoiser videoDenoiser() {
+        SpatialDenoiser denoiser = new SpatialDenoiser(CONFIG.videoDenoiser());
+        denoiser.initialize(manager, DataType.FLOAT32, new Shape(1));
+        SeededInit.apply(denoiser, 42);
+        return denoiser;
+    }
+
+    private static float maxDifference(float[] a, float[] b) {
+        float max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
+    }
+}
