@@ -47,6 +47,9 @@ final class GenerateCommand implements Callable<Integer> {
     Double guidance;
     @Option(names = "--seed", description = "sampling seed (default: drawn by the server and reported)")
     Long seed;
+    @Option(names = "--independent", description = "sample several outputs independently (params.joint = false) "
+            + "instead of jointly, CoDi's default")
+    boolean independent;
     @Option(names = "--timeout", defaultValue = "600", description = "seconds to wait for the job (default ${DEFAULT-VALUE})")
     long timeoutSeconds;
 
@@ -67,7 +70,8 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    private JsonObject request() throws IOException {
+    /** The job request the options describe (POST /v1/jobs body). */
+    JsonObject request() throws IOException {
         JsonObject inputs = new JsonObject();
         if (text != null) {
             inputs.put("text", text);
@@ -84,6 +88,9 @@ final class GenerateCommand implements Callable<Integer> {
         }
         if (seed != null) {
             params.put("seed", seed);
+        }
+        if (independent) {
+            params.put("joint", false);
         }
         return new JsonObject().put("inputs", inputs).put("outputs", new JsonArray(outputs)).put("params", params);
     }
