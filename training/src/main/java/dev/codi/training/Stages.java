@@ -128,10 +128,9 @@ public final class Stages {
                 toLoad = null;
             }
             if (start.step() == 0 && stage.joint() && state != null) {
-                if (!Stage.fromId(state.stage()).joint()) {
-                    state = overlayExtensions(context, state); // stage 2 starts from every stage-1 denoiser at its newest
-                }
-                state = overlay(context, state, stage.newInStageTwo().stream().map(Stage::denoiserOf).toList());
+                state = Stage.fromId(state.stage()).joint()
+                        ? overlay(context, state, stage.newInStageTwo().stream().map(Stage::denoiserOf).toList())
+                        : overlayExtensions(context, state); // stage 2 starts from every stage-1 denoiser at its newest
                 // stage 1's steps as they ran (extensions included), stage 2's settings as this run has them
                 start = fresh(stage, state.config().withStageTwo(context.config.stageTwo()), state);
             }

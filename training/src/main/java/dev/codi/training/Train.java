@@ -88,31 +88,29 @@ public final class Train {
     }
 
     @Command(name = "all", mixinStandardHelpOptions = true, description = "Every stage in order, then the bundle.")
-    static final class All implements Callable<Integer> {
+    static class All implements Callable<Integer> {
         @Mixin
         Common common;
 
         @Option(names = "--bundle", description = "where the finished model goes (default: <codi.home>/models/codi-tiny)")
         Path bundle;
 
+        List<Stage> stages() {
+            return Arrays.asList(Stage.values());
+        }
+
         @Override
         public Integer call() {
-            return trainAndWrite(common, bundle, Arrays.asList(Stage.values()));
+            return trainAndWrite(common, bundle, stages());
         }
     }
 
     @Command(name = "joint", mixinStandardHelpOptions = true,
             description = "Stage 2 (joint generation: text–image, text–audio, audio–video) on the finished stage 1, then the bundle.")
-    static final class Joint implements Callable<Integer> {
-        @Mixin
-        Common common;
-
-        @Option(names = "--bundle", description = "where the finished model goes (default: <codi.home>/models/codi-tiny)")
-        Path bundle;
-
+    static final class Joint extends All {
         @Override
-        public Integer call() {
-            return trainAndWrite(common, bundle, Stage.stageTwo());
+        List<Stage> stages() {
+            return Stage.stageTwo();
         }
     }
 

@@ -76,16 +76,18 @@ public final class ConditioningSensitivity {
                     batchShape[d + 1] = latentShape[d];
                 }
                 Denoiser denoiser = model.networks().denoisers.get(output);
+                int dimension = model.manifest().embeddingDimension();
+                float[] right = new float[samples * dimension];
+                for (int k = 0; k < samples; k++) {
+                    System.arraycopy(model.encode(new PromptInput.Text(Captions.canonical(combinations.get(k).toAttributes()))), 0,
+                            right, k * dimension, dimension);
+                }
                 for (Attribute attribute : Attribute.carriedBy(output)) {
-                    float[] right = new float[samples * model.manifest().embeddingDimension()];
                     float[] wrong = new float[right.length];
-                    int dimension = model.manifest().embeddingDimension();
                     for (int k = 0; k < samples; k++) {
-                        Combination combination = combinations.get(k);
-                        System.arraycopy(model.encode(new PromptInput.Text(Captions.canonical(combination.toAttributes()))), 0,
-                                right, k * dimension, dimension);
-                        System.arraycopy(model.encode(new PromptInput.Text(Captions.canonical(wrongValue(combination, attribute).toAttributes()))),
-                                0, wrong, k * dimension, dimension);
+                        Combination changed = wrongValue(combinations.get(k), attribute);
+                        System.arraycopy(model.encode(new PromptInput.Text(Captions.canonical(changed.toAttributes()))), 0,
+                                wrong, k * dimension, dimension);
                     }
                     for (int t : TIMESTEPS) {
                         try (NDManager step = manager.newSubManager()) {

@@ -126,8 +126,8 @@ public final class CodiPipeline {
                 try (NDManager stepManager = groupManager.newSubManager()) {
                     latents.values().forEach(z -> z.attach(stepManager)); // z_t is freed with this step
                     int batchSize = active.size();
-                    NDArray stepTimes = stepManager.full(new Shape(batchSize), (float) t);            // (batch)
-                    NDArray doubledTimesteps = stepManager.full(new Shape(2L * batchSize), (float) t); // (2·batch)
+                    // (batch) for joint sampling's two halves, (2·batch) for independent sampling's one call
+                    NDArray stepTimes = stepManager.full(new Shape((key.joint() ? 1L : 2L) * batchSize), (float) t);
                     NDArray contexts = guidance.contexts(stepManager);                                 // (2·batch, 1, dim)
                     // 1. environment tokens V_m(z_t^m) of every output, for joint generation (CoDi §3.3)
                     Map<Modality, NDArray> environment = new EnumMap<>(Modality.class); // (batch, environmentDim)
@@ -152,7 +152,7 @@ public final class CodiPipeline {
                         } else {
                             // 2. independent: ε_θ on [unconditional; conditional] in one batch
                             NDArray doubledLatents = NDArrays.concat(new NDList(z, z), 0);                  // (2·batch, ...)
-                            NDList halves = denoisers.get(modality).predictNoise(store, doubledLatents, doubledTimesteps, contexts, null)
+                            NDList halves = denoisers.get(modality).predictNoise(store, doubledLatents, stepTimes, contexts, null)
                                     .split(2, 0);
                             epsilon = guide(halves.get(0), halves.get(1), guidance.scales(stepManager, z.getShape().dimension()));
                         }

@@ -69,11 +69,6 @@ public abstract class DenoiserTrainer implements StageTrainer {
         System.arraycopy(bank, sample * latentValues(), into, offset, latentValues());
     }
 
-    /** After {@link #prepare()}: writes the scaled clean latent z₀ of dataset sample {@code sample} (stage 2 reads them so). */
-    void writeScaledLatent(int sample, float[] into, int offset) {
-        writeLatent(bank, sample, into, offset);
-    }
-
     @Override
     public void prepare() {
         context.conditioningBank();
@@ -138,15 +133,29 @@ public abstract class DenoiserTrainer implements StageTrainer {
             }
         }
 
-        int values = latentValues();
-        float[] noisy = new float[n * values];
-        float[] noise = Draws.gaussian(random, n * values);
+        float[] noise = Draws.gaussian(random, n * latentValues());
         float[] timesteps = new float[n];
-        float[] clean = new float[values];
         for (int row = 0; row < n; row++) {
-            int t = random.nextInt(scheduler.config().trainTimesteps());
-            timesteps[row] = t;
-            double alphaProduct = scheduler.alphaCumprod(t);
+            timesteps[row] = random.nextInt(scheduler.config().trainTimesteps());
+        }
+        float[] noisy = noised(samples, timesteps, noise);
+        Shape latentShape = latentShape(n);
+        NDArray epsilon = batch.create(noise, latentShape);
+        NDArray predicted = context.networks.denoisers.get(output).predictNoise(store, batch.create(noisy, latentShape),
+                batch.create(timesteps), batch.create(contexts, new Shape(n, 1, dimension)), null);
+        return Losses.mse(predicted, epsilon, null);
+    }
+
+    /**
+     * After {@link #prepare()}: z_t = √ᾱ_t·z₀ + √(1−ᾱ_t)·ε for each row's sample, timestep and noise
+     * (noise row-major, one latent per row).
+     */
+    float[] noised(int[] samples, float[] timesteps, float[] noise) {
+        int values = latentValues();
+        float[] noisy = new float[samples.length * values];
+        float[] clean = new float[values];
+        for (int row = 0; row < samples.length; row++) {
+            double alphaProduct = scheduler.alphaCumprod((int) timesteps[row]);
             float signal = (float) Math.sqrt(alphaProduct);
             float noiseLevel = (float) Math.sqrt(1 - alphaProduct);
             writeLatent(bank, samples[row], clean, 0);
@@ -154,11 +163,7 @@ public abstract class DenoiserTrainer implements StageTrainer {
                 noisy[row * values + k] = signal * clean[k] + noiseLevel * noise[row * values + k];
             }
         }
-        Shape latentShape = latentShape(n);
-        NDArray epsilon = batch.create(noise, latentShape);
-        NDArray predicted = context.networks.denoisers.get(output).predictNoise(store, batch.create(noisy, latentShape),
-                batch.create(timesteps), batch.create(contexts, new Shape(n, 1, dimension)), null);
-        return Losses.mse(predicted, epsilon, null);
+        return noisy;
     }
 
     Shape latentShape(int n) {

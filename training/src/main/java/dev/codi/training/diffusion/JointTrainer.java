@@ -11,6 +11,7 @@ import dev.codi.model.denoiser.EnvironmentEncoder;
 import dev.codi.model.nn.TinyBlock;
 import dev.codi.model.scheduler.DdimScheduler;
 import dev.codi.training.Stage;
+import dev.codi.training.Stages;
 import dev.codi.training.TrainConfig;
 import dev.codi.training.TrainingContext;
 import dev.codi.training.data.Prompts;
@@ -84,12 +85,7 @@ public final class JointTrainer implements StageTrainer {
     public void prepare() {
         latentBanks.clear();
         for (Modality modality : stage.pair()) {
-            DenoiserTrainer bank = switch (modality) {
-                case TEXT -> new TextDenoiserTrainer(context);
-                case IMAGE -> new ImageDenoiserTrainer(context);
-                case AUDIO -> new AudioDenoiserTrainer(context);
-                case VIDEO -> new VideoDenoiserTrainer(context);
-            };
+            DenoiserTrainer bank = (DenoiserTrainer) Stages.trainer(Stage.denoiserOf(modality), context);
             bank.prepare();
             latentBanks.add(bank);
         }
@@ -141,20 +137,8 @@ public final class JointTrainer implements StageTrainer {
         NDArray[] noise = new NDArray[2];
         for (int side = 0; side < 2; side++) {
             DenoiserTrainer bank = latentBanks.get(side);
-            int values = bank.latentValues();
-            float[] clean = new float[values];
-            float[] epsilon = Draws.gaussian(random, n * values);
-            float[] z = new float[n * values];
-            for (int row = 0; row < n; row++) {
-                double alphaProduct = scheduler.alphaCumprod((int) timesteps[row]);
-                float signal = (float) Math.sqrt(alphaProduct);
-                float noiseLevel = (float) Math.sqrt(1 - alphaProduct);
-                bank.writeScaledLatent(samples[row], clean, 0);
-                for (int k = 0; k < values; k++) {
-                    z[row * values + k] = signal * clean[k] + noiseLevel * epsilon[row * values + k];
-                }
-            }
-            noisy[side] = batch.create(z, bank.latentShape(n));
+            float[] epsilon = Draws.gaussian(random, n * bank.latentValues());
+            noisy[side] = batch.create(bank.noised(samples, timesteps, epsilon), bank.latentShape(n));
             noise[side] = batch.create(epsilon, bank.latentShape(n));
         }
 
