@@ -129,6 +129,9 @@ public final class StageRunner {
                             LOG.warn("{}: {} non-finite steps in a row, reloading {}", stage.id(), nonFiniteInARow, lastCheckpoint);
                             checkpoints.loadWeights(lastCheckpoint, networks, manager);
                             parameters = trainableParameters(trainer.trainedNetworks());
+                            // loading gives the parameters new arrays; the old store would keep serving the
+                            // stale ones to the forward pass while the optimizer updated the new ones
+                            store = new ParameterStore(manager, false);
                             nonFiniteInARow = 0;
                         }
                         step++;
