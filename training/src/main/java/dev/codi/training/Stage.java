@@ -86,12 +86,14 @@ public enum Stage {
     }
 
     /**
-     * A stage-1 denoiser: no later stage-1 stage builds on it, so it may be trained on after the run
-     * finished (stage 2 starts from its newest weights; extending it after stage 2 means running
-     * stage 2 again).
+     * A stage-1 denoiser, or a bridged prompt encoder (audio, video): nothing trains against either,
+     * so it may be trained on after the run finished. Later stages start from its newest weights.
+     * A bridged encoder trained on moves the conditioning the denoisers were trained on towards the
+     * frozen text space, which the denoisers saw most; extending a denoiser after stage 2 means
+     * running stage 2 again.
      */
     public boolean extensible() {
-        return ordinal() >= IMAGE_DENOISER.ordinal() && !joint();
+        return this == AUDIO_ALIGNMENT || this == VIDEO_ALIGNMENT || ordinal() >= IMAGE_DENOISER.ordinal() && !joint();
     }
 
     public Stage previous() {

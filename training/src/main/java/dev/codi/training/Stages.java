@@ -68,7 +68,7 @@ public final class Stages {
 
     /**
      * Runs {@code stages} (consecutive, in order) and returns the state after the last one. With
-     * {@code extendTo}, {@code stages} must be one denoiser stage with checkpoints: a finished stage
+     * {@code extendTo}, {@code stages} must be one extensible stage ({@link Stage#extensible()}) with checkpoints: a finished stage
      * continues from its final checkpoint to {@code extendTo} steps in a new learning-rate segment
      * (short warm-up, cosine decay over the added steps); an unfinished extension resumes and ends at
      * {@code extendTo} instead of its recorded target.
@@ -76,7 +76,7 @@ public final class Stages {
     public static CheckpointState run(TrainingContext context, List<Stage> stages, Integer extendTo) {
         if (extendTo != null) {
             if (stages.size() != 1 || !stages.get(0).extensible()) {
-                throw new IllegalArgumentException("--extend-to applies to one denoiser stage (nothing later depends on it), got "
+                throw new IllegalArgumentException("--extend-to applies to one stage-1 denoiser or bridged encoder (nothing trains against it), got "
                         + stages.stream().map(Stage::id).toList());
             }
             if (context.checkpoints.latest(stages.get(0)).isEmpty()) {
@@ -126,11 +126,16 @@ public final class Stages {
             if (toLoad != null) {
                 checkpoints.loadWeights(toLoad, context.networks, context.manager);
                 toLoad = null;
+                if (!stage.joint()) { // a stage-1 stage trains on the newest weights of the extended stages before it
+                    start = overlay(context, start, extensibleBefore(stage));
+                }
             }
             if (start.step() == 0 && stage.joint() && state != null) {
+                List<Stage> newest = new java.util.ArrayList<>(stage.newInStageTwo().stream().map(Stage::denoiserOf).toList());
+                newest.addAll(List.of(Stage.AUDIO_ALIGNMENT, Stage.VIDEO_ALIGNMENT)); // conditioning only; harmless to reload
                 state = Stage.fromId(state.stage()).joint()
-                        ? overlay(context, state, stage.newInStageTwo().stream().map(Stage::denoiserOf).toList())
-                        : overlayExtensions(context, state); // stage 2 starts from every stage-1 denoiser at its newest
+                        ? overlay(context, state, newest)
+                        : overlayExtensions(context, state); // stage 2 starts from every stage-1 network at its newest
                 // stage 1's steps as they ran (extensions included), stage 2's settings as this run has them
                 start = fresh(stage, state.config().withStageTwo(context.config.stageTwo()), state);
             }
@@ -147,7 +152,7 @@ public final class Stages {
     }
 
     /**
-     * A checkpoint holds every network, but a denoiser stage extended after later stages finished
+     * A checkpoint holds every network, but an extensible stage extended after later stages finished
      * has its newer weights only in its own checkpoints: loads each such stage's trained networks
      * from its latest checkpoint over what is loaded, and returns {@code state} with that stage's
      * loss, time and step count (in its config). Stages before {@code state}'s own are the only candidates.
@@ -162,12 +167,15 @@ public final class Stages {
                     state.config().withStageSteps(current, state.steps()), state.latentScales(), state.losses(), state.seconds(),
                     state.skippedSteps(), state.segmentStart());
         }
-        return overlay(context, state, Arrays.stream(Stage.values())
-                .filter(stage -> stage.ordinal() < current.ordinal() && stage.extensible()).toList());
+        return overlay(context, state, extensibleBefore(current));
+    }
+
+    private static List<Stage> extensibleBefore(Stage stage) {
+        return Arrays.stream(Stage.values()).filter(earlier -> earlier.ordinal() < stage.ordinal() && earlier.extensible()).toList();
     }
 
     /**
-     * Loads each of {@code candidates} (stage-1 denoiser stages) that was extended — from its latest
+     * Loads each of {@code candidates} (extensible stage-1 stages) that was extended — from its latest
      * checkpoint, its trained networks over what is loaded — and returns {@code state} with that
      * stage's loss, time and step count. Before a stage-2 stage, the denoisers new to stage 2 come
      * so too: their joint layers are still zero, so nothing trained is lost, and a denoiser

@@ -139,7 +139,7 @@ public final class Train {
                 + "joint-text-image, joint-text-audio, joint-audio-video")
         String stage;
 
-        @Option(names = "--extend-to", description = "a denoiser stage: continue it from its latest checkpoint to this many "
+        @Option(names = "--extend-to", description = "a stage-1 denoiser or the audio or video alignment: continue it from its latest checkpoint to this many "
                 + "steps in total, with a new warm-up and cosine decay over the added steps (export then uses its newer weights)")
         Integer extendTo;
 

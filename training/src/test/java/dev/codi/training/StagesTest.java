@@ -101,6 +101,31 @@ class StagesTest {
     }
 
     @Test
+    void aBridgedEncoderExtendedAfterTheRunIsWhatLaterStagesTrainOnAndWhatStageTwoKeeps(@TempDir Path directory) throws Exception {
+        TrainConfig config = tiny(2);
+        try (TrainingContext context = new TrainingContext(config, directory)) {
+            Stages.run(context, STAGE_ONE);
+            Stages.run(context, List.of(Stage.JOINT_TEXT_IMAGE, Stage.JOINT_TEXT_AUDIO));
+        }
+        try (TrainingContext context = new TrainingContext(config, directory)) { // `stage video-alignment --extend-to 4`
+            Stages.run(context, List.of(Stage.VIDEO_ALIGNMENT), 4);
+        }
+        byte[] extendedEncoder = Files.readAllBytes(directory.resolve("video-alignment/step-000004/video_encoder.params"));
+        assertThat(extendedEncoder).isNotEqualTo(Files.readAllBytes(directory.resolve("video-alignment/step-000002/video_encoder.params")));
+        try (TrainingContext context = new TrainingContext(config, directory)) { // then `stage video-denoiser --extend-to 4`
+            CheckpointState denoiser = Stages.run(context, List.of(Stage.VIDEO_DENOISER), 4);
+            assertThat(denoiser.config().schedule(Stage.VIDEO_ALIGNMENT).steps()).isEqualTo(4);
+        }
+        assertThat(Files.readAllBytes(directory.resolve("video-denoiser/step-000004/video_encoder.params"))).isEqualTo(extendedEncoder);
+        CheckpointState state;
+        try (TrainingContext context = new TrainingContext(config, directory)) {
+            state = Stages.run(context, Stage.stageTwo());
+        }
+        assertThat(state.config().schedule(Stage.VIDEO_ALIGNMENT).steps()).isEqualTo(4);
+        assertThat(Files.readAllBytes(directory.resolve("joint-audio-video/step-000002/video_encoder.params"))).isEqualTo(extendedEncoder);
+    }
+
+    @Test
     void aDenoiserExtendedWhileStageTwoRanIsPickedUpByTheFirstPairThatTrainsIt(@TempDir Path directory) {
         TrainConfig config = tiny(2);
         try (TrainingContext context = new TrainingContext(config, directory)) {
