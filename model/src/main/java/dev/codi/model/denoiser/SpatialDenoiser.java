@@ -17,6 +17,7 @@ import dev.codi.model.nn.LearnedTensor;
 import dev.codi.model.nn.Ops;
 import dev.codi.model.nn.ResBlock;
 import dev.codi.model.nn.SeededInit;
+import dev.codi.model.nn.SpaceTimeConv;
 import dev.codi.model.nn.TemporalConv;
 import dev.codi.model.nn.TimestepEmbedding;
 import dev.codi.model.nn.TinyBlock;
@@ -30,7 +31,9 @@ import java.util.List;
  * (frames, c, h, w) video latents: each frame goes through the spatial layers and a temporal conv
  * after every res block mixes the frames. Video also adds to each frame's timestep embedding a
  * learned frame embedding (where the frame stands in the clip) and an MLP of [conditioning; frame
- * embedding] (what the prompt asks of that frame, e.g. where a moving shape should be by then).
+ * embedding] (what the prompt asks of that frame, e.g. where a moving shape should be by then),
+ * and after each temporal conv a conditioned 3-D convolution over frames × space ({@link SpaceTimeConv}):
+ * a temporal conv sees one position over time, so on its own it cannot tell which way a shape moves.
  * At both levels: res block, [temporal], cross-attention to the conditioning, and CoDi's joint
  * cross-attention to the other modalities' environment tokens (zero-initialised output, skipped
  * when sampling alone).
@@ -63,7 +66,10 @@ public final class SpatialDenoiser extends Denoiser {
     private final Conv2dLayer convOut;
     private final LearnedTensor frameEmbedding; // video only: (frames, timeDim), zero-initialised
     private final Dense frameCondition;         // video only: [conditioning; frame embedding] → hidden
-    private final Dense frameConditionOut;      // video only: hidden → timeDim, zero-initialised (the last child)
+    private final Dense frameConditionOut;      // video only: hidden → timeDim, zero-initialised
+    private final SpaceTimeConv spaceTime1;     // video only, added after the frame layers (the last children)
+    private final SpaceTimeConv spaceTime2;
+    private final SpaceTimeConv spaceTime3;
 
     public SpatialDenoiser(Config config) {
         this.config = config;
@@ -91,6 +97,9 @@ public final class SpatialDenoiser extends Denoiser {
         frameCondition = video ? addChildBlock("frame_condition", new Dense(config.embeddingDim() + config.timeDim(), config.timeDim())) : null;
         frameConditionOut = video ? addChildBlock("frame_condition_out_" + SeededInit.ZERO_INIT_MARK,
                 new Dense(config.timeDim(), config.timeDim())) : null;
+        spaceTime1 = video ? addChildBlock("space_time1", new SpaceTimeConv(c, g, config.embeddingDim())) : null;
+        spaceTime2 = video ? addChildBlock("space_time2", new SpaceTimeConv(c, g, config.embeddingDim())) : null;
+        spaceTime3 = video ? addChildBlock("space_time3", new SpaceTimeConv(c, g, config.embeddingDim())) : null;
     }
 
     public Config config() {
@@ -109,11 +118,13 @@ public final class SpatialDenoiser extends Denoiser {
         int frames = config.frames();
         NDArray time = timeEmbedding.apply(store, timesteps);                                  // (n, timeDim)
         NDArray x = latents;
+        NDArray clipConditioning = null;                                                       // video: (n, embeddingDim)
         if (frames > 1) { // (n, frames, c, h, w) → (n·frames, c, h, w); per-clip inputs repeated per frame
             x = latents.reshape(n * frames, shape.get(2), shape.get(3), shape.get(4));
             long timeDim = time.getShape().get(1);
             NDArray perFrame = Ops.ownedBy(frameEmbedding.value(store, latents.getDevice()).expandDims(0)
                     .broadcast(n, frames, timeDim).reshape(n * frames, timeDim), latents);       // (n·frames, timeDim)
+            clipConditioning = context.mean(new int[] {1});
             context = context.repeat(0, frames);
             // where a frame stands × what the conditioning asks (a motion): the offset that frame's shape needs
             NDArray pooledContext = context.mean(new int[] {1});                                 // (n·frames, embeddingDim)
@@ -124,27 +135,27 @@ public final class SpatialDenoiser extends Denoiser {
         }
         NDArray h = convIn.apply(store, x);                                                    // (N, c, h, w)
         h = res1.apply(store, h, time);
-        h = frames > 1 ? temporal1.apply(store, h, frames) : h;
+        h = frames > 1 ? spaceTime1.apply(store, temporal1.apply(store, h, frames), frames, clipConditioning) : h;
         h = condition1.applySpatial(store, h, context);
         h = environment == null ? h : joint1.applySpatial(store, h, environment);
         NDArray skip = h;
         h = down.apply(store, h);                                                              // (N, c, h/2, w/2)
         h = res2.apply(store, h, time);
-        h = frames > 1 ? temporal2.apply(store, h, frames) : h;
+        h = frames > 1 ? spaceTime2.apply(store, temporal2.apply(store, h, frames), frames, clipConditioning) : h;
         h = condition2.applySpatial(store, h, context);
         h = environment == null ? h : joint2.applySpatial(store, h, environment);
         h = NDArrays.concat(new NDList(Ops.upsample(h, 2, 2), skip), 1);                       // (N, 2c, h, w)
         h = res3.apply(store, h, time);
-        h = frames > 1 ? temporal3.apply(store, h, frames) : h;
+        h = frames > 1 ? spaceTime3.apply(store, temporal3.apply(store, h, frames), frames, clipConditioning) : h;
         NDArray epsilon = convOut.apply(store, Ops.silu(normOut.apply(store, h)));             // (N, latentChannels, h, w)
         return epsilon.reshape(shape);
     }
 
     /**
      * As {@link ai.djl.nn.AbstractBlock}'s, except that video weights written before the frame
-     * embedding or the frame conditioning existed (they end where those would start) load with
-     * them at their zero initialisation — the denoiser they were trained as — so such a
-     * checkpoint can be trained on.
+     * layers or the space-time layers existed (they end where those would start) load with them at
+     * their zero initialisation — the denoiser they were trained as — so such a checkpoint can be
+     * trained on.
      */
     @Override
     public void loadParameters(NDManager manager, DataInputStream in) throws IOException, MalformedModelException {
@@ -153,7 +164,8 @@ public final class SpatialDenoiser extends Denoiser {
             parameter.load(manager, in);
         }
         for (Block child : getChildren().values()) {
-            boolean lateAddition = child == frameEmbedding || child == frameCondition || child == frameConditionOut;
+            boolean lateAddition = child == frameEmbedding || child == frameCondition || child == frameConditionOut
+                    || child == spaceTime1 || child == spaceTime2 || child == spaceTime3;
             if (lateAddition && in.available() == 0) {
                 continue;
             }

@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import dev.codi.model.nn.Dense;
 import dev.codi.model.nn.LearnedTensor;
 import dev.codi.model.nn.SeededInit;
+import dev.codi.model.nn.SpaceTimeConv;
 import dev.codi.model.nn.TinyBlock;
 import dev.codi.model.tiny.CodiTinyConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -80,29 +81,52 @@ class JointLayersTest {
     }
 
     @Test
-    void videoDenoiserWeightsFromBeforeTheFrameLayersLoadAsTheDenoiserTheyWere() throws Exception {
+    void videoDenoiserWeightsFromBeforeTheFrameOrSpaceTimeLayersLoadAsTheDenoiserTheyWere() throws Exception {
         SpatialDenoiser trained = videoDenoiser();
         ByteArrayOutputStream full = new ByteArrayOutputStream();
         trained.saveParameters(new DataOutputStream(full));
         int timeDim = CONFIG.videoDenoiser().timeDim();
-        ByteArrayOutputStream tail = new ByteArrayOutputStream(); // what the later additions write, in order
+        int channels = CONFIG.videoDenoiser().channels();
+        ByteArrayOutputStream spaceTime = new ByteArrayOutputStream(); // what the space-time layers write, in order
+        for (int layer = 0; layer < 3; layer++) {
+            TinyBlock late = new SpaceTimeConv(channels, CONFIG.videoDenoiser().groups(), CONFIG.embeddingDim());
+            late.initialize(manager, DataType.FLOAT32, new Shape(1));
+            late.saveParameters(new DataOutputStream(spaceTime));
+        }
+        ByteArrayOutputStream frameLayers = new ByteArrayOutputStream(); // what the frame layers write, in order
         for (TinyBlock late : List.of(new LearnedTensor(CONFIG.videoFrames(), timeDim),
                 new Dense(CONFIG.embeddingDim() + timeDim, timeDim), new Dense(timeDim, timeDim))) {
             late.initialize(manager, DataType.FLOAT32, new Shape(1));
-            late.saveParameters(new DataOutputStream(tail));
+            late.saveParameters(new DataOutputStream(frameLayers));
         }
-        byte[] old = Arrays.copyOf(full.toByteArray(), full.size() - tail.size()); // as written before the frame layers
-
-        SpatialDenoiser loaded = videoDenoiser();
-        SeededInit.apply(loaded, 99); // other weights everywhere, zero frame embedding (zero-initialised)
-        loaded.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(old)));
-
+        byte[] beforeSpaceTime = Arrays.copyOf(full.toByteArray(), full.size() - spaceTime.size());
+        byte[] beforeFrameLayers = Arrays.copyOf(beforeSpaceTime, beforeSpaceTime.length - frameLayers.size());
         NDArray latents = gaussian(3, 2, 8, 4, 8, 8);
         NDArray timesteps = manager.create(new float[] {10, 500});
         NDArray context = gaussian(4, 2, 1, CONFIG.embeddingDim());
         float[] expected = trained.predictNoise(store, latents, timesteps, context, null).toFloatArray();
-        float[] actual = loaded.predictNoise(store, latents, timesteps, context, null).toFloatArray();
-        assertThat(maxDifference(actual, expected)).isLessThan(1e-5f);
+        for (byte[] old : List.of(beforeSpaceTime, beforeFrameLayers)) {
+            SpatialDenoiser loaded = videoDenoiser();
+            SeededInit.apply(loaded, 99); // other weights everywhere, zero late layers (zero-initialised)
+            loaded.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(old)));
+            float[] actual = loaded.predictNoise(store, latents, timesteps, context, null).toFloatArray();
+            assertThat(maxDifference(actual, expected)).isLessThan(1e-5f);
+        }
+
+        // and trained space-time layers change the prediction
+        SpatialDenoiser withSpaceTime = videoDenoiser();
+        SeededInit.apply(withSpaceTime, 5);
+        withSpaceTime.getParameters().forEach(pair -> {
+            if (pair.getKey().contains("space_time") && pair.getKey().contains("conv")) {
+                NDArray weights = pair.getValue().getArray();
+                weights.set(gaussian(9, weights.getShape().getShape()).mul(0.05f).toFloatArray());
+            }
+        });
+        SpatialDenoiser withoutSpaceTime = videoDenoiser();
+        SeededInit.apply(withoutSpaceTime, 5);
+        float[] plain = withoutSpaceTime.predictNoise(store, latents, timesteps, context, null).toFloatArray();
+        float[] moved = withSpaceTime.predictNoise(store, latents, timesteps, context, null).toFloatArray();
+        assertThat(maxDifference(plain, moved)).isGreaterThan(1e-3f);
 
         // and a frame embedding, once trained, makes frames of identical content come out differently
         SpatialDenoiser withFrames = videoDenoiser();
@@ -122,6 +146,27 @@ class JointLayersTest {
                 .isLessThan(1e-5f);
         assertThat(maxDifference(Arrays.copyOfRange(with, frame * 3, frame * 4), Arrays.copyOfRange(with, frame * 4, frame * 5)))
                 .isGreaterThan(1e-3f);
+    }
+
+    @Test
+    void aVideoDenoiserWithTrainedLateLayersSavesAndLoadsAsItWas() throws Exception {
+        SpatialDenoiser trained = videoDenoiser();
+        SeededInit.apply(trained, 11);
+        trained.getParameters().forEach(pair -> { // the zero-initialised late layers, as if trained
+            if (pair.getKey().contains(SeededInit.ZERO_INIT_MARK)) {
+                NDArray weights = pair.getValue().getArray();
+                weights.set(gaussian(pair.getKey().hashCode(), weights.getShape().getShape()).mul(0.05f).toFloatArray());
+            }
+        });
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        trained.saveParameters(new DataOutputStream(bytes));
+        SpatialDenoiser loaded = videoDenoiser();
+        loaded.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        NDArray latents = gaussian(3, 2, 8, 4, 8, 8);
+        NDArray timesteps = manager.create(new float[] {10, 500});
+        NDArray context = gaussian(4, 2, 1, CONFIG.embeddingDim());
+        assertThat(maxDifference(loaded.predictNoise(store, latents, timesteps, context, null).toFloatArray(),
+                trained.predictNoise(store, latents, timesteps, context, null).toFloatArray())).isLessThan(1e-5f);
     }
 
     private static SpatialDenoiser videoDenoiser() {
