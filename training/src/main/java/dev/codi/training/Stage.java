@@ -93,7 +93,12 @@ public enum Stage {
      * running stage 2 again.
      */
     public boolean extensible() {
-        return this == AUDIO_ALIGNMENT || this == VIDEO_ALIGNMENT || ordinal() >= IMAGE_DENOISER.ordinal() && !joint();
+        return bridgedEncoder() || ordinal() >= IMAGE_DENOISER.ordinal() && !joint();
+    }
+
+    /** A prompt encoder aligned to the frozen text encoder (audio, video): bridging's later step. */
+    public boolean bridgedEncoder() {
+        return this == AUDIO_ALIGNMENT || this == VIDEO_ALIGNMENT;
     }
 
     public Stage previous() {

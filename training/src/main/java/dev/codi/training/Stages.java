@@ -131,8 +131,8 @@ public final class Stages {
                 }
             }
             if (start.step() == 0 && stage.joint() && state != null) {
-                List<Stage> newest = new java.util.ArrayList<>(stage.newInStageTwo().stream().map(Stage::denoiserOf).toList());
-                newest.addAll(List.of(Stage.AUDIO_ALIGNMENT, Stage.VIDEO_ALIGNMENT)); // conditioning only; harmless to reload
+                List<Stage> newest = java.util.stream.Stream.concat(stage.newInStageTwo().stream().map(Stage::denoiserOf),
+                        Arrays.stream(Stage.values()).filter(Stage::bridgedEncoder)).toList(); // encoders: conditioning only, harmless to reload
                 state = Stage.fromId(state.stage()).joint()
                         ? overlay(context, state, newest)
                         : overlayExtensions(context, state); // stage 2 starts from every stage-1 network at its newest

@@ -199,7 +199,7 @@ class StagesTest {
     void anInterruptedStageResumesFromItsLatestCheckpoint(@TempDir Path directory) throws Exception {
         TrainConfig config = tiny(4);   // checkpoints every 2 steps
         try (TrainingContext context = new TrainingContext(config, directory)) {
-            StageTrainer crashing = new Crashing(Stages.trainer(Stage.IMAGE_AUTOENCODER, context), 3);
+            StageTrainer crashing = Counting.crashingAt(Stages.trainer(Stage.IMAGE_AUTOENCODER, context), 3);
             StageRunner runner = new StageRunner(config, context.networks, context.manager, context.checkpoints);
             assertThatThrownBy(() -> runner.run(crashing, Stages.fresh(Stage.IMAGE_AUTOENCODER, config, null)))
                     .hasMessageContaining("simulated crash");
@@ -314,10 +314,14 @@ class StagesTest {
         }
     }
 
-    /** Counts its batches. */
-    private record Counting(StageTrainer inner, int[] calls) implements StageTrainer {
+    /** Delegates to {@code inner} and counts its batches; with {@code failAt} ≥ 0 fails on that batch, as a killed process would. */
+    private record Counting(StageTrainer inner, int failAt, int[] calls) implements StageTrainer {
         Counting(StageTrainer inner) {
-            this(inner, new int[1]);
+            this(inner, -1, new int[1]);
+        }
+
+        static Counting crashingAt(StageTrainer inner, int failAt) {
+            return new Counting(inner, failAt, new int[1]);
         }
 
         @Override
@@ -337,38 +341,15 @@ class StagesTest {
 
         @Override
         public NDArray loss(NDManager batch, ParameterStore store, Random random) {
-            calls[0]++;
+            if (calls[0]++ == failAt) {
+                throw new IllegalStateException("simulated crash");
+            }
             return inner.loss(batch, store, random);
         }
 
         @Override
         public java.util.Map<String, Double> latentScales() {
             return inner.latentScales();
-        }
-    }
-
-    /** Fails on its n-th batch, as a killed process would. */
-    private record Crashing(StageTrainer inner, int failAt, int[] calls) implements StageTrainer {
-        Crashing(StageTrainer inner, int failAt) {
-            this(inner, failAt, new int[1]);
-        }
-
-        @Override
-        public Stage stage() {
-            return inner.stage();
-        }
-
-        @Override
-        public List<TinyBlock> trainedNetworks() {
-            return inner.trainedNetworks();
-        }
-
-        @Override
-        public NDArray loss(NDManager batch, ParameterStore store, Random random) {
-            if (calls[0]++ == failAt) {
-                throw new IllegalStateException("simulated crash");
-            }
-            return inner.loss(batch, store, random);
         }
     }
 }

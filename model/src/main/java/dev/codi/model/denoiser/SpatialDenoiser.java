@@ -127,7 +127,7 @@ public final class SpatialDenoiser extends Denoiser {
             clipConditioning = context.mean(new int[] {1});
             context = context.repeat(0, frames);
             // where a frame stands × what the conditioning asks (a motion): the offset that frame's shape needs
-            NDArray pooledContext = context.mean(new int[] {1});                                 // (n·frames, embeddingDim)
+            NDArray pooledContext = clipConditioning.repeat(0, frames);                          // (n·frames, embeddingDim)
             NDArray frameConditioning = frameConditionOut.apply(store,
                     Ops.silu(frameCondition.apply(store, NDArrays.concat(new NDList(pooledContext, perFrame), 1))));
             time = time.repeat(0, frames).add(perFrame).add(frameConditioning);
@@ -163,9 +163,9 @@ public final class SpatialDenoiser extends Denoiser {
         for (Parameter parameter : getDirectParameters().values()) {
             parameter.load(manager, in);
         }
+        boolean lateAddition = false; // the frame embedding and every child after it
         for (Block child : getChildren().values()) {
-            boolean lateAddition = child == frameEmbedding || child == frameCondition || child == frameConditionOut
-                    || child == spaceTime1 || child == spaceTime2 || child == spaceTime3;
+            lateAddition |= child == frameEmbedding;
             if (lateAddition && in.available() == 0) {
                 continue;
             }
