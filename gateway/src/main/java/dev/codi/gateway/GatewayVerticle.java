@@ -73,7 +73,7 @@ public final class GatewayVerticle extends VerticleBase {
         store = new ObjectStore(ObjectStoreConfig.fromEnvironment(environment));
         producer = KafkaProducer.create(vertx, pipeline.kafka().producer("gateway"));
         representation = new JobRepresentation(store, gateway.artifactUrlTtl(), Clock.systemUTC());
-        submitter = new JobSubmitter(store, producer, pipeline.topics(), Clock.systemUTC(), new SecureRandom());
+        submitter = new JobSubmitter(store, producer, pipeline.topics(), view, Clock.systemUTC(), new SecureRandom());
         webhooks = new Webhooks(vertx, pipeline.kafka(), pipeline.topics(), WebhookConfig.from(config()), representation,
                 producer, Clock.systemUTC());
         webhooks.attach(view);

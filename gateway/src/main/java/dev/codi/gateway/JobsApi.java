@@ -79,8 +79,8 @@ final class JobsApi {
                                 + " was disabled for your key after it answered 410 Gone; use another URL"));
                     }
                     return vertx.executeBlocking(() -> submitter.storeInputs(jobId, owner, request), false)
-                            .compose(job -> submitter.publish(job, carried,
-                                    request.webhook() == null ? null : request.webhook().toJson()).map(job));
+                            .compose(job -> submitter.publish(new JobEvent.Queued(job, carried,
+                                    request.webhook() == null ? null : request.webhook().toJson())).map(job));
                 })
                 .onSuccess(job -> {
                     key.ifPresent(k -> idempotency.complete(k, fingerprint, job));
@@ -155,8 +155,7 @@ final class JobsApi {
         }
         JobEvent.Canceled canceled = new JobEvent.Canceled(record.id(), Stage.GATEWAY);
         submitter.publishEvent(canceled)
-                .onSuccess(event -> {
-                    view.apply(event, canceled); // read-your-writes; the reader will see the same id and skip it
+                .onSuccess(published -> {
                     JobRecord now = view.get(record.id()).orElse(record);
                     context.response().setStatusCode(200);
                     render(now)

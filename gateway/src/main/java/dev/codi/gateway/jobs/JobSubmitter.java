@@ -1,6 +1,7 @@
 package dev.codi.gateway.jobs;
 
 import dev.codi.gateway.RandomIds;
+import dev.codi.gateway.view.JobView;
 import dev.codi.media.MediaType;
 import dev.codi.media.Modality;
 import dev.codi.protocol.CloudEvent;
@@ -27,20 +28,27 @@ import java.util.random.RandomGenerator;
  * Puts a validated job into the pipeline: media inputs to object storage (claim check), then
  * "queued" on the job-events topic (so the job view knows the job before any stage does), then
  * the job itself on the jobs topic. Both records are keyed by the job id.
+ *
+ * <p>What it publishes on job-events it also folds into this gateway's {@link JobView} once
+ * Kafka acknowledged it (read-your-writes): the view's reader follows the topic a little behind,
+ * and a client reading its job right after the answer must find it. The reader then meets the
+ * same event ids and skips them. Callbacks run on the gateway's event loop, the view's thread.
  */
 public final class JobSubmitter {
 
     private final ObjectStore store;
     private final KafkaProducer<String, Buffer> producer;
     private final Topics topics;
+    private final JobView view;
     private final Clock clock;
     private final RandomGenerator random;
 
-    public JobSubmitter(ObjectStore store, KafkaProducer<String, Buffer> producer, Topics topics, Clock clock,
-                        RandomGenerator random) {
+    public JobSubmitter(ObjectStore store, KafkaProducer<String, Buffer> producer, Topics topics, JobView view,
+                        Clock clock, RandomGenerator random) {
         this.store = store;
         this.producer = producer;
         this.topics = topics;
+        this.view = view;
         this.clock = clock;
         this.random = random;
     }
@@ -66,24 +74,26 @@ public final class JobSubmitter {
         return new JobSpec(jobId, owner, clock.instant(), inputs, request.weights(), request.outputs(), request.params());
     }
 
-    /** Publishes "queued", then the job; completes once Kafka acknowledged both. */
-    public Future<Void> publish(JobSpec job) {
-        return publish(job, null, null);
-    }
-
-    /** As {@link #publish(JobSpec)}, with the client's Idempotency-Key and webhook (either may be null) riding on "queued". */
-    public Future<Void> publish(JobSpec job, JobEvent.IdempotencyKey idempotency, io.vertx.core.json.JsonObject webhook) {
-        CloudEvent queued = new JobEvent.Queued(job, idempotency, webhook).toCloudEvent(clock.instant());
+    /**
+     * Publishes "queued" (the job, with the client's Idempotency-Key and webhook when given),
+     * then the job itself; completes once Kafka acknowledged both and the view holds the job.
+     */
+    public Future<Void> publish(JobEvent.Queued queued) {
+        JobSpec job = queued.job();
+        CloudEvent queuedEvent = queued.toCloudEvent(clock.instant());
         CloudEvent submitted = new CloudEvent(job.id() + "/submitted", Stage.GATEWAY.eventSource(),
                 EventTypes.JOB_SUBMITTED, job.id(), clock.instant(), job.toJson());
-        return producer.send(CloudEventRecords.toRecord(topics.jobEvents(), queued))
+        return producer.send(CloudEventRecords.toRecord(topics.jobEvents(), queuedEvent))
                 .compose(ack -> producer.send(CloudEventRecords.toRecord(topics.jobs(), submitted)))
+                .onSuccess(ack -> view.apply(queuedEvent, queued))
                 .mapEmpty();
     }
 
-    /** Publishes one job event on the job-events topic; completes with it once Kafka acknowledged it. */
-    public Future<CloudEvent> publishEvent(JobEvent event) {
+    /** Publishes one job event on the job-events topic; completes once Kafka acknowledged it and the view folded it. */
+    public Future<Void> publishEvent(JobEvent event) {
         CloudEvent cloudEvent = event.toCloudEvent(clock.instant());
-        return producer.send(CloudEventRecords.toRecord(topics.jobEvents(), cloudEvent)).map(cloudEvent);
+        return producer.send(CloudEventRecords.toRecord(topics.jobEvents(), cloudEvent))
+                .onSuccess(ack -> view.apply(cloudEvent, event))
+                .mapEmpty();
     }
 }

@@ -1,0 +1,128 @@
+package dev.codi.gateway.jobs;
+
+import dev.codi.gateway.view.JobEventsReader;
+import dev.codi.gateway.view.JobStatus;
+import dev.codi.gateway.view.JobView;
+import dev.codi.infra.Infrastructure;
+import dev.codi.media.Modality;
+import dev.codi.protocol.InputRef;
+import dev.codi.protocol.JobParams;
+import dev.codi.protocol.JobSpec;
+import dev.codi.protocol.Stage;
+import dev.codi.protocol.Topics;
+import dev.codi.protocol.events.JobEvent;
+import dev.codi.protocol.kafka.KafkaSettings;
+import dev.codi.storage.ObjectStore;
+import dev.codi.storage.ObjectStoreConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Read-your-writes against a real broker: what the submitter published is in the gateway's view
+ * as soon as Kafka acknowledged it, though no reader follows the topic; a reader that later
+ * delivers the same events changes nothing.
+ */
+class JobSubmitterTest {
+    private static final Topics TOPICS = Topics.withPrefix("submitter-test.");
+    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+
+    private static Infrastructure infrastructure;
+    private static ObjectStore store;
+    private static Vertx vertx;
+    /** One event loop for the producer, the reader and the view, as in the gateway. */
+    private static Context gatewayLoop;
+    private static KafkaProducer<String, Buffer> producer;
+
+    @BeforeAll
+    static void start() throws Exception {
+        infrastructure = Infrastructure.startInProcess();
+        infrastructure.createTopics(Map.of(TOPICS.jobs(), 2, TOPICS.jobEvents(), 2));
+        store = new ObjectStore(new ObjectStoreConfig(infrastructure.s3Endpoint(), infrastructure.s3AccessKey(),
+                infrastructure.s3SecretKey(), "submitter-test", ObjectStoreConfig.DEFAULT_REGION));
+        vertx = Vertx.vertx();
+        gatewayLoop = vertx.getOrCreateContext();
+        producer = onGatewayLoop(() -> Future.succeededFuture(KafkaProducer.<String, Buffer>create(vertx,
+                new KafkaSettings(infrastructure.kafkaBootstrapServers()).producer("submitter-test"))));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        onGatewayLoop(() -> producer.close());
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        store.close();
+        infrastructure.close();
+    }
+
+    @Test
+    void aPublishedJobIsInTheViewAtOnceAndTheReaderLaterAddsNothing() throws Exception {
+        // Given a view that no reader feeds
+        JobView view = new JobView();
+        JobSubmitter submitter = new JobSubmitter(store, producer, TOPICS, view, Clock.systemUTC(), new SplittableRandom(7));
+        JobSpec job = job(submitter.newJobId());
+
+        // When the job is published
+        onGatewayLoop(() -> submitter.publish(new JobEvent.Queued(job)));
+
+        // Then the view holds it, queued, the moment the publication completes
+        assertThat(onGatewayLoop(() -> Future.succeededFuture(view.get(job.id()).orElseThrow().status())))
+                .isEqualTo(JobStatus.QUEUED);
+
+        // And when a reader replays the topic into the same view, the job changed once, not twice
+        JobEventsReader reader = onGatewayLoop(() -> Future.succeededFuture(
+                new JobEventsReader(vertx, new KafkaSettings(infrastructure.kafkaBootstrapServers()), TOPICS.jobEvents(), view)));
+        onGatewayLoop(reader::start);
+        try {
+            assertThat(onGatewayLoop(() -> Future.succeededFuture(view.history(job.id())))).hasSize(1);
+        } finally {
+            onGatewayLoop(reader::stop);
+        }
+    }
+
+    @Test
+    void aPublishedCancelationIsInTheViewAtOnce() throws Exception {
+        JobView view = new JobView();
+        JobSubmitter submitter = new JobSubmitter(store, producer, TOPICS, view, Clock.systemUTC(), new SplittableRandom(8));
+        JobSpec job = job(submitter.newJobId());
+        onGatewayLoop(() -> submitter.publish(new JobEvent.Queued(job)));
+
+        onGatewayLoop(() -> submitter.publishEvent(new JobEvent.Canceled(job.id(), Stage.GATEWAY)));
+
+        assertThat(onGatewayLoop(() -> Future.succeededFuture(view.get(job.id()).orElseThrow().status())))
+                .isEqualTo(JobStatus.CANCELED);
+    }
+
+    private static JobSpec job(String id) {
+        return new JobSpec(id, "alice", T0, Map.of(Modality.TEXT, new InputRef.InlineText("a red circle")), Map.of(),
+                List.of(Modality.IMAGE), new JobParams(10, 7.5, 0, 1, true));
+    }
+
+    /** Runs {@code action} on the gateway's event loop and waits for the future it returns. */
+    private static <T> T onGatewayLoop(Supplier<Future<T>> action) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        gatewayLoop.runOnContext(ignored -> {
+            try {
+                action.get().onComplete(result::complete, result::completeExceptionally);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result.get(60, TimeUnit.SECONDS);
+    }
+}
