@@ -83,7 +83,8 @@ class QualityReportTest {
         assertThat(report.sections().get(Section.ROUNDTRIP).table("roundtrip").rows()).extracting(row -> row.get(0))
                 .containsExactly("text", "image", "audio", "video");
         assertThat(report.sections().get(Section.RETRIEVAL).table("retrieval").rows()).extracting(row -> row.get(0) + " | " + row.get(4))
-                .containsExactly("text → image | 4.2 %", "text → audio | 1.0 %", "text → video | 1.0 %");
+                .containsExactly("text → image | 4.2 %", "text → audio | 1.0 %", "text → video | 1.0 %",
+                        "image → text | 4.2 %", "audio → text | 1.0 %", "video → text | 1.0 %");
         assertThat(report.sections().get(Section.CHAINING).table("chaining").rowCount()).isEqualTo(2);
         // sensitivity: image color+shape, audio and video color+shape+motion, at three noise levels each
         assertThat(report.sections().get(Section.SENSITIVITY).table(ConditioningSensitivity.TABLE).rows())

@@ -8,8 +8,9 @@ import java.util.Locale;
 
 /**
  * The steps of training codi-tiny, in the order they run (CoDi §3). Stage 1: each modality's
- * autoencoder, then bridging alignment of the prompt encoders (text ↔ image first, then audio and
- * video against the frozen text encoder), then each modality's ε-denoiser on the frozen encoders.
+ * autoencoder, then bridging alignment of the prompt encoders (text ↔ image first, then image, audio
+ * and video each against the frozen text encoder), then each modality's ε-denoiser on the frozen
+ * encoders.
  * Stage 2 (joint generation): environment encoders and joint cross-attention on paired outputs —
  * text–image, then text–audio, then audio–video — with everything of stage 1 frozen. Each stage
  * starts from the networks the previous one finished with.
@@ -19,6 +20,7 @@ public enum Stage {
     AUDIO_AUTOENCODER,
     TEXT_AUTOENCODER,
     TEXT_IMAGE_ALIGNMENT,
+    IMAGE_ALIGNMENT,
     AUDIO_ALIGNMENT,
     VIDEO_ALIGNMENT,
     IMAGE_DENOISER,
@@ -86,7 +88,7 @@ public enum Stage {
     }
 
     /**
-     * A stage-1 denoiser, or a bridged prompt encoder (audio, video): nothing trains against either,
+     * A stage-1 denoiser, or a bridged prompt encoder (image, audio, video): nothing trains against either,
      * so it may be trained on after the run finished. Later stages start from its newest weights.
      * A bridged encoder trained on moves the conditioning the denoisers were trained on towards the
      * frozen text space, which the denoisers saw most; extending a denoiser after stage 2 means
@@ -96,9 +98,13 @@ public enum Stage {
         return bridgedEncoder() || ordinal() >= IMAGE_DENOISER.ordinal() && !joint();
     }
 
-    /** A prompt encoder aligned to the frozen text encoder (audio, video): bridging's later step. */
+    /**
+     * A prompt encoder aligned to the frozen text encoder (image, audio, video): bridging's later
+     * step. Nothing after it trains that encoder, so its latest checkpoint always holds the encoder
+     * at its newest; the other networks only read its output (conditioning).
+     */
     public boolean bridgedEncoder() {
-        return this == AUDIO_ALIGNMENT || this == VIDEO_ALIGNMENT;
+        return this == IMAGE_ALIGNMENT || this == AUDIO_ALIGNMENT || this == VIDEO_ALIGNMENT;
     }
 
     public Stage previous() {

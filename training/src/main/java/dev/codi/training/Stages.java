@@ -1,6 +1,7 @@
 package dev.codi.training;
 
 import dev.codi.training.alignment.AudioAlignmentTrainer;
+import dev.codi.training.alignment.ImageAlignmentTrainer;
 import dev.codi.training.alignment.TextImageAlignmentTrainer;
 import dev.codi.training.alignment.VideoAlignmentTrainer;
 import dev.codi.training.autoencoder.AudioAutoencoderTrainer;
@@ -42,6 +43,7 @@ public final class Stages {
             case AUDIO_AUTOENCODER -> new AudioAutoencoderTrainer(context);
             case TEXT_AUTOENCODER -> new TextAutoencoderTrainer(context);
             case TEXT_IMAGE_ALIGNMENT -> new TextImageAlignmentTrainer(context);
+            case IMAGE_ALIGNMENT -> new ImageAlignmentTrainer(context);
             case AUDIO_ALIGNMENT -> new AudioAlignmentTrainer(context);
             case VIDEO_ALIGNMENT -> new VideoAlignmentTrainer(context);
             case IMAGE_DENOISER -> new ImageDenoiserTrainer(context);
@@ -156,11 +158,13 @@ public final class Stages {
      * has its newer weights only in its own checkpoints: loads each such stage's trained networks
      * from its latest checkpoint over what is loaded, and returns {@code state} with that stage's
      * loss, time and step count (in its config). Stages before {@code state}'s own are the only candidates.
+     * After stage 2, whose checkpoints hold every network it trained on, only the bridged encoders:
+     * they are conditioning, and one trained on after stage 2 finished counts.
      */
     public static CheckpointState overlayExtensions(TrainingContext context, CheckpointState state) {
         Stage current = Stage.fromId(state.stage());
-        if (current.joint()) { // stage 2 started from the overlaid stage-1 networks; its checkpoints hold everything
-            return state;
+        if (current.joint()) {
+            return overlay(context, state, Arrays.stream(Stage.values()).filter(Stage::bridgedEncoder).toList());
         }
         if (state.config().schedule(current).steps() != state.steps()) { // the state's own stage was extended
             state = new CheckpointState(state.stage(), state.step(), state.steps(), state.done(), state.seed(),
@@ -177,9 +181,11 @@ public final class Stages {
     /**
      * Loads each of {@code candidates} (extensible stage-1 stages) that was extended — from its latest
      * checkpoint, its trained networks over what is loaded — and returns {@code state} with that
-     * stage's loss, time and step count. Before a stage-2 stage, the denoisers new to stage 2 come
-     * so too: their joint layers are still zero, so nothing trained is lost, and a denoiser
-     * extended while stage 2 ran is picked up.
+     * stage's loss, time and step count. A bridged encoder comes so whether extended or not: its
+     * latest checkpoint holds it at its newest, which also covers one whose stage ran only after
+     * later stages had (image-alignment, added to a finished run). Before a stage-2 stage, the
+     * denoisers new to stage 2 come so too: their joint layers are still zero, so nothing trained
+     * is lost, and a denoiser extended while stage 2 ran is picked up.
      */
     static CheckpointState overlay(TrainingContext context, CheckpointState state, List<Stage> candidates) {
         for (Stage stage : candidates) {
@@ -188,7 +194,7 @@ public final class Stages {
                 continue;
             }
             CheckpointState extended = context.checkpoints.readState(latest.get());
-            if (extended.segmentStart() == 0) {
+            if (extended.segmentStart() == 0 && !stage.bridgedEncoder()) {
                 continue;
             }
             java.util.Set<String> names = new java.util.LinkedHashSet<>();
@@ -199,7 +205,7 @@ public final class Stages {
                     }
                 });
             }
-            LOG.info("{}: using its extended networks {} from {}", stage.id(), names, latest.get());
+            LOG.info("{}: using its newest networks {} from {}", stage.id(), names, latest.get());
             context.checkpoints.loadWeights(latest.get(), context.networks, context.manager, names);
             Map<String, Double> losses = new LinkedHashMap<>(state.losses());
             Map<String, Double> seconds = new LinkedHashMap<>(state.seconds());

@@ -135,11 +135,11 @@ public final class Train {
         Common common;
 
         @Parameters(index = "0", description = "one of: image-autoencoder, audio-autoencoder, text-autoencoder, "
-                + "text-image-alignment, audio-alignment, video-alignment, image-denoiser, audio-denoiser, text-denoiser, video-denoiser, "
+                + "text-image-alignment, image-alignment, audio-alignment, video-alignment, image-denoiser, audio-denoiser, text-denoiser, video-denoiser, "
                 + "joint-text-image, joint-text-audio, joint-audio-video")
         String stage;
 
-        @Option(names = "--extend-to", description = "a stage-1 denoiser or the audio or video alignment: continue it from its latest checkpoint to this many "
+        @Option(names = "--extend-to", description = "a stage-1 denoiser or the image, audio or video alignment: continue it from its latest checkpoint to this many "
                 + "steps in total, with a new warm-up and cosine decay over the added steps (export then uses its newer weights)")
         Integer extendTo;
 
@@ -164,27 +164,36 @@ public final class Train {
 
         @Override
         public Integer call() {
-            Checkpoints checkpoints = new Checkpoints(common.directory());
-            Stage last = null;
-            for (Stage stage : Stage.values()) {
-                if (checkpoints.latest(stage).isPresent()) {
-                    last = stage;
-                }
-            }
-            if (last == null) {
-                throw new IllegalStateException("no checkpoints under " + checkpoints.root());
-            }
-            Path checkpoint = checkpoints.latest(last).orElseThrow();
-            CheckpointState state = checkpoints.readState(checkpoint);
-            try (TrainingContext context = new TrainingContext(state.config(), common.directory())) {
-                checkpoints.loadWeights(checkpoint, context.networks, context.manager);
-                context.latentScales.putAll(state.latentScales());
-                state = Stages.overlayExtensions(context, state);
-                writeBundle(context, state, out);
-            }
+            Path checkpoint = export(common.directory(), out);
             System.out.printf("wrote a bundle of checkpoint %s to %s%n", checkpoint, out);
             return 0;
         }
+    }
+
+    /**
+     * Writes a bundle of the latest checkpoint under {@code directory}, with the newest weights of
+     * the stages extended after it ({@link Stages#overlayExtensions}); returns that checkpoint.
+     */
+    static Path export(Path directory, Path out) {
+        Checkpoints checkpoints = new Checkpoints(directory);
+        Stage last = null;
+        for (Stage stage : Stage.values()) {
+            if (checkpoints.latest(stage).isPresent()) {
+                last = stage;
+            }
+        }
+        if (last == null) {
+            throw new IllegalStateException("no checkpoints under " + checkpoints.root());
+        }
+        Path checkpoint = checkpoints.latest(last).orElseThrow();
+        CheckpointState state = checkpoints.readState(checkpoint);
+        try (TrainingContext context = new TrainingContext(state.config(), directory)) {
+            checkpoints.loadWeights(checkpoint, context.networks, context.manager);
+            context.latentScales.putAll(state.latentScales());
+            state = Stages.overlayExtensions(context, state);
+            writeBundle(context, state, out);
+        }
+        return checkpoint;
     }
 
     static BundleManifest writeBundle(TrainingContext context, CheckpointState state, Path target) {

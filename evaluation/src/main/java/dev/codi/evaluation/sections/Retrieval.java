@@ -12,6 +12,8 @@ import dev.codi.evaluation.scoring.Tally;
 import dev.codi.evaluation.scoring.WorldRendering;
 import dev.codi.media.Modality;
 import dev.codi.model.PromptInput;
+import dev.codi.world.Attributes;
+import dev.codi.world.Captions;
 import dev.codi.world.Combination;
 import me.tongfei.progressbar.ProgressBar;
 
@@ -24,7 +26,10 @@ import java.util.Set;
  * Bridging alignment (CoDi §3.1), measured directly in the shared space: a caption's embedding
  * against a gallery of the 96 combinations rendered in another modality; top-1 is right when the
  * nearest item (largest cosine; the embeddings are L2-normalised) has the caption's attributes,
- * as far as the gallery's modality carries them.
+ * as far as the gallery's modality carries them. And the other way round, a rendering against
+ * the canonical captions of every value of what its modality carries (24 for an image, 96
+ * otherwise): how well a media prompt alone says which caption it is, the conditioning a
+ * media → X direction starts from.
  */
 public final class Retrieval {
     public static final String TABLE = "retrieval";
@@ -38,7 +43,7 @@ public final class Retrieval {
         int samples = context.settings().samples();
         int gallerySize = Combination.ALL.size();
         Markdown table = Markdown.table("query → gallery", "gallery", "top-1 held-in", "top-1 held-out", "chance");
-        try (ProgressBar bar = context.progress().bar("retrieval", GALLERIES.size() * (gallerySize + 2L * samples), "embeddings")) {
+        try (ProgressBar bar = context.progress().bar("retrieval", GALLERIES.size() * (gallerySize + 4L * samples + gallerySize), "embeddings")) {
             for (Modality modality : GALLERIES) {
                 float[][] gallery = new float[gallerySize][];
                 for (Combination combination : Combination.ALL) {
@@ -67,14 +72,47 @@ public final class Retrieval {
                         tallies.get(Splits.HELD_IN).percent(), tallies.get(Splits.HELD_OUT).percent(),
                         Percent.of(matching / (double) gallerySize));
             }
+            for (Modality modality : GALLERIES) {
+                mediaToCaptions(context, modality, table, bar);
+            }
         }
         String markdown = """
                 Queries: %d captions per split (canonical or paraphrased, drawn from the generator's templates). \
                 Gallery: one world rendering of each of the 96 combinations, through its file. An image gallery \
-                holds 4 renderings of each (color, shape), one per motion it cannot show; any of them counts.
+                holds 4 renderings of each (color, shape), one per motion it cannot show; any of them counts. \
+                The other way round, queries are %d renderings per split through their files, and the gallery the \
+                canonical captions of what the query's modality carries ("a red circle" for an image).
 
-                %s""".formatted(samples, table.render());
+                %s""".formatted(samples, samples, table.render());
         return new SectionResult("Retrieval in the shared space", markdown, Map.of(TABLE, table));
+    }
+
+    /** Rendering → captions: one table row, right when the nearest caption names the rendering's attributes. */
+    private static void mediaToCaptions(EvaluationContext context, Modality modality, Markdown table, ProgressBar bar) {
+        long seed = context.settings().seed();
+        Set<Attribute> carried = Attribute.carriedBy(modality);
+        List<Attributes> captioned = Combination.ALL.stream()
+                .map(combination -> Attribute.restrict(combination.toAttributes(), carried)).distinct().toList();
+        float[][] gallery = new float[captioned.size()][];
+        for (int i = 0; i < captioned.size(); i++) {
+            gallery[i] = context.model().encode(new PromptInput.Text(Captions.canonical(captioned.get(i))));
+        }
+        bar.stepBy(Combination.ALL.size());
+        Map<Splits, Tally> tallies = new EnumMap<>(Splits.class);
+        for (Splits split : List.of(Splits.HELD_IN, Splits.HELD_OUT)) {
+            Tally tally = tallies.computeIfAbsent(split, s -> new Tally());
+            for (int k = 0; k < context.settings().samples(); k++) {
+                Combination truth = split.pick(seed, "retrieval/media-query/" + modality.wireName(), k);
+                PromptInput query = Artifacts.asInput(WorldRendering.render(context.world(), truth, modality,
+                        Seeds.random(seed, "retrieval/media-query/" + modality.wireName() + "/" + split.label(), k)));
+                Attributes nearest = captioned.get(nearest(context.model().encode(query), gallery));
+                tally.add(nearest.equals(Attribute.restrict(truth.toAttributes(), carried)));
+                bar.step();
+            }
+        }
+        table.row(modality.wireName() + " → text", captioned.size() + " captions",
+                tallies.get(Splits.HELD_IN).percent(), tallies.get(Splits.HELD_OUT).percent(),
+                Percent.of(1.0 / captioned.size()));
     }
 
     /** Index of the gallery vector with the largest dot product with {@code query}. */

@@ -6,6 +6,8 @@ import dev.codi.training.Stage;
 import dev.codi.training.TrainingContext;
 import dev.codi.training.data.WorldDataset;
 
+import java.util.Random;
+
 /** E_audio against the frozen text encoder, on spectrograms of WAV-decoded (and resampled) clips. */
 public final class AudioAlignmentTrainer extends MediaAlignmentTrainer {
     public AudioAlignmentTrainer(TrainingContext context) {
@@ -18,7 +20,7 @@ public final class AudioAlignmentTrainer extends MediaAlignmentTrainer {
     }
 
     @Override
-    protected void write(WorldDataset data, int sample, float[] values, int row) {
+    protected void write(WorldDataset data, int sample, float[] values, int row, Random random) {
         data.spectrogram(sample, values, row * data.spectrogramValues());
     }
 

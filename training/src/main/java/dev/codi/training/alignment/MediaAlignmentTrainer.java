@@ -20,7 +20,7 @@ import java.util.Random;
 /**
  * Bridging alignment, step 2 (CoDi §3.2): a modality's prompt encoder trained contrastively
  * against the FROZEN text encoder, so it lands in the space text and image already share. Audio
- * and video carry all three attributes.
+ * and video carry all three attributes; an image carries no motion.
  */
 abstract class MediaAlignmentTrainer implements StageTrainer {
     protected final TrainingContext context;
@@ -37,7 +37,12 @@ abstract class MediaAlignmentTrainer implements StageTrainer {
     }
 
     /** Writes sample {@code sample}'s input at row {@code row} of {@code values}. */
-    protected abstract void write(WorldDataset data, int sample, float[] values, int row);
+    protected abstract void write(WorldDataset data, int sample, float[] values, int row, Random random);
+
+    /** What an input of this modality shows of its combination: a caption naming no more is a positive. */
+    protected Attributes carried(Combination combination) {
+        return combination.toAttributes();
+    }
 
     /** The input shape of a batch of n. */
     protected abstract Shape inputShape(WorldDataset data, int n);
@@ -53,8 +58,8 @@ abstract class MediaAlignmentTrainer implements StageTrainer {
         for (int row = 0; row < n; row++) {
             int sample = random.nextInt(data.size);
             combinations.add(data.combination(sample));
-            carries[row] = data.combination(sample).toAttributes();
-            write(data, sample, values, row);
+            carries[row] = carried(data.combination(sample));
+            write(data, sample, values, row, random);
         }
         CaptionBatch captions = CaptionBatch.draw(combinations, context.config.underSpecifiedCaptionShare(), context.vocabulary, random);
         NDArray text = context.networks.promptEncoders.get(Modality.TEXT).encode(store, captions.tokens(batch));   // frozen

@@ -6,6 +6,8 @@ import dev.codi.training.Stage;
 import dev.codi.training.TrainingContext;
 import dev.codi.training.data.WorldDataset;
 
+import java.util.Random;
+
 /** E_video against the frozen text encoder, on MP4- or GIF-decoded clips. */
 public final class VideoAlignmentTrainer extends MediaAlignmentTrainer {
     public VideoAlignmentTrainer(TrainingContext context) {
@@ -18,7 +20,7 @@ public final class VideoAlignmentTrainer extends MediaAlignmentTrainer {
     }
 
     @Override
-    protected void write(WorldDataset data, int sample, float[] values, int row) {
+    protected void write(WorldDataset data, int sample, float[] values, int row, Random random) {
         data.video(sample, values, row * data.videoValues());
     }
 
