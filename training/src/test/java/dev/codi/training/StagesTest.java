@@ -126,6 +126,31 @@ class StagesTest {
     }
 
     @Test
+    void aBridgedEncoderTrainedOnAfterStageTwoIsWhatTheExportedBundleHolds(@TempDir Path directory) throws Exception {
+        TrainConfig config = tiny(2);
+        try (TrainingContext context = new TrainingContext(config, directory)) {
+            Stages.run(context, Arrays.asList(Stage.values()));
+        }
+        try (TrainingContext context = new TrainingContext(config, directory)) { // `stage image-alignment --extend-to 4`
+            Stages.run(context, List.of(Stage.IMAGE_ALIGNMENT), 4);
+        }
+        byte[] extendedEncoder = Files.readAllBytes(directory.resolve("image-alignment/step-000004/image_encoder.params"));
+        assertThat(extendedEncoder).isNotEqualTo(Files.readAllBytes(directory.resolve("joint-audio-video/step-000002/image_encoder.params")));
+
+        Path bundle = directory.resolve("bundle");
+        assertThat(Train.export(directory, bundle)).isEqualTo(directory.resolve("joint-audio-video/step-000002"));
+
+        assertThat(Files.readAllBytes(bundle.resolve("image_encoder.params"))).isEqualTo(extendedEncoder);
+        assertThat(Files.readAllBytes(bundle.resolve("image_denoiser.params")))
+                .isEqualTo(Files.readAllBytes(directory.resolve("joint-audio-video/step-000002/image_denoiser.params")));
+        try (CodiTinyModel model = CodiTinyModel.load(bundle)) {
+            @SuppressWarnings("unchecked")
+            var config4 = (java.util.Map<String, Object>) model.bundleManifest().training().get("config");
+            assertThat(config4.get("imageAlignment").toString()).contains("steps=4");
+        }
+    }
+
+    @Test
     void aDenoiserExtendedWhileStageTwoRanIsPickedUpByTheFirstPairThatTrainsIt(@TempDir Path directory) {
         TrainConfig config = tiny(2);
         try (TrainingContext context = new TrainingContext(config, directory)) {
