@@ -107,6 +107,11 @@ public enum Stage {
         return this == IMAGE_ALIGNMENT || this == AUDIO_ALIGNMENT || this == VIDEO_ALIGNMENT;
     }
 
+    /** The bridged-encoder stages, in order. */
+    public static List<Stage> bridgedEncoders() {
+        return Arrays.stream(values()).filter(Stage::bridgedEncoder).toList();
+    }
+
     public Stage previous() {
         return ordinal() == 0 ? null : values()[ordinal() - 1];
     }

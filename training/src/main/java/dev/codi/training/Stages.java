@@ -134,7 +134,7 @@ public final class Stages {
             }
             if (start.step() == 0 && stage.joint() && state != null) {
                 List<Stage> newest = java.util.stream.Stream.concat(stage.newInStageTwo().stream().map(Stage::denoiserOf),
-                        Arrays.stream(Stage.values()).filter(Stage::bridgedEncoder)).toList(); // encoders: conditioning only, harmless to reload
+                        Stage.bridgedEncoders().stream()).toList(); // encoders: conditioning only, harmless to reload
                 state = Stage.fromId(state.stage()).joint()
                         ? overlay(context, state, newest)
                         : overlayExtensions(context, state); // stage 2 starts from every stage-1 network at its newest
@@ -164,7 +164,7 @@ public final class Stages {
     public static CheckpointState overlayExtensions(TrainingContext context, CheckpointState state) {
         Stage current = Stage.fromId(state.stage());
         if (current.joint()) {
-            return overlay(context, state, Arrays.stream(Stage.values()).filter(Stage::bridgedEncoder).toList());
+            return overlay(context, state, Stage.bridgedEncoders());
         }
         if (state.config().schedule(current).steps() != state.steps()) { // the state's own stage was extended
             state = new CheckpointState(state.stage(), state.step(), state.steps(), state.done(), state.seed(),

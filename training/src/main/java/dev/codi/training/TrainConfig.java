@@ -158,51 +158,38 @@ public record TrainConfig(
 
     /** The same config with every stage at {@code steps} steps and batch {@code batch} (smoke runs and tests). */
     public TrainConfig withEveryStage(int steps, int batch) {
-        Schedule[] s = new Schedule[Stage.values().length];
-        for (Stage stage : Stage.values()) {
-            s[stage.ordinal()] = new Schedule(steps, batch, schedule(stage).learningRate());
-        }
-        return new TrainConfig(seed, datasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare,
-                checkpointEvery, gradientClipNorm, Math.min(warmupSteps, steps), maxNonFiniteSteps,
-                s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10],
-                klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare,
+        return withSchedules(stage -> new Schedule(steps, batch, schedule(stage).learningRate()), Math.min(warmupSteps, steps),
                 stageTwo().withSchedules(old -> new Schedule(steps, batch, old.learningRate())));
     }
 
     /** The same config with every stage at {@code steps} steps, batches unchanged (benchmarks). */
     public TrainConfig withSteps(int steps) {
-        Schedule[] s = new Schedule[Stage.values().length];
-        for (Stage stage : Stage.values()) {
-            s[stage.ordinal()] = new Schedule(steps, schedule(stage).batch(), schedule(stage).learningRate());
-        }
-        return new TrainConfig(seed, datasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare,
-                checkpointEvery, gradientClipNorm, Math.min(warmupSteps, steps), maxNonFiniteSteps,
-                s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10],
-                klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare,
-                stageTwo().withSchedules(old -> new Schedule(steps, old.batch(), old.learningRate())));
+        return withSchedules(stage -> new Schedule(steps, schedule(stage).batch(), schedule(stage).learningRate()),
+                Math.min(warmupSteps, steps), stageTwo().withSchedules(old -> new Schedule(steps, old.batch(), old.learningRate())));
     }
 
     /** The same config with {@code stage} at {@code steps} steps (what a stage extended with --extend-to ran). */
     public TrainConfig withStageSteps(Stage stage, int steps) {
-        Schedule[] s = new Schedule[Stage.values().length];
-        for (Stage each : Stage.values()) {
-            s[each.ordinal()] = schedule(each);
-        }
         Schedule changed = new Schedule(steps, schedule(stage).batch(), schedule(stage).learningRate());
-        s[stage.ordinal()] = changed;
-        return new TrainConfig(seed, datasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare,
-                checkpointEvery, gradientClipNorm, warmupSteps, maxNonFiniteSteps,
-                s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10],
-                klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare,
+        return withSchedules(each -> each == stage ? changed : schedule(each), warmupSteps,
                 stage.joint() ? stageTwo().with(stage, changed) : stageTwo());
     }
 
     /** The same config with other stage-2 settings. */
     public TrainConfig withStageTwo(StageTwo newStageTwo) {
+        return withSchedules(this::schedule, warmupSteps, newStageTwo);
+    }
+
+    /** The same config with each stage-1 schedule from {@code scheduleOf}, and the warm-up and stage-2 settings given. */
+    private TrainConfig withSchedules(java.util.function.Function<Stage, Schedule> scheduleOf, int newWarmupSteps,
+                                      StageTwo newStageTwo) {
         return new TrainConfig(seed, datasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare,
-                checkpointEvery, gradientClipNorm, warmupSteps, maxNonFiniteSteps,
-                imageAutoencoder, audioAutoencoder, textAutoencoder, textImageAlignment, imageAlignment(), audioAlignment, videoAlignment,
-                imageDenoiser, audioDenoiser, textDenoiser, videoDenoiser,
+                checkpointEvery, gradientClipNorm, newWarmupSteps, maxNonFiniteSteps,
+                scheduleOf.apply(Stage.IMAGE_AUTOENCODER), scheduleOf.apply(Stage.AUDIO_AUTOENCODER),
+                scheduleOf.apply(Stage.TEXT_AUTOENCODER), scheduleOf.apply(Stage.TEXT_IMAGE_ALIGNMENT),
+                scheduleOf.apply(Stage.IMAGE_ALIGNMENT), scheduleOf.apply(Stage.AUDIO_ALIGNMENT), scheduleOf.apply(Stage.VIDEO_ALIGNMENT),
+                scheduleOf.apply(Stage.IMAGE_DENOISER), scheduleOf.apply(Stage.AUDIO_DENOISER),
+                scheduleOf.apply(Stage.TEXT_DENOISER), scheduleOf.apply(Stage.VIDEO_DENOISER),
                 klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare,
                 newStageTwo);
     }

@@ -31,16 +31,26 @@ public final class ImageAlignmentTrainer extends MediaAlignmentTrainer {
 
     @Override
     protected void write(WorldDataset data, int sample, float[] values, int row, Random random) {
+        writeImageOrFrame(data, sample, values, row, random);
+    }
+
+    @Override
+    protected Attributes carried(Combination combination) {
+        return shownByAnImage(combination.toAttributes());
+    }
+
+    /** What an image shows of its combination: color and shape, no motion. */
+    static Attributes shownByAnImage(Attributes attributes) {
+        return attributes.restrictTo(true, true, false);
+    }
+
+    /** An image encoder's input at row {@code row}: the sample's PNG-decoded image, or a fifth of the time a frame of its video. */
+    static void writeImageOrFrame(WorldDataset data, int sample, float[] values, int row, Random random) {
         if (random.nextDouble() < VIDEO_FRAME_SHARE) {
             data.videoFrame(sample, random.nextInt(data.frames), values, row * data.imageValues());
         } else {
             data.image(sample, values, row * data.imageValues());
         }
-    }
-
-    @Override
-    protected Attributes carried(Combination combination) {
-        return combination.toAttributes().restrictTo(true, true, false);
     }
 
     @Override

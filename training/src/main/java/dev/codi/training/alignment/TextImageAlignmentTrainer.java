@@ -55,12 +55,8 @@ public final class TextImageAlignmentTrainer implements StageTrainer {
             int sample = random.nextInt(data.size);
             Combination combination = data.combination(sample);
             combinations.add(combination);
-            imageCarries[row] = combination.toAttributes().restrictTo(true, true, false);
-            if (random.nextDouble() < 0.2) {
-                data.videoFrame(sample, random.nextInt(data.frames), pixels, row * data.imageValues());
-            } else {
-                data.image(sample, pixels, row * data.imageValues());
-            }
+            imageCarries[row] = ImageAlignmentTrainer.shownByAnImage(combination.toAttributes());
+            ImageAlignmentTrainer.writeImageOrFrame(data, sample, pixels, row, random);
         }
         double share = context.config.underSpecifiedCaptionShare();
         CaptionBatch captions = CaptionBatch.draw(combinations, share, context.vocabulary, random);
