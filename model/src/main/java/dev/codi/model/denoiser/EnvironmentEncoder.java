@@ -19,10 +19,28 @@ import dev.codi.model.nn.TinyBlock;
  * time, so its envelope — the motion — is a position; a pitch is a row). Video: each frame so, then
  * the mean over frames and the late-minus-early difference (the motion). Then an MLP to the token.
  * Vector latents (text): the MLP alone.
+ *
+ * <p>What V_m reads of z_t ({@link Reads}): the latent itself, as in the paper, or the clean latent
+ * the frozen stage-1 denoiser estimates from it, x̂₀ = (z_t − √(1−ᾱ_t)·ε̂)/√ᾱ_t with ε̂ = ε_θ(z_t, t, c)
+ * (no environment). Both are functions of z_t alone, so V_m(z_t) stays the paper's formulation;
+ * the estimate is what the other output will become, which z_t at high noise hardly shows — and high
+ * noise is where the open attributes are decided.
  */
 public final class EnvironmentEncoder extends TinyBlock {
-    public record Config(int[] latentShape, int channels, int environmentDim) {
+    /** What the encoder is trained on and reads while sampling. */
+    public enum Reads {
+        /** z_t itself (CoDi §3.3 as written). Bundles whose manifest names nothing read this. */
+        NOISY_LATENT,
+        /** The stage-1 denoiser's clean estimate x̂₀(z_t), clipped to ±{@link #CLEAN_ESTIMATE_BOUND}. */
+        CLEAN_ESTIMATE
+    }
+
+    /** The clip of a clean estimate: latents are scaled to about unit variance; at t near T, 1/√ᾱ_t ≈ 15 amplifies ε̂'s error. */
+    public static final float CLEAN_ESTIMATE_BOUND = 4f;
+
+    public record Config(int[] latentShape, int channels, int environmentDim, Reads reads) {
         public Config {
+            reads = reads == null ? Reads.NOISY_LATENT : reads;
             latentShape = latentShape.clone();
             if (latentShape.length != 1 && latentShape.length != 3 && latentShape.length != 4) {
                 throw new IllegalArgumentException("latent shape must be (d), (c, h, w) or (frames, c, h, w), got "
@@ -32,6 +50,7 @@ public final class EnvironmentEncoder extends TinyBlock {
     }
 
     private final int[] latentShape;
+    private final Reads reads;
     private final Conv2dLayer conv1;  // spatial only
     private final Conv2dLayer conv2;  // spatial only, stride 2
     private final Dense hidden;
@@ -39,6 +58,7 @@ public final class EnvironmentEncoder extends TinyBlock {
 
     public EnvironmentEncoder(Config config) {
         latentShape = config.latentShape();
+        reads = config.reads();
         int c = config.channels();
         int rank = latentShape.length;
         if (rank == 1) {
@@ -52,6 +72,24 @@ public final class EnvironmentEncoder extends TinyBlock {
             hidden = addChildBlock("hidden", new Dense(rank == 4 ? 2 * perFrame : perFrame, 2 * c));
         }
         projection = addChildBlock("projection", new Dense(rank == 1 ? c : 2 * c, config.environmentDim()));
+    }
+
+    public Reads reads() {
+        return reads;
+    }
+
+    /**
+     * V_m(z_t) from what the encoder reads.
+     *
+     * @param noisy (n, latent shape...) z_t
+     * @param clean (n, latent shape...) the denoiser's clean estimate of z_t; null when {@link #reads()} is NOISY_LATENT
+     * @return (n, environmentDim), unit norm
+     */
+    public NDArray encode(ParameterStore store, NDArray noisy, NDArray clean) {
+        if (reads == Reads.CLEAN_ESTIMATE && clean == null) {
+            throw new IllegalArgumentException("this environment encoder reads the clean estimate");
+        }
+        return encode(store, reads == Reads.CLEAN_ESTIMATE ? clean : noisy);
     }
 
     /** @param latents (n, latent shape...) @return (n, environmentDim), unit norm */

@@ -29,7 +29,9 @@ import java.util.TreeSet;
  * Joint DDIM sampling of several modalities with classifier-free guidance (CoDi §3.3):
  * every requested output's denoiser runs once per step on the unconditional input ε_θ(z_t^A, t, ∅)
  * and the conditional one ε_θ(z_t^A, t, c, V_B(z_t^B) for B ≠ A) — sampled alone, without the
- * environment tokens — and the scheduler moves each latent one step.
+ * environment tokens — and the scheduler moves each latent one step. An environment encoder that
+ * reads the clean estimate costs one more call per output and step, ε_θ(z_t^B, t, c) without
+ * environment, batched with the unconditional one.
  *
  * <p>Jobs are batched when they share (outputs, steps, eta, joint); each job's noise comes from
  * its own generators, seeded by (seed, modality), so a job's latents do not depend on which jobs
@@ -129,11 +131,30 @@ public final class CodiPipeline {
                     // (batch) for joint sampling's two halves, (2·batch) for independent sampling's one call
                     NDArray stepTimes = stepManager.full(new Shape((key.joint() ? 1L : 2L) * batchSize), (float) t);
                     NDArray contexts = guidance.contexts(stepManager);                                 // (2·batch, 1, dim)
-                    // 1. environment tokens V_m(z_t^m) of every output, for joint generation (CoDi §3.3)
-                    Map<Modality, NDArray> environment = new EnumMap<>(Modality.class); // (batch, environmentDim)
+                    // 1. joint: ε_u = ε_θ(z_t, t, ∅) of every output alone, and the environment token V_m of
+                    //    every output (CoDi §3.3) — read off z_t, or off the clean estimate that ε_θ(z_t, t, c) alone
+                    //    implies (EnvironmentEncoder.Reads), computed in one batch with ε_u
+                    Map<Modality, NDArray> unconditional = new EnumMap<>(Modality.class); // (batch, ...)
+                    Map<Modality, NDArray> environment = new EnumMap<>(Modality.class);   // (batch, environmentDim)
+                    NDList nullAndConditioning = contexts.split(2, 0);
                     if (key.joint()) {
                         for (Modality modality : outputs) {
-                            environment.put(modality, environmentEncoders.get(modality).encode(store, latents.get(modality)));
+                            NDArray z = latents.get(modality);
+                            EnvironmentEncoder encoder = environmentEncoders.get(modality);
+                            if (encoder.reads() == EnvironmentEncoder.Reads.CLEAN_ESTIMATE) {
+                                NDArray doubledTimes = stepManager.full(new Shape(2L * batchSize), (float) t);
+                                NDList halves = denoisers.get(modality)
+                                        .predictNoise(store, NDArrays.concat(new NDList(z, z), 0), doubledTimes, contexts, null).split(2, 0);
+                                float[] rowTimes = new float[batchSize];
+                                Arrays.fill(rowTimes, t);
+                                NDArray clean = scheduler.predictedClean(z, halves.get(1), rowTimes, EnvironmentEncoder.CLEAN_ESTIMATE_BOUND);
+                                unconditional.put(modality, halves.get(0));
+                                environment.put(modality, encoder.encode(store, z, clean));
+                            } else {
+                                unconditional.put(modality, denoisers.get(modality)
+                                        .predictNoise(store, z, stepTimes, nullAndConditioning.get(0), null));
+                                environment.put(modality, encoder.encode(store, z, null));
+                            }
                         }
                     }
                     Map<Modality, NDArray> next = new EnumMap<>(Modality.class);
@@ -141,14 +162,12 @@ public final class CodiPipeline {
                         NDArray z = latents.get(modality);                                                  // (batch, ...)
                         NDArray epsilon;
                         if (key.joint()) {
-                            // 2. joint: ε_u = ε_θ(z_t, t, ∅) alone; ε_c = ε_θ(z_t, t, c, V_B(z_t^B) for B ≠ A)
+                            // 2. joint: ε_c = ε_θ(z_t, t, c, V_B for B ≠ A), guided against ε_u
                             NDList tokens = new NDList();
                             outputs.stream().filter(other -> other != modality).forEach(other -> tokens.add(environment.get(other)));
                             NDArray others = NDArrays.stack(tokens, 1);                                     // (batch, outputs−1, envDim)
-                            NDList nullAndConditioning = contexts.split(2, 0);
-                            NDArray unconditional = denoisers.get(modality).predictNoise(store, z, stepTimes, nullAndConditioning.get(0), null);
                             NDArray conditional = denoisers.get(modality).predictNoise(store, z, stepTimes, nullAndConditioning.get(1), others);
-                            epsilon = guide(unconditional, conditional, guidance.scales(stepManager, z.getShape().dimension()));
+                            epsilon = guide(unconditional.get(modality), conditional, guidance.scales(stepManager, z.getShape().dimension()));
                         } else {
                             // 2. independent: ε_θ on [unconditional; conditional] in one batch
                             NDArray doubledLatents = NDArrays.concat(new NDList(z, z), 0);                  // (2·batch, ...)

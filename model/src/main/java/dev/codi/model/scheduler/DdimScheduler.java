@@ -1,6 +1,8 @@
 package dev.codi.model.scheduler;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 import java.util.Arrays;
 
@@ -133,5 +135,34 @@ public final class DdimScheduler {
         // 6. eq. 12: x_{t−Δ} = √α_{t−Δ}·predicted x_0 + direction + σ_t·ε_t
         NDArray previousSample = predictedOriginal.mul((float) Math.sqrt(alphaProductPrev)).add(direction);
         return sigma > 0 ? previousSample.add(noise.mul((float) sigma)) : previousSample;
+    }
+
+    /**
+     * The clean sample each row's noise prediction implies, x̂₀ = (x_t − √(1−ᾱ_t)·ε_θ)/√ᾱ_t (step 3
+     * of {@link #step}), per row at its own timestep, clipped to ±bound.
+     *
+     * @param samples   (batch, ...) x_t
+     * @param epsilon   (batch, ...) the noise predicted for them
+     * @param timesteps one training timestep per row
+     */
+    public NDArray predictedClean(NDArray samples, NDArray epsilon, float[] timesteps, float bound) {
+        long batch = samples.getShape().get(0);
+        if (timesteps.length != batch) {
+            throw new IllegalArgumentException(timesteps.length + " timesteps for a batch of " + batch);
+        }
+        float[] inverseRoot = new float[timesteps.length];   // 1/√ᾱ_t
+        float[] noiseRatio = new float[timesteps.length];    // √(1−ᾱ_t)/√ᾱ_t
+        for (int row = 0; row < timesteps.length; row++) {
+            double alphaProduct = alphasCumprod[(int) timesteps[row]];
+            inverseRoot[row] = (float) (1 / Math.sqrt(alphaProduct));
+            noiseRatio[row] = (float) Math.sqrt((1 - alphaProduct) / alphaProduct);
+        }
+        long[] perRow = new long[samples.getShape().dimension()];
+        Arrays.fill(perRow, 1);
+        perRow[0] = batch;
+        NDManager manager = samples.getManager();
+        NDArray clean = samples.mul(manager.create(inverseRoot, new Shape(perRow)))
+                .sub(epsilon.mul(manager.create(noiseRatio, new Shape(perRow))));
+        return clean.clip(-bound, bound);
     }
 }

@@ -48,7 +48,10 @@ public final class CodiTinyBundle {
 
     /** Writes a bundle of seeded random weights: the same seed gives the same bytes in any process. */
     public static BundleManifest createRandom(Path directory, long seed) {
-        CodiTinyConfig config = CodiTinyConfig.defaults();
+        return createRandom(directory, seed, CodiTinyConfig.defaults());
+    }
+
+    public static BundleManifest createRandom(Path directory, long seed, CodiTinyConfig config) {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             CodiTinyNetworks networks = new CodiTinyNetworks(config, manager);
             for (var entry : networks.byName().entrySet()) {

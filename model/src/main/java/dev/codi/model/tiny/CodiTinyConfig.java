@@ -59,6 +59,8 @@ public record CodiTinyConfig(
         Spectrogram spectrogram = Spectrogram.codiTiny();
         int vocabulary = new Vocabulary().size();
         int textLatent = 32;
+        // what V_m reads: z_t, as the paper (reading the clean estimate measured worse overall: docs/training.md, session 5)
+        EnvironmentEncoder.Reads reads = EnvironmentEncoder.Reads.NOISY_LATENT;
         return new CodiTinyConfig(embedding, environment, image, frames, 8.0, spectrogram,
                 new TextAutoencoder.Config(vocabulary, Vocabulary.MAX_TOKENS, 32, 128, textLatent),
                 new ConvAutoencoder.Config(3, latentChannels, 48, 8, List.of(new int[] {2, 2}, new int[] {2, 2})),
@@ -73,9 +75,19 @@ public record CodiTinyConfig(
                 new SpatialDenoiser.Config(latentChannels, 1, 64, 8, 4, timeFeatures, timeDim, embedding, environment),
                 new SpatialDenoiser.Config(latentChannels, 1, 64, 8, 4, timeFeatures, timeDim, embedding, environment),
                 new SpatialDenoiser.Config(latentChannels, frames, 64, 8, 4, timeFeatures, timeDim, embedding, environment),
-                new EnvironmentEncoder.Config(new int[] {textLatent}, 64, environment),
-                new EnvironmentEncoder.Config(new int[] {latentChannels, latentSide, latentSide}, 32, environment),
-                new EnvironmentEncoder.Config(new int[] {latentChannels, latentSide, latentSide}, 32, environment),
-                new EnvironmentEncoder.Config(new int[] {frames, latentChannels, latentSide, latentSide}, 32, environment));
+                new EnvironmentEncoder.Config(new int[] {textLatent}, 64, environment, reads),
+                new EnvironmentEncoder.Config(new int[] {latentChannels, latentSide, latentSide}, 32, environment, reads),
+                new EnvironmentEncoder.Config(new int[] {latentChannels, latentSide, latentSide}, 32, environment, reads),
+                new EnvironmentEncoder.Config(new int[] {frames, latentChannels, latentSide, latentSide}, 32, environment, reads));
+    }
+
+    /** This config with every environment encoder reading {@code reads} (stage 2 must be trained for it). */
+    public CodiTinyConfig withEnvironmentReads(EnvironmentEncoder.Reads reads) {
+        java.util.function.UnaryOperator<EnvironmentEncoder.Config> change =
+                config -> new EnvironmentEncoder.Config(config.latentShape(), config.channels(), config.environmentDim(), reads);
+        return new CodiTinyConfig(embeddingDim, environmentDim, imageSize, videoFrames, videoFramesPerSecond, spectrogram,
+                textAutoencoder, imageAutoencoder, audioAutoencoder, textEncoder, imageEncoder, audioEncoder, videoEncoder,
+                textDenoiser, imageDenoiser, audioDenoiser, videoDenoiser,
+                change.apply(textEnvironment), change.apply(imageEnvironment), change.apply(audioEnvironment), change.apply(videoEnvironment));
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codi.model.nn.Dense;
 import dev.codi.model.nn.LearnedTensor;
 import dev.codi.model.nn.SeededInit;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /** The pieces joint generation and video motion rest on: environment tokens and the video denoiser's frame embedding. */
@@ -78,6 +80,33 @@ class JointLayersTest {
         float[] forward = video.encode(store, clip).toFloatArray();
         float[] backward = video.encode(store, clip.flip(1)).toFloatArray(); // the frames in reverse: the opposite motion
         assertThat(maxDifference(forward, backward)).isGreaterThan(1e-3f);
+    }
+
+    @Test
+    void environmentEncodersOfABundleThatNamesNoInputReadTheNoisyLatent() throws Exception {
+        // as the manifests of bundles trained before V_m could read the clean estimate wrote it
+        String written = "{\"latentShape\":[4,8,8],\"channels\":32,\"environmentDim\":64}";
+        EnvironmentEncoder.Config old = new ObjectMapper().readValue(written, EnvironmentEncoder.Config.class);
+        assertThat(new EnvironmentEncoder(old).reads()).isEqualTo(EnvironmentEncoder.Reads.NOISY_LATENT);
+        CodiTinyConfig clean = CONFIG.withEnvironmentReads(EnvironmentEncoder.Reads.CLEAN_ESTIMATE);
+        assertThat(List.of(clean.textEnvironment(), clean.imageEnvironment(), clean.audioEnvironment(), clean.videoEnvironment()))
+                .allSatisfy(config -> assertThat(config.reads()).isEqualTo(EnvironmentEncoder.Reads.CLEAN_ESTIMATE));
+    }
+
+    @Test
+    void anEnvironmentEncoderReadsWhatItsConfigNames() {
+        EnvironmentEncoder clean = new EnvironmentEncoder(CONFIG.withEnvironmentReads(EnvironmentEncoder.Reads.CLEAN_ESTIMATE).imageEnvironment());
+        clean.initialize(manager, DataType.FLOAT32, new Shape(1));
+        SeededInit.apply(clean, 11);
+        EnvironmentEncoder noisy = new EnvironmentEncoder(new EnvironmentEncoder.Config(new int[] {4, 8, 8}, 32, 64, null));
+        noisy.initialize(manager, DataType.FLOAT32, new Shape(1));
+        SeededInit.apply(noisy, 11);
+        NDArray latent = gaussian(1, 2, 4, 8, 8);
+        NDArray estimate = gaussian(2, 2, 4, 8, 8);
+        assertThat(clean.encode(store, latent, estimate).toFloatArray()).containsExactly(clean.encode(store, estimate).toFloatArray());
+        assertThat(noisy.encode(store, latent, null).toFloatArray()).containsExactly(noisy.encode(store, latent).toFloatArray());
+        assertThatThrownBy(() -> clean.encode(store, latent, null))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -48,6 +48,28 @@ class DdimSchedulerTest {
     }
 
     @Test
+    void theCleanEstimateUndoesTheNoisingOfEachRowAtItsOwnTimestepAndIsClipped() {
+        DdimScheduler scheduler = new DdimScheduler(DdimScheduler.Config.codi());
+        float[] clean = {1.0f, -0.5f, 0.25f, 2.0f};
+        float[] noise = {0.3f, 1.2f, -0.7f, -2.0f};
+        float[] timesteps = {10, 500, 980, 999};
+        float[] noisy = new float[4];
+        for (int row = 0; row < 4; row++) {   // x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε, one value per row
+            double alpha = scheduler.alphaCumprod((int) timesteps[row]);
+            noisy[row] = (float) (Math.sqrt(alpha) * clean[row] + Math.sqrt(1 - alpha) * noise[row]);
+        }
+        NDArray samples = manager.create(noisy, new ai.djl.ndarray.types.Shape(4, 1));
+        NDArray epsilon = manager.create(noise, new ai.djl.ndarray.types.Shape(4, 1));
+        assertThat(scheduler.predictedClean(samples, epsilon, timesteps, 4f).toFloatArray())
+                .containsExactly(clean, within(2e-3f));
+        // the last row's clean value 2.0 lies beyond a bound of 1.5
+        assertThat(scheduler.predictedClean(samples, epsilon, timesteps, 1.5f).toFloatArray())
+                .containsExactly(new float[] {1.0f, -0.5f, 0.25f, 1.5f}, within(2e-3f));
+        assertThatThrownBy(() -> scheduler.predictedClean(samples, epsilon, new float[] {10, 20}, 4f))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void deterministicLoopMatchesGoldenValues() {
         assertThat(runDummyModel(10)).containsExactly(new float[] {6.54009769f, -3.27004885f, 1.63502442f, 13.08019538f}, within(2e-4f));
         float[] fifty = runDummyModel(50);

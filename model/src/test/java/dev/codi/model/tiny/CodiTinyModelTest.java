@@ -12,6 +12,7 @@ import dev.codi.model.SamplingJob;
 import dev.codi.model.SamplingListener;
 import dev.codi.model.SamplingParams;
 import dev.codi.model.autoencoder.Vocabulary;
+import dev.codi.model.denoiser.EnvironmentEncoder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -170,6 +171,28 @@ class CodiTinyModelTest {
         assertNearlyEqual(jointLatents.get(Modality.IMAGE).values(), independentLatents.get(Modality.IMAGE).values(), "image");
         assertThat(model.networks().denoisers.get(Modality.IMAGE).getParameters().keys())
                 .anySatisfy(name -> assertThat(name).contains("joint1").contains("zeroinit"));
+    }
+
+    @Test
+    void environmentEncodersThatReadTheCleanEstimateSampleJointlyToo() {
+        // the clean-estimate path batches ε_u with ε_θ(z_t, t, c) alone; at zero-initialised joint
+        // attention it must give what independent sampling gives, for 2 and 3 outputs
+        Path cleanBundle = temporary.resolve("clean-estimate-bundle");
+        CodiTinyBundle.createRandom(cleanBundle, BUNDLE_SEED,
+                CodiTinyConfig.defaults().withEnvironmentReads(EnvironmentEncoder.Reads.CLEAN_ESTIMATE));
+        try (CodiTinyModel cleanModel = CodiTinyModel.load(cleanBundle)) {
+            assertThat(cleanModel.networks().environmentEncoders.values())
+                    .allSatisfy(encoder -> assertThat(encoder.reads()).isEqualTo(EnvironmentEncoder.Reads.CLEAN_ESTIMATE));
+            Set<Modality> outputs = Set.of(Modality.IMAGE, Modality.AUDIO, Modality.TEXT);
+            SamplingJob joint = job("joint", outputs, 13);
+            SamplingJob independent = new SamplingJob("independent", conditioning, outputs,
+                    new SamplingParams(5, 7.5, 0.0, 13, false), () -> false);
+            Map<Modality, Latent> jointLatents = cleanModel.sample(List.of(joint), SamplingListener.NONE).get(0);
+            Map<Modality, Latent> independentLatents = cleanModel.sample(List.of(independent), SamplingListener.NONE).get(0);
+            for (Modality modality : outputs) {
+                assertNearlyEqual(jointLatents.get(modality).values(), independentLatents.get(modality).values(), modality.toString());
+            }
+        }
     }
 
     @Test

@@ -30,6 +30,8 @@ import java.util.Random;
  * CoDi stage 2 (§3.3) for one pair of outputs A, B: both latents of the same sample are noised to
  * the same t (they are sampled in lockstep), and each denoiser predicts its noise while attending
  * to the other's environment token — ε_θ(z_t^A, t, c, V_B(z_t^B)) and ε_θ(z_t^B, t, c, V_A(z_t^A)).
+ * V_m reads z_t or the clean estimate the frozen denoiser makes of it, as its config says
+ * ({@link EnvironmentEncoder.Reads}), and exactly as the sampler computes it.
  * Loss: both ε-losses plus the contrastive latent-alignment term between V_A(z_t^A) and
  * V_B(z_t^B) (multi-positive InfoNCE: samples that agree on every attribute both outputs carry
  * are positives). Only environment encoders and joint cross-attention are trained (see
@@ -143,12 +145,10 @@ public final class JointTrainer implements StageTrainer {
         }
 
         // 3. each denoiser attends to the other's environment token
-        EnvironmentEncoder firstEnvironment = context.networks.environmentEncoders.get(first);
-        EnvironmentEncoder secondEnvironment = context.networks.environmentEncoders.get(second);
-        NDArray firstToken = firstEnvironment.encode(store, noisy[0]);                          // (n, environmentDim)
-        NDArray secondToken = secondEnvironment.encode(store, noisy[1]);
         Denoiser firstDenoiser = context.networks.denoisers.get(first);
         Denoiser secondDenoiser = context.networks.denoisers.get(second);
+        NDArray firstToken = environmentToken(first, firstDenoiser, store, noisy[0], times, timesteps, conditioning);  // (n, environmentDim)
+        NDArray secondToken = environmentToken(second, secondDenoiser, store, noisy[1], times, timesteps, conditioning);
         NDArray firstLoss = Losses.mse(firstDenoiser.predictNoise(store, noisy[0], times, conditioning, secondToken.expandDims(1)),
                 noise[0], null);
         NDArray secondLoss = Losses.mse(secondDenoiser.predictNoise(store, noisy[1], times, conditioning, firstToken.expandDims(1)),
@@ -163,6 +163,20 @@ public final class JointTrainer implements StageTrainer {
         }
         NDArray alignment = Losses.multiPositiveInfoNce(firstToken, secondToken, positives, context.config.temperature());
         return firstLoss.add(secondLoss).add(alignment.mul((float) settings.contrastiveWeight()));
+    }
+
+    /**
+     * V_m(z_t) as the sampler computes it: of z_t itself, or of the clean estimate that the frozen
+     * denoiser's ε_θ(z_t, t, c) without environment implies (no gradient flows into that estimate).
+     */
+    private NDArray environmentToken(Modality modality, Denoiser denoiser, ParameterStore store, NDArray noisy,
+                                     NDArray times, float[] timesteps, NDArray conditioning) {
+        EnvironmentEncoder encoder = context.networks.environmentEncoders.get(modality);
+        if (encoder.reads() == EnvironmentEncoder.Reads.NOISY_LATENT) {
+            return encoder.encode(store, noisy, null);
+        }
+        NDArray alone = denoiser.predictNoise(store, noisy, times, conditioning, null).stopGradient();
+        return encoder.encode(store, noisy, scheduler.predictedClean(noisy, alone, timesteps, EnvironmentEncoder.CLEAN_ESTIMATE_BOUND));
     }
 
     /** Whether two combinations look the same to both outputs: equal on every attribute both carry (images show no motion). */
