@@ -22,9 +22,10 @@ import dev.codi.model.nn.TinyBlock;
  *
  * <p>What V_m reads of z_t ({@link Reads}): the latent itself, as in the paper, or the clean latent
  * the frozen stage-1 denoiser estimates from it, x̂₀ = (z_t − √(1−ᾱ_t)·ε̂)/√ᾱ_t with ε̂ = ε_θ(z_t, t, c)
- * (no environment). Both are functions of z_t alone, so V_m(z_t) stays the paper's formulation;
- * the estimate is what the other output will become, which z_t at high noise hardly shows — and high
- * noise is where the open attributes are decided.
+ * (no environment). Both are functions of z_t alone, so V_m(z_t) stays the paper's formulation.
+ * The estimate is the denoiser's guess of what the output becomes, which z_t at high noise hardly
+ * shows; measured, it helped image + video and hurt image + audio, so bundles read z_t by default
+ * (docs/training.md, session 5).
  */
 public final class EnvironmentEncoder extends TinyBlock {
     /** What the encoder is trained on and reads while sampling. */
