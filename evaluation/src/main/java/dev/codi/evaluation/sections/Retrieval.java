@@ -43,7 +43,8 @@ public final class Retrieval {
         int samples = context.settings().samples();
         int gallerySize = Combination.ALL.size();
         Markdown table = Markdown.table("query → gallery", "gallery", "top-1 held-in", "top-1 held-out", "chance");
-        try (ProgressBar bar = context.progress().bar("retrieval", GALLERIES.size() * (gallerySize + 4L * samples + gallerySize), "embeddings")) {
+        long embeddings = GALLERIES.stream().mapToLong(modality -> gallerySize + 2L * samples + captionGallery(modality).size() + 2L * samples).sum();
+        try (ProgressBar bar = context.progress().bar("retrieval", embeddings, "embeddings")) {
             for (Modality modality : GALLERIES) {
                 float[][] gallery = new float[gallerySize][];
                 for (Combination combination : Combination.ALL) {
@@ -91,13 +92,12 @@ public final class Retrieval {
     private static void mediaToCaptions(EvaluationContext context, Modality modality, Markdown table, ProgressBar bar) {
         long seed = context.settings().seed();
         Set<Attribute> carried = Attribute.carriedBy(modality);
-        List<Attributes> captioned = Combination.ALL.stream()
-                .map(combination -> Attribute.restrict(combination.toAttributes(), carried)).distinct().toList();
+        List<Attributes> captioned = captionGallery(modality);
         float[][] gallery = new float[captioned.size()][];
         for (int i = 0; i < captioned.size(); i++) {
             gallery[i] = context.model().encode(new PromptInput.Text(Captions.canonical(captioned.get(i))));
+            bar.step();
         }
-        bar.stepBy(Combination.ALL.size());
         Map<Splits, Tally> tallies = new EnumMap<>(Splits.class);
         for (Splits split : List.of(Splits.HELD_IN, Splits.HELD_OUT)) {
             Tally tally = tallies.computeIfAbsent(split, s -> new Tally());
@@ -113,6 +113,12 @@ public final class Retrieval {
         table.row(modality.wireName() + " → text", captioned.size() + " captions",
                 tallies.get(Splits.HELD_IN).percent(), tallies.get(Splits.HELD_OUT).percent(),
                 Percent.of(1.0 / captioned.size()));
+    }
+
+    /** What the canonical captions of a modality's gallery name: every value of what it carries (24 for an image, 96 otherwise). */
+    private static List<Attributes> captionGallery(Modality modality) {
+        Set<Attribute> carried = Attribute.carriedBy(modality);
+        return Combination.ALL.stream().map(combination -> Attribute.restrict(combination.toAttributes(), carried)).distinct().toList();
     }
 
     /** Index of the gallery vector with the largest dot product with {@code query}. */
