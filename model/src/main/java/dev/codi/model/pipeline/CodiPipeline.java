@@ -128,8 +128,8 @@ public final class CodiPipeline {
                 try (NDManager stepManager = groupManager.newSubManager()) {
                     latents.values().forEach(z -> z.attach(stepManager)); // z_t is freed with this step
                     int batchSize = active.size();
-                    // (batch) for joint sampling's two halves, (2·batch) for independent sampling's one call
-                    NDArray stepTimes = stepManager.full(new Shape((key.joint() ? 1L : 2L) * batchSize), (float) t);
+                    NDArray stepTimes = stepManager.full(new Shape(batchSize), (float) t);             // one call per half
+                    NDArray doubledTimes = stepManager.full(new Shape(2L * batchSize), (float) t);     // both halves in one call
                     NDArray contexts = guidance.contexts(stepManager);                                 // (2·batch, 1, dim)
                     // 1. joint: ε_u = ε_θ(z_t, t, ∅) of every output alone, and the environment token V_m of
                     //    every output (CoDi §3.3) — read off z_t, or off the clean estimate that ε_θ(z_t, t, c) alone
@@ -142,9 +142,7 @@ public final class CodiPipeline {
                             NDArray z = latents.get(modality);
                             EnvironmentEncoder encoder = environmentEncoders.get(modality);
                             if (encoder.reads() == EnvironmentEncoder.Reads.CLEAN_ESTIMATE) {
-                                NDArray doubledTimes = stepManager.full(new Shape(2L * batchSize), (float) t);
-                                NDList halves = denoisers.get(modality)
-                                        .predictNoise(store, NDArrays.concat(new NDList(z, z), 0), doubledTimes, contexts, null).split(2, 0);
+                                NDList halves = bothHalves(store, modality, z, doubledTimes, contexts);
                                 float[] rowTimes = new float[batchSize];
                                 Arrays.fill(rowTimes, t);
                                 NDArray clean = scheduler.predictedClean(z, halves.get(1), rowTimes, EnvironmentEncoder.CLEAN_ESTIMATE_BOUND);
@@ -170,9 +168,7 @@ public final class CodiPipeline {
                             epsilon = guide(unconditional.get(modality), conditional, guidance.scales(stepManager, z.getShape().dimension()));
                         } else {
                             // 2. independent: ε_θ on [unconditional; conditional] in one batch
-                            NDArray doubledLatents = NDArrays.concat(new NDList(z, z), 0);                  // (2·batch, ...)
-                            NDList halves = denoisers.get(modality).predictNoise(store, doubledLatents, stepTimes, contexts, null)
-                                    .split(2, 0);
+                            NDList halves = bothHalves(store, modality, z, doubledTimes, contexts);
                             epsilon = guide(halves.get(0), halves.get(1), guidance.scales(stepManager, z.getShape().dimension()));
                         }
                         // 3. DDIM step (eq. 12), η-noise drawn from each job's own generator
@@ -209,6 +205,12 @@ public final class CodiPipeline {
             }
             return results;
         }
+    }
+
+    /** [ε_θ(z_t, t, ∅); ε_θ(z_t, t, c)] without environment, in one call on the doubled batch. */
+    private NDList bothHalves(ParameterStore store, Modality modality, NDArray z, NDArray doubledTimes, NDArray contexts) {
+        NDArray doubledLatents = NDArrays.concat(new NDList(z, z), 0);                                  // (2·batch, ...)
+        return denoisers.get(modality).predictNoise(store, doubledLatents, doubledTimes, contexts, null).split(2, 0);
     }
 
     /**
