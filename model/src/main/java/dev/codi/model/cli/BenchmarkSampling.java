@@ -16,7 +16,6 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,16 +57,9 @@ public final class BenchmarkSampling implements Callable<Integer> {
                     jobs.add(new SamplingJob("job-" + j, conditioning, outputs,
                             new SamplingParams(steps, 7.5, 0.0, j, true), () -> false));
                 }
-                model.sample(jobs, SamplingListener.NONE); // warm-up
-                double[] seconds = new double[repeats];
-                for (int r = 0; r < repeats; r++) {
-                    long start = System.nanoTime();
-                    model.sample(jobs, SamplingListener.NONE);
-                    seconds[r] = (System.nanoTime() - start) / 1e9;
-                }
-                Arrays.sort(seconds);
+                double median = SamplingTimes.medianSeconds(model, jobs, repeats);
                 System.out.printf("joint image+audio+video, %d steps, CFG, batch %d: median %.3f s (%.3f s per job)%n",
-                        steps, batchSize, seconds[repeats / 2], seconds[repeats / 2] / batchSize);
+                        steps, batchSize, median, median / batchSize);
             }
             List<Map<Modality, Latent>> one = model.sample(List.of(new SamplingJob("decode", conditioning,
                     Set.of(Modality.TEXT, Modality.IMAGE, Modality.AUDIO, Modality.VIDEO), new SamplingParams(5, 7.5, 0, 0, true), () -> false)),
