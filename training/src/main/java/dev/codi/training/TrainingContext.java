@@ -32,9 +32,14 @@ public final class TrainingContext implements AutoCloseable {
     private ConditioningBank conditioningBank;
 
     public TrainingContext(TrainConfig config, Path cacheDirectory) {
+        this(config, cacheDirectory, CodiTinyConfig.defaults());
+    }
+
+    /** With a network configuration other than codi-tiny's defaults (e.g. what environment encoders read). */
+    public TrainingContext(TrainConfig config, Path cacheDirectory, CodiTinyConfig model) {
         this.config = config;
         this.cacheDirectory = cacheDirectory;
-        this.model = CodiTinyConfig.defaults();
+        this.model = model;
         Engine.getInstance().setRandomSeed((int) config.seed());
         this.manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
         this.networks = new CodiTinyNetworks(model, manager);

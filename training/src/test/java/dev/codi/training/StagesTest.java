@@ -6,6 +6,8 @@ import ai.djl.training.ParameterStore;
 import dev.codi.model.PromptInput;
 import dev.codi.model.nn.TinyBlock;
 import dev.codi.model.tiny.BundleManifest;
+import dev.codi.model.denoiser.EnvironmentEncoder;
+import dev.codi.model.tiny.CodiTinyConfig;
 import dev.codi.model.tiny.CodiTinyModel;
 import dev.codi.training.loop.CheckpointState;
 import dev.codi.training.loop.StageRunner;
@@ -97,6 +99,59 @@ class StagesTest {
         }
         try (CodiTinyModel model = CodiTinyModel.load(bundle)) {
             assertThat(model.bundleManifest().description()).contains("stage 2");
+        }
+    }
+
+    @Test
+    void stageTwoTrainsEnvironmentEncodersThatReadTheCleanEstimateAndTheBundleSaysSo(@TempDir Path directory) throws Exception {
+        TrainConfig config = tiny(2);
+        Path run = directory.resolve("run");
+        try (TrainingContext context = new TrainingContext(config, run)) {
+            Stages.run(context, STAGE_ONE);
+        }
+        Path stageOneEnd = run.resolve("video-denoiser/step-000002");
+        // the same stage-1 end and seed, stage 2 twice: environment encoders reading z_t, then reading x̂₀
+        Path noisyRun = directory.resolve("noisy");
+        Path cleanRun = directory.resolve("clean");
+        copyTree(run, noisyRun);
+        copyTree(run, cleanRun);
+        try (TrainingContext context = new TrainingContext(config, noisyRun)) {
+            Stages.run(context, List.of(Stage.JOINT_TEXT_IMAGE));
+        }
+        CodiTinyConfig cleanEstimate = CodiTinyConfig.defaults().withEnvironmentReads(EnvironmentEncoder.Reads.CLEAN_ESTIMATE);
+        CheckpointState state;
+        Path bundle = directory.resolve("bundle");
+        try (TrainingContext context = new TrainingContext(config, cleanRun, cleanEstimate)) {
+            state = Stages.run(context, Stage.stageTwo());
+            Train.writeBundle(context, state, bundle);
+        }
+        assertThat(state.losses()).containsKeys("joint-text-image", "joint-text-audio", "joint-audio-video")
+                .allSatisfy((stage, loss) -> assertThat(loss).isFinite().isPositive());
+        Path noisyEnd = noisyRun.resolve("joint-text-image/step-000002");
+        Path cleanEnd = cleanRun.resolve("joint-text-image/step-000002");
+        for (String trained : List.of("text_environment", "image_environment")) {
+            byte[] before = Files.readAllBytes(stageOneEnd.resolve(trained + ".params"));
+            assertThat(Files.readAllBytes(cleanEnd.resolve(trained + ".params"))).as(trained + " trained").isNotEqualTo(before);
+            // the estimate is what the encoders read: the same steps on z_t end elsewhere
+            assertThat(Files.readAllBytes(cleanEnd.resolve(trained + ".params")))
+                    .as(trained + " reading x̂₀ against z_t").isNotEqualTo(Files.readAllBytes(noisyEnd.resolve(trained + ".params")));
+        }
+        try (CodiTinyModel model = CodiTinyModel.load(bundle)) {
+            assertThat(model.networks().environmentEncoders.values())
+                    .allSatisfy(encoder -> assertThat(encoder.reads()).isEqualTo(EnvironmentEncoder.Reads.CLEAN_ESTIMATE));
+        }
+    }
+
+    private static void copyTree(Path source, Path target) throws java.io.IOException {
+        try (var paths = Files.walk(source)) {
+            for (Path path : paths.toList()) {
+                Path copy = target.resolve(source.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(path, copy);
+                }
+            }
         }
     }
 
