@@ -1,0 +1,195 @@
+package dev.codi.training.diffusion;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import dev.codi.media.Modality;
+import dev.codi.model.denoiser.EnvironmentEncoder;
+import dev.codi.training.Stage;
+import dev.codi.training.Stages;
+import dev.codi.training.TrainingContext;
+import dev.codi.training.data.WorldDataset;
+import dev.codi.training.loop.Draws;
+import dev.codi.world.Combination;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.ToIntFunction;
+
+/**
+ * How much of each attribute an environment token V_m(z_t) still shows at each noise level: a
+ * nearest-centroid classifier on standardised features, fitted on two thirds of the dataset's
+ * samples and scored on the rest, once on V_m(z_t) and once on z_t itself. Joint attention can only
+ * pass on what the token shows, so an attribute that no token shows until late in sampling cannot
+ * be agreed on before each denoiser has settled it alone. Reads the networks the context holds.
+ */
+public final class EnvironmentTokenProbe {
+    /** One attribute of one modality: accuracy per timestep, from the token and from the latent. */
+    public record Row(Modality modality, String attribute, int classes, double[] fromToken, double[] fromLatent) { }
+
+    private static final Map<String, ToIntFunction<Combination>> ATTRIBUTES = Map.of(
+            "color", combination -> combination.color().ordinal(),
+            "shape", combination -> combination.shape().ordinal(),
+            "motion", combination -> combination.motion().ordinal());
+    private static final int CHUNK = 128;
+
+    private final TrainingContext context;
+
+    public EnvironmentTokenProbe(TrainingContext context) {
+        this.context = context;
+    }
+
+    /** The attributes a modality shows: images have no motion. */
+    static List<String> attributesOf(Modality modality) {
+        return modality == Modality.IMAGE ? List.of("color", "shape") : List.of("color", "shape", "motion");
+    }
+
+    public List<Row> run(List<Modality> modalities, int sampleCount, int[] timesteps, long seed) {
+        WorldDataset data = context.dataset();
+        int n = Math.min(sampleCount, data.size);
+        int[] samples = new int[n];
+        for (int i = 0; i < n; i++) {
+            samples[i] = i;
+        }
+        List<Row> rows = new ArrayList<>();
+        ParameterStore store = new ParameterStore(context.manager, false);
+        for (Modality modality : modalities) {
+            DenoiserTrainer bank = (DenoiserTrainer) Stages.trainer(Stage.denoiserOf(modality), context);
+            bank.prepare();
+            EnvironmentEncoder encoder = context.networks.environmentEncoders.get(modality);
+            Map<String, double[][]> accuracies = new LinkedHashMap<>();
+            for (String attribute : attributesOf(modality)) {
+                accuracies.put(attribute, new double[2][timesteps.length]);
+            }
+            for (int k = 0; k < timesteps.length; k++) {
+                float[] times = new float[n];
+                java.util.Arrays.fill(times, timesteps[k]);
+                Random random = new Random(seed * 31 + modality.ordinal() * 1009L + timesteps[k]);
+                float[] noisy = bank.noised(samples, times, Draws.gaussian(random, n * bank.latentValues()));
+                float[] tokens = tokens(encoder, store, bank, noisy, n);
+                for (String attribute : attributesOf(modality)) {
+                    int[] labels = new int[n];
+                    for (int i = 0; i < n; i++) {
+                        labels[i] = ATTRIBUTES.get(attribute).applyAsInt(data.combination(samples[i]));
+                    }
+                    accuracies.get(attribute)[0][k] = nearestCentroidAccuracy(tokens, tokens.length / n, labels);
+                    accuracies.get(attribute)[1][k] = nearestCentroidAccuracy(noisy, bank.latentValues(), labels);
+                }
+            }
+            accuracies.forEach((attribute, pair) -> rows.add(new Row(modality, attribute, classCount(attribute), pair[0], pair[1])));
+        }
+        return rows;
+    }
+
+    private static int classCount(String attribute) {
+        return switch (attribute) {
+            case "color" -> dev.codi.world.Color.values().length;
+            case "shape" -> dev.codi.world.Shape.values().length;
+            default -> dev.codi.world.Motion.values().length;
+        };
+    }
+
+    /** V_m of every row, (n, environment dimension) row-major, computed in chunks. */
+    private float[] tokens(EnvironmentEncoder encoder, ParameterStore store, DenoiserTrainer bank, float[] noisy, int n) {
+        int values = bank.latentValues();
+        List<float[]> parts = new ArrayList<>();
+        int total = 0;
+        for (int start = 0; start < n; start += CHUNK) {
+            int rows = Math.min(CHUNK, n - start);
+            try (NDManager chunk = context.manager.newSubManager()) {
+                float[] part = java.util.Arrays.copyOfRange(noisy, start * values, (start + rows) * values);
+                float[] token = encoder.encode(store, chunk.create(part, bank.latentShape(rows)), null).toFloatArray();
+                parts.add(token);
+                total += token.length;
+            }
+        }
+        float[] tokens = new float[total];
+        int offset = 0;
+        for (float[] part : parts) {
+            System.arraycopy(part, 0, tokens, offset, part.length);
+            offset += part.length;
+        }
+        return tokens;
+    }
+
+    /**
+     * Fits class means on the rows whose index is not a multiple of 3 (features standardised with
+     * those rows' mean and deviation) and returns the share of the other rows whose nearest mean is
+     * their class.
+     */
+    static double nearestCentroidAccuracy(float[] features, int dimension, int[] labels) {
+        int n = labels.length;
+        double[] mean = new double[dimension];
+        double[] variance = new double[dimension];
+        int fitted = 0;
+        for (int i = 0; i < n; i++) {
+            if (i % 3 != 0) {
+                fitted++;
+                for (int d = 0; d < dimension; d++) {
+                    mean[d] += features[i * dimension + d];
+                }
+            }
+        }
+        for (int d = 0; d < dimension; d++) {
+            mean[d] /= fitted;
+        }
+        for (int i = 0; i < n; i++) {
+            if (i % 3 != 0) {
+                for (int d = 0; d < dimension; d++) {
+                    double centred = features[i * dimension + d] - mean[d];
+                    variance[d] += centred * centred;
+                }
+            }
+        }
+        double[] scale = new double[dimension];
+        for (int d = 0; d < dimension; d++) {
+            scale[d] = 1 / Math.sqrt(variance[d] / fitted + 1e-8);
+        }
+        int classes = 0;
+        for (int label : labels) {
+            classes = Math.max(classes, label + 1);
+        }
+        double[][] centroids = new double[classes][dimension];
+        int[] counts = new int[classes];
+        for (int i = 0; i < n; i++) {
+            if (i % 3 != 0) {
+                counts[labels[i]]++;
+                for (int d = 0; d < dimension; d++) {
+                    centroids[labels[i]][d] += (features[i * dimension + d] - mean[d]) * scale[d];
+                }
+            }
+        }
+        for (int c = 0; c < classes; c++) {
+            for (int d = 0; d < dimension; d++) {
+                centroids[c][d] /= Math.max(counts[c], 1);
+            }
+        }
+        int right = 0;
+        int scored = 0;
+        for (int i = 0; i < n; i += 3) {
+            int best = -1;
+            double bestDistance = Double.POSITIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                if (counts[c] == 0) {
+                    continue;
+                }
+                double distance = 0;
+                for (int d = 0; d < dimension; d++) {
+                    double difference = (features[i * dimension + d] - mean[d]) * scale[d] - centroids[c][d];
+                    distance += difference * difference;
+                }
+                if (distance < bestDistance) {
+                    bestDistance = distance;
+                    best = c;
+                }
+            }
+            scored++;
+            if (best == labels[i]) {
+                right++;
+            }
+        }
+        return (double) right / scored;
+    }
+}
