@@ -206,6 +206,41 @@ class StagesTest {
     }
 
     @Test
+    void anEnvironmentEncoderNoStageHasTrainedYetKeepsItsSeededInitialisationWhateverTheCheckpointHolds(@TempDir Path directory)
+            throws Exception {
+        TrainConfig config = tiny(2);
+        try (TrainingContext context = new TrainingContext(config, directory)) {
+            Stages.run(context, STAGE_ONE);
+            Stages.run(context, List.of(Stage.JOINT_TEXT_IMAGE, Stage.JOINT_TEXT_AUDIO));
+        }
+        // video's encoder is first trained by audio–video: a text–audio checkpoint holding another layout for it
+        // (written before its architecture changed) must not stop the next stage from starting
+        Path textAudioEnd = directory.resolve("joint-text-audio/step-000002");
+        Files.copy(textAudioEnd.resolve("image_environment.params"), textAudioEnd.resolve("video_environment.params"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (TrainingContext fresh = new TrainingContext(config, directory);
+             TrainingContext loaded = new TrainingContext(config, directory)) {
+            loaded.checkpoints.loadWeights(textAudioEnd, loaded.networks, loaded.manager);
+            var seeded = fresh.networks.environmentEncoders.get(dev.codi.media.Modality.VIDEO).getParameters();
+            var kept = loaded.networks.environmentEncoders.get(dev.codi.media.Modality.VIDEO).getParameters();
+            for (int i = 0; i < seeded.size(); i++) {
+                assertThat(kept.get(i).getValue().getArray().toFloatArray()).as(seeded.get(i).getKey())
+                        .isEqualTo(seeded.get(i).getValue().getArray().toFloatArray());
+            }
+            // what text–audio did train is loaded
+            assertThat(loaded.networks.environmentEncoders.get(dev.codi.media.Modality.AUDIO).getParameters().get(0).getValue().getArray()
+                    .toFloatArray()).isNotEqualTo(fresh.networks.environmentEncoders.get(dev.codi.media.Modality.AUDIO)
+                    .getParameters().get(0).getValue().getArray().toFloatArray());
+        }
+        CheckpointState state;
+        try (TrainingContext context = new TrainingContext(config, directory)) {
+            state = Stages.run(context, List.of(Stage.JOINT_AUDIO_VIDEO));
+        }
+        assertThat(state.stage()).isEqualTo("joint-audio-video");
+        assertThat(state.losses().get("joint-audio-video")).isFinite();
+    }
+
+    @Test
     void aDenoiserExtendedWhileStageTwoRanIsPickedUpByTheFirstPairThatTrainsIt(@TempDir Path directory) {
         TrainConfig config = tiny(2);
         try (TrainingContext context = new TrainingContext(config, directory)) {

@@ -83,16 +83,23 @@ public final class Checkpoints {
     }
 
     /**
-     * Loads every network's parameters from a checkpoint into {@code networks} — except, from a
-     * stage-1 checkpoint, the environment encoders: stage 1 never trains them (they keep their
-     * seeded initialisation until stage 2), and checkpoints written before their current
-     * architecture hold another layout.
+     * Loads every network's parameters from a checkpoint into {@code networks} — except the
+     * environment encoders that no stage up to the checkpoint's has trained (all of them after stage
+     * 1; video's after text–image and text–audio): they keep their seeded initialisation until the
+     * stage that trains them, and checkpoints written before their current architecture hold
+     * another layout.
      */
     public void loadWeights(Path checkpoint, CodiTinyNetworks networks, NDManager manager) {
-        boolean stageTwo = Stage.fromId(readState(checkpoint).stage()).joint();
+        Stage stage = Stage.fromId(readState(checkpoint).stage());
+        java.util.Set<dev.codi.media.Modality> trainedEnvironments = Stage.stageTwo().stream()
+                .filter(joint -> joint.ordinal() <= stage.ordinal())
+                .flatMap(joint -> joint.pair().stream())
+                .collect(java.util.stream.Collectors.toSet());
         java.util.Set<String> names = new java.util.LinkedHashSet<>();
         networks.byName().forEach((name, block) -> {
-            if (stageTwo || !networks.environmentEncoders.containsValue(block)) {
+            boolean untrainedEnvironment = networks.environmentEncoders.entrySet().stream()
+                    .anyMatch(entry -> entry.getValue() == block && !trainedEnvironments.contains(entry.getKey()));
+            if (!untrainedEnvironment) {
                 names.add(name);
             }
         });
