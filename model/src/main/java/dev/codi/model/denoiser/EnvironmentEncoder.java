@@ -39,22 +39,9 @@ public final class EnvironmentEncoder extends TinyBlock {
     /** The clip of a clean estimate: latents are scaled to about unit variance; at t near T, 1/√ᾱ_t ≈ 15 amplifies ε̂'s error. */
     public static final float CLEAN_ESTIMATE_BOUND = 4f;
 
-    /** How a video latent's frames are summed up before the MLP. */
-    public enum Frames {
-        /** The mean over frames and the late-minus-early difference. Bundles that name nothing use this. */
-        MEAN_AND_MOTION,
-        /** The first frame as it is, then the mean and the difference: a moving shape blurs in the mean. */
-        FIRST_MEAN_AND_MOTION
-    }
-
-    public record Config(int[] latentShape, int channels, int environmentDim, Reads reads, Frames frames) {
-        public Config(int[] latentShape, int channels, int environmentDim, Reads reads) {
-            this(latentShape, channels, environmentDim, reads, null);
-        }
-
+    public record Config(int[] latentShape, int channels, int environmentDim, Reads reads) {
         public Config {
             reads = reads == null ? Reads.NOISY_LATENT : reads;
-            frames = frames == null ? Frames.MEAN_AND_MOTION : frames;
             latentShape = latentShape.clone();
             if (latentShape.length != 1 && latentShape.length != 3 && latentShape.length != 4) {
                 throw new IllegalArgumentException("latent shape must be (d), (c, h, w) or (frames, c, h, w), got "
@@ -65,7 +52,6 @@ public final class EnvironmentEncoder extends TinyBlock {
 
     private final int[] latentShape;
     private final Reads reads;
-    private final Frames frames;
     private final Conv2dLayer conv1;  // spatial only
     private final Conv2dLayer conv2;  // spatial only, stride 2
     private final Dense hidden;
@@ -74,7 +60,6 @@ public final class EnvironmentEncoder extends TinyBlock {
     public EnvironmentEncoder(Config config) {
         latentShape = config.latentShape();
         reads = config.reads();
-        frames = config.frames();
         int c = config.channels();
         int rank = latentShape.length;
         if (rank == 1) {
@@ -85,8 +70,7 @@ public final class EnvironmentEncoder extends TinyBlock {
             conv1 = addChildBlock("conv1", new Conv2dLayer(latentShape[rank - 3], c, 3));
             conv2 = addChildBlock("conv2", new Conv2dLayer(c, c, 3, 2, 2));
             int perFrame = c * ((latentShape[rank - 2] + 1) / 2) * ((latentShape[rank - 1] + 1) / 2);
-            int summaries = rank != 4 ? 1 : frames == Frames.FIRST_MEAN_AND_MOTION ? 3 : 2;
-            hidden = addChildBlock("hidden", new Dense(summaries * perFrame, 2 * c));
+            hidden = addChildBlock("hidden", new Dense(rank == 4 ? 2 * perFrame : perFrame, 2 * c));
         }
         projection = addChildBlock("projection", new Dense(rank == 1 ? c : 2 * c, config.environmentDim()));
     }
@@ -117,21 +101,17 @@ public final class EnvironmentEncoder extends TinyBlock {
             features = latents;
         } else {
             int rank = latentShape.length;
-            int frameCount = rank == 4 ? latentShape[0] : 1;
-            NDArray frames2d = latents.reshape(n * frameCount, latentShape[rank - 3], latentShape[rank - 2], latentShape[rank - 1]);
+            int frames = rank == 4 ? latentShape[0] : 1;
+            NDArray frames2d = latents.reshape(n * frames, latentShape[rank - 3], latentShape[rank - 2], latentShape[rank - 1]);
             NDArray h = Ops.silu(conv2.apply(store, Ops.silu(conv1.apply(store, frames2d))));
-            NDArray flat = h.reshape(n, frameCount, -1);                                           // (n, frames, perFrame)
-            if (frameCount == 1) {
+            NDArray flat = h.reshape(n, frames, -1);                                               // (n, frames, perFrame)
+            if (frames == 1) {
                 features = flat.reshape(n, -1);
             } else {
-                int half = frameCount / 2;
+                int half = frames / 2;
                 NDArray early = flat.get(":, :" + half).mean(new int[] {1});
-                NDArray late = flat.get(":, " + (frameCount - half) + ":").mean(new int[] {1});
-                NDList summaries = new NDList(flat.mean(new int[] {1}), late.sub(early));             // (n, perFrame) each
-                if (frames == Frames.FIRST_MEAN_AND_MOTION) {
-                    summaries.add(0, flat.get(":, 0"));
-                }
-                features = NDArrays.concat(summaries, 1);
+                NDArray late = flat.get(":, " + (frames - half) + ":").mean(new int[] {1});
+                features = NDArrays.concat(new NDList(flat.mean(new int[] {1}), late.sub(early)), 1); // (n, 2·perFrame)
             }
         }
         return Ops.l2Normalize(projection.apply(store, Ops.silu(hidden.apply(store, features))));

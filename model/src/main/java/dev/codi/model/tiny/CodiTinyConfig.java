@@ -84,7 +84,7 @@ public record CodiTinyConfig(
     /** This config with every environment encoder reading {@code reads} (stage 2 must be trained for it). */
     public CodiTinyConfig withEnvironmentReads(EnvironmentEncoder.Reads reads) {
         java.util.function.UnaryOperator<EnvironmentEncoder.Config> change =
-                config -> new EnvironmentEncoder.Config(config.latentShape(), config.channels(), config.environmentDim(), reads, config.frames());
+                config -> new EnvironmentEncoder.Config(config.latentShape(), config.channels(), config.environmentDim(), reads);
         return new CodiTinyConfig(embeddingDim, environmentDim, imageSize, videoFrames, videoFramesPerSecond, spectrogram,
                 textAutoencoder, imageAutoencoder, audioAutoencoder, textEncoder, imageEncoder, audioEncoder, videoEncoder,
                 textDenoiser, imageDenoiser, audioDenoiser, videoDenoiser,

@@ -110,36 +110,6 @@ class JointLayersTest {
     }
 
     @Test
-    void aVideoEnvironmentEncoderThatKeepsTheFirstFrameSeesWhatTheMeanOverFramesHides() {
-        EnvironmentEncoder.Config meanOnly = CONFIG.videoEnvironment();
-        assertThat(meanOnly.frames()).isEqualTo(EnvironmentEncoder.Frames.MEAN_AND_MOTION); // and so does a manifest naming none
-        assertThat(new EnvironmentEncoder.Config(meanOnly.latentShape(), 32, 64, null).frames())
-                .isEqualTo(EnvironmentEncoder.Frames.MEAN_AND_MOTION);
-        EnvironmentEncoder.Config firstFrame = new EnvironmentEncoder.Config(meanOnly.latentShape(), meanOnly.channels(),
-                meanOnly.environmentDim(), meanOnly.reads(), EnvironmentEncoder.Frames.FIRST_MEAN_AND_MOTION);
-        // two clips whose first two frames are swapped: the same mean, the same early and late halves
-        int frames = CONFIG.videoFrames();
-        float[] clip = gaussian(12, 1, frames, 4, 8, 8).toFloatArray();
-        float[] swapped = clip.clone();
-        int frame = clip.length / frames;
-        System.arraycopy(clip, 0, swapped, frame, frame);
-        System.arraycopy(clip, frame, swapped, 0, frame);
-        Shape shape = new Shape(1, frames, 4, 8, 8);
-        for (var config : List.of(meanOnly, firstFrame)) {
-            EnvironmentEncoder encoder = new EnvironmentEncoder(config);
-            encoder.initialize(manager, DataType.FLOAT32, new Shape(1));
-            SeededInit.apply(encoder, 13);
-            float difference = maxDifference(encoder.encode(store, manager.create(clip, shape)).toFloatArray(),
-                    encoder.encode(store, manager.create(swapped, shape)).toFloatArray());
-            if (config.frames() == EnvironmentEncoder.Frames.MEAN_AND_MOTION) {
-                assertThat(difference).as("mean and motion only").isLessThan(1e-5f);
-            } else {
-                assertThat(difference).as("with the first frame").isGreaterThan(1e-3f);
-            }
-        }
-    }
-
-    @Test
     void videoDenoiserWeightsFromBeforeTheFrameOrSpaceTimeLayersLoadAsTheDenoiserTheyWere() throws Exception {
         SpatialDenoiser trained = videoDenoiser();
         ByteArrayOutputStream full = new ByteArrayOutputStream();
