@@ -186,6 +186,9 @@ public final class Train {
                 description = "noise levels t of z_t (default: ${DEFAULT-VALUE})")
         int[] timesteps;
 
+        @Option(names = "--reader", defaultValue = "CENTROID", description = "CENTROID (nearest class mean) or RIDGE (ridge regression)")
+        EnvironmentTokenProbe.Reader reader;
+
         @Override
         public Integer call() {
             Checkpoints checkpoints = new Checkpoints(common.directory());
@@ -196,9 +199,10 @@ public final class Train {
             try (TrainingContext context = new TrainingContext(state.config(), common.directory())) {
                 checkpoints.loadWeights(checkpoint, context.networks, context.manager);
                 rows = new EnvironmentTokenProbe(context).run(List.of(Modality.IMAGE, Modality.AUDIO, Modality.VIDEO),
-                        probeSamples, timesteps, state.config().seed());
+                        probeSamples, timesteps, state.config().seed(), reader);
             }
-            System.out.printf("checkpoint %s%nnearest-centroid accuracy (%%) on held-out samples: from the token V_m(z_t) / from z_t itself%n%n", checkpoint);
+            System.out.printf("checkpoint %s%n%s accuracy (%%) on held-out samples: from the token V_m(z_t) / from z_t itself%n%n", checkpoint,
+                    reader == EnvironmentTokenProbe.Reader.RIDGE ? "ridge-regression" : "nearest-centroid");
             StringBuilder header = new StringBuilder("| output | attribute | chance |");
             StringBuilder rule = new StringBuilder("|---|---|---|");
             for (int t : timesteps) {

@@ -26,6 +26,14 @@ import java.util.function.ToIntFunction;
  * be agreed on before each denoiser has settled it alone. Reads the networks the context holds.
  */
 public final class EnvironmentTokenProbe {
+    /** How an attribute is read off the features, fitted on two thirds of the samples, scored on the rest. */
+    public enum Reader {
+        /** the nearest class mean of standardised features: quick, and blind to what needs weighting */
+        CENTROID,
+        /** ridge regression onto the one-hot class, then the largest score: a trained linear reader */
+        RIDGE
+    }
+
     /** One attribute of one modality: accuracy per timestep, from the token and from the latent. */
     public record Row(Modality modality, String attribute, int classes, double[] fromToken, double[] fromLatent) { }
 
@@ -46,7 +54,7 @@ public final class EnvironmentTokenProbe {
         return modality == Modality.IMAGE ? List.of("color", "shape") : List.of("color", "shape", "motion");
     }
 
-    public List<Row> run(List<Modality> modalities, int sampleCount, int[] timesteps, long seed) {
+    public List<Row> run(List<Modality> modalities, int sampleCount, int[] timesteps, long seed, Reader reader) {
         WorldDataset data = context.dataset();
         int n = Math.min(sampleCount, data.size);
         int[] samples = new int[n];
@@ -74,8 +82,8 @@ public final class EnvironmentTokenProbe {
                     for (int i = 0; i < n; i++) {
                         labels[i] = ATTRIBUTES.get(attribute).applyAsInt(data.combination(samples[i]));
                     }
-                    accuracies.get(attribute)[0][k] = nearestCentroidAccuracy(tokens, tokens.length / n, labels);
-                    accuracies.get(attribute)[1][k] = nearestCentroidAccuracy(noisy, bank.latentValues(), labels);
+                    accuracies.get(attribute)[0][k] = accuracy(reader, tokens, tokens.length / n, labels);
+                    accuracies.get(attribute)[1][k] = accuracy(reader, noisy, bank.latentValues(), labels);
                 }
             }
             accuracies.forEach((attribute, pair) -> rows.add(new Row(modality, attribute, classCount(attribute), pair[0], pair[1])));
@@ -112,6 +120,140 @@ public final class EnvironmentTokenProbe {
             offset += part.length;
         }
         return tokens;
+    }
+
+    static double accuracy(Reader reader, float[] features, int dimension, int[] labels) {
+        return reader == Reader.RIDGE ? ridgeAccuracy(features, dimension, labels, 1.0)
+                : nearestCentroidAccuracy(features, dimension, labels);
+    }
+
+    /**
+     * Ridge regression of the one-hot class on standardised features, fitted on the rows whose
+     * index is not a multiple of 3 (penalty {@code lambda} per fitted row), scored on the others by
+     * the largest predicted score.
+     */
+    static double ridgeAccuracy(float[] features, int dimension, int[] labels, double lambda) {
+        int n = labels.length;
+        int classes = 0;
+        for (int label : labels) {
+            classes = Math.max(classes, label + 1);
+        }
+        double[] mean = new double[dimension];
+        double[] scale = new double[dimension];
+        standardisation(features, dimension, n, mean, scale);
+        int fitted = 0;
+        double[][] gram = new double[dimension][dimension];
+        double[][] target = new double[dimension][classes];
+        double[] row = new double[dimension];
+        for (int i = 0; i < n; i++) {
+            if (i % 3 == 0) {
+                continue;
+            }
+            fitted++;
+            for (int d = 0; d < dimension; d++) {
+                row[d] = (features[i * dimension + d] - mean[d]) * scale[d];
+            }
+            for (int a = 0; a < dimension; a++) {
+                double value = row[a];
+                if (value == 0) {
+                    continue;
+                }
+                double[] gramRow = gram[a];
+                for (int b = a; b < dimension; b++) {
+                    gramRow[b] += value * row[b];
+                }
+                target[a][labels[i]] += value;
+            }
+        }
+        for (int a = 0; a < dimension; a++) {
+            gram[a][a] += lambda * fitted;
+            for (int b = 0; b < a; b++) {
+                gram[a][b] = gram[b][a];
+            }
+        }
+        double[][] weights = solveSymmetric(gram, target);
+        int right = 0;
+        int scored = 0;
+        for (int i = 0; i < n; i += 3) {
+            int best = 0;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                double score = 0;
+                for (int d = 0; d < dimension; d++) {
+                    score += (features[i * dimension + d] - mean[d]) * scale[d] * weights[d][c];
+                }
+                if (score > bestScore) {
+                    bestScore = score;
+                    best = c;
+                }
+            }
+            scored++;
+            if (best == labels[i]) {
+                right++;
+            }
+        }
+        return (double) right / scored;
+    }
+
+    /** Mean and 1/deviation of each feature over the fitted rows (index not a multiple of 3). */
+    private static void standardisation(float[] features, int dimension, int n, double[] mean, double[] scale) {
+        int fitted = 0;
+        double[] squares = new double[dimension];
+        for (int i = 0; i < n; i++) {
+            if (i % 3 != 0) {
+                fitted++;
+                for (int d = 0; d < dimension; d++) {
+                    double value = features[i * dimension + d];
+                    mean[d] += value;
+                    squares[d] += value * value;
+                }
+            }
+        }
+        for (int d = 0; d < dimension; d++) {
+            mean[d] /= fitted;
+            scale[d] = 1 / Math.sqrt(Math.max(squares[d] / fitted - mean[d] * mean[d], 0) + 1e-8);
+        }
+    }
+
+    /** Solves A·X = B for a symmetric positive-definite A by Cholesky decomposition (A is overwritten). */
+    static double[][] solveSymmetric(double[][] a, double[][] b) {
+        int size = a.length;
+        for (int j = 0; j < size; j++) {
+            double diagonal = a[j][j];
+            for (int k = 0; k < j; k++) {
+                diagonal -= a[j][k] * a[j][k];
+            }
+            a[j][j] = Math.sqrt(diagonal);
+            for (int i = j + 1; i < size; i++) {
+                double value = a[i][j];
+                double[] rowI = a[i];
+                double[] rowJ = a[j];
+                for (int k = 0; k < j; k++) {
+                    value -= rowI[k] * rowJ[k];
+                }
+                a[i][j] = value / a[j][j];
+            }
+        }
+        int columns = b[0].length;
+        double[][] x = new double[size][columns];
+        for (int c = 0; c < columns; c++) {
+            double[] y = new double[size];
+            for (int i = 0; i < size; i++) {
+                double value = b[i][c];
+                for (int k = 0; k < i; k++) {
+                    value -= a[i][k] * y[k];
+                }
+                y[i] = value / a[i][i];
+            }
+            for (int i = size - 1; i >= 0; i--) {
+                double value = y[i];
+                for (int k = i + 1; k < size; k++) {
+                    value -= a[k][i] * x[k][c];
+                }
+                x[i][c] = value / a[i][i];
+            }
+        }
+        return x;
     }
 
     /**

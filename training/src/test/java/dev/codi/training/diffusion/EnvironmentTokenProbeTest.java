@@ -43,6 +43,50 @@ class EnvironmentTokenProbeTest {
     }
 
     @Test
+    void ridgeRegressionReadsAClassCarriedByOneSmallFeatureAmongLargeNoiseAndNothingFromNoise() {
+        // the class is the sign of feature 0, which is small beside 20 features of large pure noise
+        Random random = new Random(11);
+        int dimension = 21;
+        int[] labels = new int[ROWS];
+        float[] features = new float[ROWS * dimension];
+        for (int i = 0; i < ROWS; i++) {
+            labels[i] = random.nextInt(2);
+            features[i * dimension] = (labels[i] == 1 ? 0.5f : -0.5f) + 0.05f * (float) random.nextGaussian();
+            for (int d = 1; d < dimension; d++) {
+                features[i * dimension + d] = 10f * (float) random.nextGaussian();
+            }
+        }
+        assertThat(EnvironmentTokenProbe.accuracy(EnvironmentTokenProbe.Reader.RIDGE, features, dimension, labels)).isGreaterThan(0.95);
+        assertThat(EnvironmentTokenProbe.ridgeAccuracy(noiseOnly(random, dimension), dimension, labels, 1.0)).isBetween(0.3, 0.7);
+    }
+
+    @Test
+    void theCholeskySolverSolvesASymmetricSystem() {
+        double[][] a = {{4, 2, 0.4}, {2, 5, 1}, {0.4, 1, 3}};
+        double[][] expected = {{1, -2}, {0.5, 3}, {-1, 0.25}};
+        double[][] b = new double[3][2];
+        for (int i = 0; i < 3; i++) {
+            for (int c = 0; c < 2; c++) {
+                for (int k = 0; k < 3; k++) {
+                    b[i][c] += a[i][k] * expected[k][c];
+                }
+            }
+        }
+        double[][] x = EnvironmentTokenProbe.solveSymmetric(a, b);
+        for (int i = 0; i < 3; i++) {
+            assertThat(x[i]).containsExactly(expected[i], org.assertj.core.api.Assertions.within(1e-9));
+        }
+    }
+
+    private static float[] noiseOnly(Random random, int dimension) {
+        float[] features = new float[ROWS * dimension];
+        for (int i = 0; i < features.length; i++) {
+            features[i] = (float) random.nextGaussian();
+        }
+        return features;
+    }
+
+    @Test
     void imagesAreNotProbedForMotion() {
         assertThat(EnvironmentTokenProbe.attributesOf(Modality.IMAGE)).containsExactly("color", "shape");
         assertThat(EnvironmentTokenProbe.attributesOf(Modality.VIDEO)).containsExactly("color", "shape", "motion");
