@@ -1,0 +1,58 @@
+package dev.codi.evaluation.pictures;
+
+import dev.codi.media.ImageCodec;
+import dev.codi.media.Mp4Codec;
+import dev.codi.media.RgbImage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The picture in docs/gpu.md: the jobs that {@code DeviceCheck --artifacts} wrote on two devices,
+ * one row per job and device — the image, then the video's frames — so that they can be compared
+ * by eye.
+ *
+ * <pre>java -cp … dev.codi.evaluation.pictures.DeviceComparisonSheet OUT.png DIR_A PREFIX_A LABEL_A DIR_B PREFIX_B LABEL_B</pre>
+ * reads {@code DIR/PREFIX-jobN.png} and {@code .mp4} for N = 0, 1, … while both exist.
+ */
+public final class DeviceComparisonSheet {
+    /** DeviceCheck's prompts, in its order: job N has prompt N mod 4 and seed N. */
+    private static final List<String> PROMPTS = List.of(
+            "a red circle moving left", "something green", "a blue square", "a yellow triangle moving up");
+
+    private DeviceComparisonSheet() {
+    }
+
+    public static void main(String[] args) throws IOException, dev.codi.media.MediaDecodeException {
+        if (args.length != 7) {
+            System.err.println("usage: DeviceComparisonSheet OUT.png DIR_A PREFIX_A LABEL_A DIR_B PREFIX_B LABEL_B");
+            System.exit(2);
+        }
+        List<ImageGrid.Row> rows = new ArrayList<>();
+        for (int job = 0; exists(args[1], args[2], job) && exists(args[4], args[5], job); job++) {
+            for (int side = 0; side < 2; side++) {
+                Path directory = Path.of(args[1 + 3 * side]);
+                String stem = args[2 + 3 * side] + "-job" + job;
+                List<RgbImage> images = new ArrayList<>();
+                images.add(ImageCodec.decode(Files.readAllBytes(directory.resolve(stem + ".png"))));
+                images.addAll(Mp4Codec.decode(Files.readAllBytes(directory.resolve(stem + ".mp4"))).frames());
+                rows.add(new ImageGrid.Row("\"%s\", seed %d: %s (image, then video frames)"
+                        .formatted(PROMPTS.get(job % PROMPTS.size()), job, args[3 + 3 * side]), images));
+            }
+        }
+        if (rows.isEmpty()) {
+            System.err.println("no job found in both directories");
+            System.exit(1);
+        }
+        ImageGrid.write(rows, 3, Path.of(args[0]));
+        System.out.printf("wrote %d rows to %s%n", rows.size(), args[0]);
+    }
+
+    private static boolean exists(String directory, String prefix, int job) {
+        Path stem = Path.of(directory).resolve(prefix + "-job" + job);
+        return Files.exists(stem.resolveSibling(stem.getFileName() + ".png")) && Files.exists(stem.resolveSibling(stem.getFileName() + ".mp4"));
+    }
+}
