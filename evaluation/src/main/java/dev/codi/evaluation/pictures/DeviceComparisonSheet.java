@@ -3,6 +3,7 @@ package dev.codi.evaluation.pictures;
 import dev.codi.media.ImageCodec;
 import dev.codi.media.Mp4Codec;
 import dev.codi.media.RgbImage;
+import dev.codi.model.cli.DeviceCheck;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,10 +20,6 @@ import java.util.List;
  * reads {@code DIR/PREFIX-jobN.png} and {@code .mp4} for N = 0, 1, … while both exist.
  */
 public final class DeviceComparisonSheet {
-    /** DeviceCheck's prompts, in its order: job N has prompt N mod 4 and seed N. */
-    private static final List<String> PROMPTS = List.of(
-            "a red circle moving left", "something green", "a blue square", "a yellow triangle moving up");
-
     private DeviceComparisonSheet() {
     }
 
@@ -40,7 +37,7 @@ public final class DeviceComparisonSheet {
                 images.add(ImageCodec.decode(Files.readAllBytes(directory.resolve(stem + ".png"))));
                 images.addAll(Mp4Codec.decode(Files.readAllBytes(directory.resolve(stem + ".mp4"))).frames());
                 rows.add(new ImageGrid.Row("\"%s\", seed %d: %s (image, then video frames)"
-                        .formatted(PROMPTS.get(job % PROMPTS.size()), job, args[3 + 3 * side]), images));
+                        .formatted(DeviceCheck.PROMPTS.get(job % DeviceCheck.PROMPTS.size()), job, args[3 + 3 * side]), images));
             }
         }
         if (rows.isEmpty()) {
@@ -52,7 +49,7 @@ public final class DeviceComparisonSheet {
     }
 
     private static boolean exists(String directory, String prefix, int job) {
-        Path stem = Path.of(directory).resolve(prefix + "-job" + job);
-        return Files.exists(stem.resolveSibling(stem.getFileName() + ".png")) && Files.exists(stem.resolveSibling(stem.getFileName() + ".mp4"));
+        String stem = prefix + "-job" + job;
+        return Files.exists(Path.of(directory, stem + ".png")) && Files.exists(Path.of(directory, stem + ".mp4"));
     }
 }

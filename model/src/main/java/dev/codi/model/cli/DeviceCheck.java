@@ -36,7 +36,8 @@ import java.util.concurrent.Callable;
 @Command(name = "device-check", mixinStandardHelpOptions = true,
         description = "Compares joint sampling on the CPU and the GPU: agreement, repeatability, speed.")
 public final class DeviceCheck implements Callable<Integer> {
-    private static final List<String> PROMPTS = List.of(
+    /** The prompts of the jobs, cycling: job N has prompt N mod 4 and seed N. */
+    public static final List<String> PROMPTS = List.of(
             "a red circle moving left", "something green", "a blue square", "a yellow triangle moving up");
     private static final Set<Modality> OUTPUTS = Set.of(Modality.IMAGE, Modality.AUDIO, Modality.VIDEO);
 
@@ -74,9 +75,14 @@ public final class DeviceCheck implements Callable<Integer> {
             devices.add(Device.gpu());
         }
 
-        Map<Device, List<Map<Modality, Latent>>> outputs = new LinkedHashMap<>();
-        for (Device device : devices) {
-            try (CodiTinyModel model = CodiTinyModel.load(bundle, device)) {
+        Map<Device, CodiTinyModel> models = new LinkedHashMap<>();
+        try {
+            for (Device device : devices) {
+                models.put(device, CodiTinyModel.load(bundle, device));
+            }
+            Map<Device, List<Map<Modality, Latent>>> outputs = new LinkedHashMap<>();
+            for (Device device : devices) {
+                CodiTinyModel model = models.get(device);
                 List<SamplingJob> jobs = jobs(model, jobCount);
                 List<Map<Modality, Latent>> first = model.sample(jobs, SamplingListener.NONE);
                 List<Map<Modality, Latent>> second = model.sample(jobs, SamplingListener.NONE);
@@ -87,24 +93,23 @@ public final class DeviceCheck implements Callable<Integer> {
                     writeArtifacts(model, first, device);
                 }
             }
-        }
-        if (devices.size() > 1) {
-            compare(outputs.get(devices.get(0)), outputs.get(devices.get(1)));
-        }
-        // Timings last, the accelerator first, so that a run cut short still says what matters most.
-        Map<Device, double[]> medians = new LinkedHashMap<>();
-        for (int d = devices.size() - 1; d >= 0; d--) {
-            Device device = devices.get(d);
-            try (CodiTinyModel model = CodiTinyModel.load(bundle, device)) {
-                medians.put(device, timeBatches(model));
+            if (devices.size() > 1) {
+                compare(outputs.get(devices.get(0)), outputs.get(devices.get(1)));
             }
-        }
-        if (devices.size() > 1) {
-            double[] cpu = medians.get(devices.get(0));
-            double[] gpu = medians.get(devices.get(1));
-            for (int b = 0; b < batchSizes.length; b++) {
-                System.out.printf("batch %3d: %s is %.1f× faster than %s%n", batchSizes[b], devices.get(1), cpu[b] / gpu[b], devices.get(0));
+            // Timings last, the accelerator first, so that a run cut short still says what matters most.
+            Map<Device, double[]> medians = new LinkedHashMap<>();
+            for (int d = devices.size() - 1; d >= 0; d--) {
+                medians.put(devices.get(d), timeBatches(models.get(devices.get(d))));
             }
+            if (devices.size() > 1) {
+                double[] cpu = medians.get(devices.get(0));
+                double[] gpu = medians.get(devices.get(1));
+                for (int b = 0; b < batchSizes.length; b++) {
+                    System.out.printf("batch %3d: %s is %.1f× faster than %s%n", batchSizes[b], devices.get(1), cpu[b] / gpu[b], devices.get(0));
+                }
+            }
+        } finally {
+            models.values().forEach(CodiTinyModel::close);
         }
         return 0;
     }

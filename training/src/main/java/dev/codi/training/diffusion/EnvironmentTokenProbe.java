@@ -133,26 +133,17 @@ public final class EnvironmentTokenProbe {
      * the largest predicted score.
      */
     static double ridgeAccuracy(float[] features, int dimension, int[] labels, double lambda) {
-        int n = labels.length;
-        int classes = 0;
-        for (int label : labels) {
-            classes = Math.max(classes, label + 1);
-        }
-        double[] mean = new double[dimension];
-        double[] scale = new double[dimension];
-        standardisation(features, dimension, n, mean, scale);
+        double[][] rows = standardised(features, dimension, labels.length);
+        int classes = classCount(labels);
         int fitted = 0;
         double[][] gram = new double[dimension][dimension];
         double[][] target = new double[dimension][classes];
-        double[] row = new double[dimension];
-        for (int i = 0; i < n; i++) {
-            if (i % 3 == 0) {
+        for (int i = 0; i < labels.length; i++) {
+            if (!isFitted(i)) {
                 continue;
             }
             fitted++;
-            for (int d = 0; d < dimension; d++) {
-                row[d] = (features[i * dimension + d] - mean[d]) * scale[d];
-            }
+            double[] row = rows[i];
             for (int a = 0; a < dimension; a++) {
                 double value = row[a];
                 if (value == 0) {
@@ -172,47 +163,126 @@ public final class EnvironmentTokenProbe {
             }
         }
         double[][] weights = solveSymmetric(gram, target);
-        int right = 0;
-        int scored = 0;
-        for (int i = 0; i < n; i += 3) {
+        return heldOutAccuracy(labels, i -> {
             int best = 0;
             double bestScore = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) {
                 double score = 0;
                 for (int d = 0; d < dimension; d++) {
-                    score += (features[i * dimension + d] - mean[d]) * scale[d] * weights[d][c];
+                    score += rows[i][d] * weights[d][c];
                 }
                 if (score > bestScore) {
                     bestScore = score;
                     best = c;
                 }
             }
-            scored++;
-            if (best == labels[i]) {
-                right++;
+            return best;
+        });
+    }
+
+    /**
+     * Class means of standardised features over the rows whose index is not a multiple of 3; the
+     * share of the other rows whose nearest mean is their class.
+     */
+    static double nearestCentroidAccuracy(float[] features, int dimension, int[] labels) {
+        double[][] rows = standardised(features, dimension, labels.length);
+        int classes = classCount(labels);
+        double[][] centroids = new double[classes][dimension];
+        int[] counts = new int[classes];
+        for (int i = 0; i < labels.length; i++) {
+            if (isFitted(i)) {
+                counts[labels[i]]++;
+                for (int d = 0; d < dimension; d++) {
+                    centroids[labels[i]][d] += rows[i][d];
+                }
+            }
+        }
+        for (int c = 0; c < classes; c++) {
+            for (int d = 0; d < dimension; d++) {
+                centroids[c][d] /= Math.max(counts[c], 1);
+            }
+        }
+        return heldOutAccuracy(labels, i -> {
+            int best = -1;
+            double bestDistance = Double.POSITIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                if (counts[c] == 0) {
+                    continue;
+                }
+                double distance = 0;
+                for (int d = 0; d < dimension; d++) {
+                    double difference = rows[i][d] - centroids[c][d];
+                    distance += difference * difference;
+                }
+                if (distance < bestDistance) {
+                    bestDistance = distance;
+                    best = c;
+                }
+            }
+            return best;
+        });
+    }
+
+    /** Rows whose index is not a multiple of 3 fit a reader; the others score it. */
+    private static boolean isFitted(int row) {
+        return row % 3 != 0;
+    }
+
+    private static int classCount(int[] labels) {
+        int classes = 0;
+        for (int label : labels) {
+            classes = Math.max(classes, label + 1);
+        }
+        return classes;
+    }
+
+    /** The share of held-out rows whose predicted class is their label. */
+    private static double heldOutAccuracy(int[] labels, java.util.function.IntUnaryOperator predict) {
+        int right = 0;
+        int scored = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (!isFitted(i)) {
+                scored++;
+                if (predict.applyAsInt(i) == labels[i]) {
+                    right++;
+                }
             }
         }
         return (double) right / scored;
     }
 
-    /** Mean and 1/deviation of each feature over the fitted rows (index not a multiple of 3). */
-    private static void standardisation(float[] features, int dimension, int n, double[] mean, double[] scale) {
+    /** (n, dimension) features less the fitted rows' mean, over their deviation (two-pass). */
+    private static double[][] standardised(float[] features, int dimension, int n) {
+        double[] mean = new double[dimension];
+        double[] variance = new double[dimension];
         int fitted = 0;
-        double[] squares = new double[dimension];
         for (int i = 0; i < n; i++) {
-            if (i % 3 != 0) {
+            if (isFitted(i)) {
                 fitted++;
                 for (int d = 0; d < dimension; d++) {
-                    double value = features[i * dimension + d];
-                    mean[d] += value;
-                    squares[d] += value * value;
+                    mean[d] += features[i * dimension + d];
                 }
             }
         }
         for (int d = 0; d < dimension; d++) {
             mean[d] /= fitted;
-            scale[d] = 1 / Math.sqrt(Math.max(squares[d] / fitted - mean[d] * mean[d], 0) + 1e-8);
         }
+        for (int i = 0; i < n; i++) {
+            if (isFitted(i)) {
+                for (int d = 0; d < dimension; d++) {
+                    double centred = features[i * dimension + d] - mean[d];
+                    variance[d] += centred * centred;
+                }
+            }
+        }
+        double[][] rows = new double[n][dimension];
+        for (int d = 0; d < dimension; d++) {
+            double scale = 1 / Math.sqrt(variance[d] / fitted + 1e-8);
+            for (int i = 0; i < n; i++) {
+                rows[i][d] = (features[i * dimension + d] - mean[d]) * scale;
+            }
+        }
+        return rows;
     }
 
     /** Solves A·X = B for a symmetric positive-definite A by Cholesky decomposition (A is overwritten). */
@@ -254,84 +324,5 @@ public final class EnvironmentTokenProbe {
             }
         }
         return x;
-    }
-
-    /**
-     * Fits class means on the rows whose index is not a multiple of 3 (features standardised with
-     * those rows' mean and deviation) and returns the share of the other rows whose nearest mean is
-     * their class.
-     */
-    static double nearestCentroidAccuracy(float[] features, int dimension, int[] labels) {
-        int n = labels.length;
-        double[] mean = new double[dimension];
-        double[] variance = new double[dimension];
-        int fitted = 0;
-        for (int i = 0; i < n; i++) {
-            if (i % 3 != 0) {
-                fitted++;
-                for (int d = 0; d < dimension; d++) {
-                    mean[d] += features[i * dimension + d];
-                }
-            }
-        }
-        for (int d = 0; d < dimension; d++) {
-            mean[d] /= fitted;
-        }
-        for (int i = 0; i < n; i++) {
-            if (i % 3 != 0) {
-                for (int d = 0; d < dimension; d++) {
-                    double centred = features[i * dimension + d] - mean[d];
-                    variance[d] += centred * centred;
-                }
-            }
-        }
-        double[] scale = new double[dimension];
-        for (int d = 0; d < dimension; d++) {
-            scale[d] = 1 / Math.sqrt(variance[d] / fitted + 1e-8);
-        }
-        int classes = 0;
-        for (int label : labels) {
-            classes = Math.max(classes, label + 1);
-        }
-        double[][] centroids = new double[classes][dimension];
-        int[] counts = new int[classes];
-        for (int i = 0; i < n; i++) {
-            if (i % 3 != 0) {
-                counts[labels[i]]++;
-                for (int d = 0; d < dimension; d++) {
-                    centroids[labels[i]][d] += (features[i * dimension + d] - mean[d]) * scale[d];
-                }
-            }
-        }
-        for (int c = 0; c < classes; c++) {
-            for (int d = 0; d < dimension; d++) {
-                centroids[c][d] /= Math.max(counts[c], 1);
-            }
-        }
-        int right = 0;
-        int scored = 0;
-        for (int i = 0; i < n; i += 3) {
-            int best = -1;
-            double bestDistance = Double.POSITIVE_INFINITY;
-            for (int c = 0; c < classes; c++) {
-                if (counts[c] == 0) {
-                    continue;
-                }
-                double distance = 0;
-                for (int d = 0; d < dimension; d++) {
-                    double difference = (features[i * dimension + d] - mean[d]) * scale[d] - centroids[c][d];
-                    distance += difference * difference;
-                }
-                if (distance < bestDistance) {
-                    bestDistance = distance;
-                    best = c;
-                }
-            }
-            scored++;
-            if (best == labels[i]) {
-                right++;
-            }
-        }
-        return (double) right / scored;
     }
 }
