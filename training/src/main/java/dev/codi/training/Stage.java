@@ -12,8 +12,9 @@ import java.util.Locale;
  * and video each against the frozen text encoder), then each modality's ε-denoiser on the frozen
  * encoders.
  * Stage 2 (joint generation): environment encoders and joint cross-attention on paired outputs —
- * text–image, then text–audio, then audio–video — with everything of stage 1 frozen. Each stage
- * starts from the networks the previous one finished with.
+ * text–image, then text–audio, then audio–video (bridging, as the paper) — then every set of two to
+ * four outputs mixed, with everything of stage 1 frozen. Each stage starts from the networks the
+ * previous one finished with.
  */
 public enum Stage {
     IMAGE_AUTOENCODER,
@@ -27,38 +28,65 @@ public enum Stage {
     AUDIO_DENOISER,
     TEXT_DENOISER,
     VIDEO_DENOISER,
-    JOINT_TEXT_IMAGE(Modality.TEXT, Modality.IMAGE),
-    JOINT_TEXT_AUDIO(Modality.TEXT, Modality.AUDIO),
-    JOINT_AUDIO_VIDEO(Modality.AUDIO, Modality.VIDEO);
+    JOINT_TEXT_IMAGE(List.of(List.of(Modality.TEXT, Modality.IMAGE))),
+    JOINT_TEXT_AUDIO(List.of(List.of(Modality.TEXT, Modality.AUDIO))),
+    JOINT_AUDIO_VIDEO(List.of(List.of(Modality.AUDIO, Modality.VIDEO))),
+    /**
+     * Every set of two, three or four outputs, one drawn per step, every environment encoder and
+     * joint attention trained. Bridging leaves each denoiser's joint attention knowing only the
+     * partner of its own pair and one token at a time; sampling meets any partner, and two or three
+     * tokens at once.
+     */
+    JOINT_MIXED(outputSetsOfTwoOrMore());
 
-    private final List<Modality> pair;
+    private final List<List<Modality>> outputSets;
 
     Stage() {
-        this.pair = List.of();
+        this.outputSets = List.of();
     }
 
-    Stage(Modality first, Modality second) {
-        this.pair = List.of(first, second);
+    Stage(List<List<Modality>> outputSets) {
+        this.outputSets = outputSets;
     }
 
-    /** A stage-2 stage: trains joint generation of its {@link #pair()}. */
+    /** The sets of outputs a stage-2 stage generates together, each in modality order; empty for stage 1. */
+    public List<List<Modality>> outputSets() {
+        return outputSets;
+    }
+
+    /** A stage-2 stage: trains joint generation of its {@link #outputSets()}. */
     public boolean joint() {
-        return !pair.isEmpty();
+        return !outputSets.isEmpty();
     }
 
-    /** The two outputs a stage-2 stage generates together; empty for stage 1. */
+    /** A bridging stage: one pair of outputs, training the side(s) new to stage 2. */
+    public boolean bridging() {
+        return outputSets.size() == 1;
+    }
+
+    /** The two outputs a bridging stage generates together; empty otherwise. */
     public List<Modality> pair() {
-        return pair;
+        return bridging() ? outputSets.get(0) : List.of();
+    }
+
+    /** Every modality of the stage's output sets. */
+    public List<Modality> modalities() {
+        return Arrays.stream(Modality.values()).filter(modality -> outputSets.stream().anyMatch(set -> set.contains(modality))).toList();
     }
 
     /**
-     * The modalities of a stage-2 stage's pair that no earlier stage-2 stage trained: the ones it
-     * trains (bridging — text–image both, text–audio audio, audio–video video).
+     * The modalities of a bridging stage's pair that no earlier stage-2 stage trained (text–image
+     * both, text–audio audio, audio–video video); empty for the other stages.
      */
     public List<Modality> newInStageTwo() {
-        return pair.stream()
-                .filter(modality -> stageTwo().stream().noneMatch(earlier -> earlier.ordinal() < ordinal() && earlier.pair().contains(modality)))
+        return pair().stream()
+                .filter(modality -> stageTwo().stream().noneMatch(earlier -> earlier.ordinal() < ordinal() && earlier.modalities().contains(modality)))
                 .toList();
+    }
+
+    /** The modalities whose environment encoder and joint attention a stage-2 stage trains. */
+    public List<Modality> trainedInStageTwo() {
+        return bridging() ? newInStageTwo() : modalities();
     }
 
     /** The stage-1 stage that trains {@code modality}'s denoiser. */
@@ -110,6 +138,26 @@ public enum Stage {
     /** The bridged-encoder stages, in order. */
     public static List<Stage> bridgedEncoders() {
         return Arrays.stream(values()).filter(Stage::bridgedEncoder).toList();
+    }
+
+    /** Every set of two or more of the four modalities (11), each in modality order. */
+    private static List<List<Modality>> outputSetsOfTwoOrMore() {
+        Modality[] all = Modality.values();
+        java.util.ArrayList<List<Modality>> sets = new java.util.ArrayList<>();
+        for (int size = 2; size <= all.length; size++) {
+            for (int mask = 0; mask < 1 << all.length; mask++) {
+                if (Integer.bitCount(mask) == size) {
+                    java.util.ArrayList<Modality> set = new java.util.ArrayList<>();
+                    for (int k = 0; k < all.length; k++) {
+                        if ((mask & 1 << k) != 0) {
+                            set.add(all[k]);
+                        }
+                    }
+                    sets.add(List.copyOf(set));
+                }
+            }
+        }
+        return List.copyOf(sets);
     }
 
     public Stage previous() {

@@ -1,5 +1,7 @@
 package dev.codi.training;
 
+import dev.codi.media.Modality;
+
 import dev.codi.training.alignment.AudioAlignmentTrainer;
 import dev.codi.training.alignment.ImageAlignmentTrainer;
 import dev.codi.training.alignment.TextImageAlignmentTrainer;
@@ -50,7 +52,7 @@ public final class Stages {
             case AUDIO_DENOISER -> new AudioDenoiserTrainer(context);
             case TEXT_DENOISER -> new TextDenoiserTrainer(context);
             case VIDEO_DENOISER -> new VideoDenoiserTrainer(context);
-            case JOINT_TEXT_IMAGE, JOINT_TEXT_AUDIO, JOINT_AUDIO_VIDEO -> new JointTrainer(context, stage);
+            case JOINT_TEXT_IMAGE, JOINT_TEXT_AUDIO, JOINT_AUDIO_VIDEO, JOINT_MIXED -> new JointTrainer(context, stage);
         };
     }
 
@@ -140,6 +142,12 @@ public final class Stages {
                         : overlayExtensions(context, state); // stage 2 starts from every stage-1 network at its newest
                 // stage 1's steps as they ran (extensions included), stage 2's settings as this run has them
                 start = fresh(stage, state.config().withStageTwo(context.config.stageTwo()), state);
+            }
+            if (start.step() == 0 && stage.newInStageTwo().contains(Modality.VIDEO)) {
+                // video's frames are image latents: its environment encoder starts as the trained image one
+                context.networks.environmentEncoders.get(Modality.VIDEO)
+                        .startFrom(context.networks.environmentEncoders.get(Modality.IMAGE));
+                LOG.info("{}: video's environment encoder starts from image's", stage.id());
             }
             context.latentScales.putAll(start.latentScales());
             state = runner.run(trainer(stage, context), start);

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  *
  * <pre>
  * train all                       every stage in order (resumes from checkpoints), then writes the bundle
- * train joint                     stage 2 (text–image, text–audio, audio–video) on finished stage 1, then the bundle
+ * train joint                     stage 2 (text–image, text–audio, audio–video, then mixed sets) on finished stage 1, then the bundle
  * train stage image-autoencoder   one stage, from its predecessor's final checkpoint (or its own latest)
  * train export --out DIR          a bundle from the latest checkpoint, for evaluation mid-run
  * train bench                     measured seconds per step of every stage, to size the schedule
@@ -109,7 +109,7 @@ public final class Train {
     }
 
     @Command(name = "joint", mixinStandardHelpOptions = true,
-            description = "Stage 2 (joint generation: text–image, text–audio, audio–video) on the finished stage 1, then the bundle.")
+            description = "Stage 2 (joint generation: text–image, text–audio, audio–video, then every set of 2–4 outputs mixed) on the finished stage 1, then the bundle.")
     static final class Joint extends All {
         @Override
         List<Stage> stages() {
@@ -139,7 +139,7 @@ public final class Train {
 
         @Parameters(index = "0", description = "one of: image-autoencoder, audio-autoencoder, text-autoencoder, "
                 + "text-image-alignment, image-alignment, audio-alignment, video-alignment, image-denoiser, audio-denoiser, text-denoiser, video-denoiser, "
-                + "joint-text-image, joint-text-audio, joint-audio-video")
+                + "joint-text-image, joint-text-audio, joint-audio-video, joint-mixed")
         String stage;
 
         @Option(names = "--extend-to", description = "a stage-1 denoiser or the image, audio or video alignment: continue it from its latest checkpoint to this many "
@@ -192,8 +192,9 @@ public final class Train {
         @Override
         public Integer call() {
             Checkpoints checkpoints = new Checkpoints(common.directory());
-            Path checkpoint = checkpoints.latest(Stage.JOINT_AUDIO_VIDEO)
-                    .orElseThrow(() -> new IllegalStateException("no audio-video checkpoint under " + checkpoints.root()));
+            // the last stage-2 stage that has run: every environment encoder is trained from audio–video on
+            Path checkpoint = checkpoints.latest(Stage.JOINT_MIXED).or(() -> checkpoints.latest(Stage.JOINT_AUDIO_VIDEO))
+                    .orElseThrow(() -> new IllegalStateException("no audio-video or mixed checkpoint under " + checkpoints.root()));
             CheckpointState state = checkpoints.readState(checkpoint);
             List<EnvironmentTokenProbe.Row> rows;
             try (TrainingContext context = new TrainingContext(state.config(), common.directory())) {
@@ -250,7 +251,7 @@ public final class Train {
 
     static BundleManifest writeBundle(TrainingContext context, CheckpointState state, Path target) {
         // trained: stage 1 finished (a bundle without stage 2 samples every output independently well)
-        boolean jointTrained = state.done() && state.stage().equals(Stage.JOINT_AUDIO_VIDEO.id());
+        boolean jointTrained = state.done() && state.stage().equals(Stage.JOINT_MIXED.id());
         boolean finished = jointTrained || (state.done() && state.stage().equals(Stage.VIDEO_DENOISER.id()));
         String engine = "DJL " + Engine.getDjlVersion() + ", " + Engine.getInstance().getEngineName() + " "
                 + Engine.getInstance().getVersion() + ", CPU";
@@ -260,7 +261,7 @@ public final class Train {
         String description = !finished
                 ? "codi-tiny, partially trained (checkpoint " + state.stage() + " step " + state.step() + ")"
                 : jointTrained
-                ? stageOne + "stage 2: environment encoders and joint cross-attention on text–image, text–audio, audio–video)"
+                ? stageOne + "stage 2: environment encoders and joint cross-attention on text–image, text–audio, audio–video, then every set of 2–4 outputs mixed)"
                 : stageOne + "no joint-generation training yet)";
         try {
             Files.createDirectories(target);

@@ -55,25 +55,34 @@ public record TrainConfig(
     }
 
     /**
-     * Stage 2 (CoDi §3.3): a schedule per trained pair; the conditioning each step draws (the prompt
+     * Stage 2 (CoDi §3.3): a schedule per stage (three bridging pairs, then the mixed sets); the conditioning each step draws (the prompt
      * leaves attributes open most of the time, so a denoiser gains from reading them off the other
      * output's environment token; a share is the null embedding); the weight of the contrastive
      * term between the two environment tokens; the share of rows whose t comes from the noisy half
      * of the schedule, where joint sampling settles color, shape and motion (the rest uniform).
      */
-    public record StageTwo(Schedule textImage, Schedule textAudio, Schedule audioVideo,
+    public record StageTwo(Schedule textImage, Schedule textAudio, Schedule audioVideo, Schedule mixed,
                            double underSpecifiedShare, double nullShare, double contrastiveWeight, double highNoiseShare) {
+        /** Every set of two to four outputs after bridging (null in configs saved before the stage existed: the default). */
+        static final Schedule DEFAULT_MIXED = new Schedule(3500, 16, 2e-3);
+
         public static StageTwo defaults() {
             return new StageTwo(
                     new Schedule(6000, 48, 2e-3),   // text–image   ~0.07 s/step
                     new Schedule(5000, 48, 2e-3),   // text–audio   ~0.12 s/step
                     new Schedule(3500, 16, 2e-3),   // audio–video  ~0.25 s/step (8 frames per sample)
+                    DEFAULT_MIXED,                  // mixed sets   ~0.2 s/step (7 of the 11 sets hold video)
                     0.85, 0.15, 0.1,
                     0.5);                           // t drawn from [400, 1000), where sampling settles what outputs show
         }
 
+        @Override
+        public Schedule mixed() {
+            return mixed != null ? mixed : DEFAULT_MIXED;
+        }
+
         StageTwo withSchedules(java.util.function.UnaryOperator<Schedule> change) {
-            return new StageTwo(change.apply(textImage), change.apply(textAudio), change.apply(audioVideo),
+            return new StageTwo(change.apply(textImage), change.apply(textAudio), change.apply(audioVideo), change.apply(mixed()),
                     underSpecifiedShare, nullShare, contrastiveWeight, highNoiseShare);
         }
 
@@ -81,6 +90,7 @@ public record TrainConfig(
             return new StageTwo(stage == Stage.JOINT_TEXT_IMAGE ? schedule : textImage,
                     stage == Stage.JOINT_TEXT_AUDIO ? schedule : textAudio,
                     stage == Stage.JOINT_AUDIO_VIDEO ? schedule : audioVideo,
+                    stage == Stage.JOINT_MIXED ? schedule : mixed(),
                     underSpecifiedShare, nullShare, contrastiveWeight, highNoiseShare);
         }
     }
@@ -153,6 +163,7 @@ public record TrainConfig(
             case JOINT_TEXT_IMAGE -> stageTwo().textImage();
             case JOINT_TEXT_AUDIO -> stageTwo().textAudio();
             case JOINT_AUDIO_VIDEO -> stageTwo().audioVideo();
+            case JOINT_MIXED -> stageTwo().mixed();
         };
     }
 

@@ -44,7 +44,7 @@ public final class LossCurves {
     /** The trainer's stages in the order they run (training's {@code Stage} enum; evaluation does not depend on training). */
     public static final List<String> TRAINING_ORDER = List.of("image-autoencoder", "audio-autoencoder", "text-autoencoder",
             "text-image-alignment", "image-alignment", "audio-alignment", "video-alignment", "image-denoiser", "audio-denoiser", "text-denoiser",
-            "video-denoiser", "joint-text-image", "joint-text-audio", "joint-audio-video");
+            "video-denoiser", "joint-text-image", "joint-text-audio", "joint-audio-video", "joint-mixed");
     public static final int PANEL_WIDTH = 380;
     public static final int PANEL_HEIGHT = 230;
     public static final int COLUMNS = 3;

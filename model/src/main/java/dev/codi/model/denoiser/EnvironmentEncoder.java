@@ -117,6 +117,50 @@ public final class EnvironmentEncoder extends TinyBlock {
         return Ops.l2Normalize(projection.apply(store, Ops.silu(hidden.apply(store, features))));
     }
 
+    /**
+     * Starts a video encoder from a trained image encoder: a video latent's frames are image
+     * latents (the image autoencoder encodes each frame), so the image encoder's convolutions read
+     * them as they are, and its MLP reads the mean over frames as it reads one image. The weights
+     * the MLP gives the late-minus-early difference start at zero, so the token begins as the image
+     * token of the clip's mean and learns motion from there.
+     *
+     * @throws IllegalArgumentException when this is not a video encoder or {@code image} not an
+     *                                  image encoder of the same channels and latent size
+     */
+    public void startFrom(EnvironmentEncoder image) {
+        if (latentShape.length != 4 || image.latentShape.length != 3
+                || !java.util.Arrays.equals(java.util.Arrays.copyOfRange(latentShape, 1, 4), image.latentShape)) {
+            throw new IllegalArgumentException("a video encoder starts from an image encoder of its frames' latent shape, got "
+                    + java.util.Arrays.toString(latentShape) + " from " + java.util.Arrays.toString(image.latentShape));
+        }
+        var own = getParameters();
+        var theirs = image.getParameters();
+        if (own.size() != theirs.size()) {
+            throw new IllegalArgumentException("the encoders' layers differ: " + own.keys() + " against " + theirs.keys());
+        }
+        for (int i = 0; i < own.size(); i++) {
+            NDArray target = own.get(i).getValue().getArray();
+            NDArray source = theirs.get(i).getValue().getArray();
+            ai.djl.ndarray.types.Shape to = target.getShape();
+            ai.djl.ndarray.types.Shape from = source.getShape();
+            if (to.equals(from)) {
+                target.set(source.toFloatArray());
+            } else if (to.dimension() == 2 && from.dimension() == 2 && to.get(0) == from.get(0) && to.get(1) == 2 * from.get(1)) {
+                // the MLP's first layer: (out, 2·perFrame) ← (out, perFrame) for the mean, zeros for the difference
+                float[] values = new float[Math.toIntExact(to.size())];
+                float[] mean = source.toFloatArray();
+                int rows = Math.toIntExact(from.get(0));
+                int columns = Math.toIntExact(from.get(1));
+                for (int row = 0; row < rows; row++) {
+                    System.arraycopy(mean, row * columns, values, row * 2 * columns, columns);
+                }
+                target.set(values);
+            } else {
+                throw new IllegalArgumentException("parameter " + own.get(i).getKey() + " " + to + " cannot start from " + from);
+            }
+        }
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(encode(store, inputs.singletonOrThrow()));

@@ -205,6 +205,28 @@ class JointLayersTest {
         return denoiser;
     }
 
+    @Test
+    void aVideoEncoderStartedFromTheImageEncoderReadsAStillClipAsTheImageEncoderReadsItsFrame() {
+        EnvironmentEncoder image = new EnvironmentEncoder(CONFIG.imageEnvironment());
+        image.initialize(manager, DataType.FLOAT32, new Shape(1));
+        SeededInit.apply(image, 21);
+        EnvironmentEncoder video = new EnvironmentEncoder(CONFIG.videoEnvironment());
+        video.initialize(manager, DataType.FLOAT32, new Shape(1));
+        SeededInit.apply(video, 22);
+        int[] frameShape = CONFIG.imageEnvironment().latentShape();
+        int frames = CONFIG.videoFrames();
+        NDArray frame = gaussian(23, 2, frameShape[0], frameShape[1], frameShape[2]);
+        NDArray still = frame.expandDims(1).repeat(1, frames);                      // (2, frames, c, h, w), every frame the same
+        float[] imageToken = image.encode(store, frame).toFloatArray();
+        assertThat(maxDifference(video.encode(store, still).toFloatArray(), imageToken)).as("seeded apart").isGreaterThan(1e-2f);
+
+        video.startFrom(image);
+        assertThat(maxDifference(video.encode(store, still).toFloatArray(), imageToken)).isLessThan(1e-5f);
+        // the image encoder is left as it was; an image encoder cannot start from a video one
+        assertThat(maxDifference(image.encode(store, frame).toFloatArray(), imageToken)).isZero();
+        assertThatThrownBy(() -> image.startFrom(video)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static float maxDifference(float[] a, float[] b) {
         float max = 0;
         for (int i = 0; i < a.length; i++) {

@@ -1,6 +1,8 @@
 package dev.codi.training.diffusion;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
@@ -22,20 +24,26 @@ import dev.codi.training.loop.StageTrainer;
 import dev.codi.world.Combination;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 /**
- * CoDi stage 2 (§3.3) for one pair of outputs A, B: both latents of the same sample are noised to
- * the same t (they are sampled in lockstep), and each denoiser predicts its noise while attending
- * to the other's environment token — ε_θ(z_t^A, t, c, V_B(z_t^B)) and ε_θ(z_t^B, t, c, V_A(z_t^A)).
+ * CoDi stage 2 (§3.3) for a set of outputs generated together: every latent of the same sample is
+ * noised to the same t (they are sampled in lockstep), and each denoiser predicts its noise while
+ * attending to the environment tokens of the OTHER outputs — for a pair A, B:
+ * ε_θ(z_t^A, t, c, V_B(z_t^B)) and ε_θ(z_t^B, t, c, V_A(z_t^A)); for three or four outputs, to two or
+ * three tokens at once, stacked in modality order as the sampler stacks them.
  * V_m reads z_t or the clean estimate the frozen denoiser makes of it, as its config says
  * ({@link EnvironmentEncoder.Reads}), and exactly as the sampler computes it.
- * Loss: both ε-losses plus the contrastive latent-alignment term between V_A(z_t^A) and
- * V_B(z_t^B) (multi-positive InfoNCE: samples that agree on every attribute both outputs carry
- * are positives). Only environment encoders and joint cross-attention are trained (see
- * {@link #trainedNetworks()}); every stage-1 network is frozen.
+ * Loss: the outputs' ε-losses plus the contrastive latent-alignment term between the tokens of
+ * every two outputs, averaged over those pairs (multi-positive InfoNCE: samples that agree on every
+ * attribute both outputs carry are positives). Only environment encoders and joint cross-attention
+ * are trained (see {@link #trainedNetworks()}); every stage-1 network is frozen.
+ *
+ * <p>A bridging stage trains one pair. The mixed stage draws one of its sets of two to four outputs
+ * per step ({@link Stage#outputSets()}); every output of the step is trained.
  *
  * <p>Conditioning c is the text encoder's embedding of a caption that most of the time leaves
  * attributes open ("a red shape", "something moving up"), and sometimes the null embedding: what
@@ -45,11 +53,9 @@ import java.util.Random;
 public final class JointTrainer implements StageTrainer {
     private final TrainingContext context;
     private final Stage stage;
-    private final Modality first;
-    private final Modality second;
     private static final int HIGH_NOISE_FROM = 400;
     private final DdimScheduler scheduler = new DdimScheduler(DdimScheduler.Config.codi());
-    private final List<DenoiserTrainer> latentBanks = new ArrayList<>(); // stage-1 trainers, as banks of clean latents
+    private final Map<Modality, DenoiserTrainer> latentBanks = new EnumMap<>(Modality.class); // stage-1 trainers, as banks of clean latents
 
     public JointTrainer(TrainingContext context, Stage stage) {
         if (!stage.joint()) {
@@ -57,8 +63,6 @@ public final class JointTrainer implements StageTrainer {
         }
         this.context = context;
         this.stage = stage;
-        this.first = stage.pair().get(0);
-        this.second = stage.pair().get(1);
     }
 
     @Override
@@ -70,12 +74,12 @@ public final class JointTrainer implements StageTrainer {
      * Bridging, as in stage 1's alignment: the first pair trains both sides; each later pair trains
      * only the side that is new to stage 2 (text–audio: audio; audio–video: video), against the
      * frozen other side, so the new environment token learns the space the earlier ones already
-     * speak — which is what lets any output combination attend to any other without training on it.
+     * speak. The mixed stage then trains every environment encoder and joint attention together.
      */
     @Override
     public List<TinyBlock> trainedNetworks() {
         List<TinyBlock> trained = new ArrayList<>();
-        for (Modality modality : stage.newInStageTwo()) {
+        for (Modality modality : stage.trainedInStageTwo()) {
             trained.add(context.networks.environmentEncoders.get(modality));
             trained.addAll(context.networks.denoisers.get(modality).jointAttention());
         }
@@ -86,22 +90,24 @@ public final class JointTrainer implements StageTrainer {
     @Override
     public void prepare() {
         latentBanks.clear();
-        for (Modality modality : stage.pair()) {
+        for (Modality modality : stage.modalities()) {
             DenoiserTrainer bank = (DenoiserTrainer) Stages.trainer(Stage.denoiserOf(modality), context);
             bank.prepare();
-            latentBanks.add(bank);
+            latentBanks.put(modality, bank);
         }
     }
 
     @Override
     public Map<String, Double> latentScales() {
         Map<String, Double> scales = new java.util.LinkedHashMap<>();
-        latentBanks.forEach(bank -> scales.putAll(bank.latentScales()));
+        latentBanks.values().forEach(bank -> scales.putAll(bank.latentScales()));
         return scales;
     }
 
     @Override
     public NDArray loss(NDManager batch, ParameterStore store, Random random) {
+        List<List<Modality>> sets = stage.outputSets();
+        List<Modality> outputs = sets.size() == 1 ? sets.get(0) : sets.get(random.nextInt(sets.size()));
         WorldDataset data = context.dataset();
         TrainConfig.StageTwo settings = context.config.stageTwo();
         int n = context.config.schedule(stage).batch();
@@ -126,7 +132,7 @@ public final class JointTrainer implements StageTrainer {
         }
         NDArray conditioning = batch.create(contexts, new Shape(n, 1, dimension));
 
-        // 2. both outputs noised to the same t (a share from the noisy part of the schedule)
+        // 2. every output noised to the same t (a share from the noisy part of the schedule)
         float[] timesteps = new float[n];
         int steps = scheduler.config().trainTimesteps();
         for (int row = 0; row < n; row++) {
@@ -135,34 +141,56 @@ public final class JointTrainer implements StageTrainer {
                     : random.nextInt(steps);
         }
         NDArray times = batch.create(timesteps);
-        NDArray[] noisy = new NDArray[2];
-        NDArray[] noise = new NDArray[2];
-        for (int side = 0; side < 2; side++) {
-            DenoiserTrainer bank = latentBanks.get(side);
+        int count = outputs.size();
+        NDArray[] noisy = new NDArray[count];
+        NDArray[] noise = new NDArray[count];
+        for (int side = 0; side < count; side++) {
+            DenoiserTrainer bank = latentBanks.get(outputs.get(side));
             float[] epsilon = Draws.gaussian(random, n * bank.latentValues());
             noisy[side] = batch.create(bank.noised(samples, timesteps, epsilon), bank.latentShape(n));
             noise[side] = batch.create(epsilon, bank.latentShape(n));
         }
 
-        // 3. each denoiser attends to the other's environment token
-        Denoiser firstDenoiser = context.networks.denoisers.get(first);
-        Denoiser secondDenoiser = context.networks.denoisers.get(second);
-        NDArray firstToken = environmentToken(first, firstDenoiser, store, noisy[0], times, timesteps, conditioning);  // (n, environmentDim)
-        NDArray secondToken = environmentToken(second, secondDenoiser, store, noisy[1], times, timesteps, conditioning);
-        NDArray firstLoss = Losses.mse(firstDenoiser.predictNoise(store, noisy[0], times, conditioning, secondToken.expandDims(1)),
-                noise[0], null);
-        NDArray secondLoss = Losses.mse(secondDenoiser.predictNoise(store, noisy[1], times, conditioning, firstToken.expandDims(1)),
-                noise[1], null);
+        // 3. each denoiser attends to the other outputs' environment tokens
+        NDArray[] tokens = new NDArray[count];                                                 // (n, environmentDim) each
+        for (int side = 0; side < count; side++) {
+            Modality modality = outputs.get(side);
+            tokens[side] = environmentToken(modality, context.networks.denoisers.get(modality), store, noisy[side], times, timesteps, conditioning);
+        }
+        NDArray loss = null;
+        for (int side = 0; side < count; side++) {
+            NDList others = new NDList();
+            for (int other = 0; other < count; other++) {
+                if (other != side) {
+                    others.add(tokens[other]);
+                }
+            }
+            NDArray environment = others.size() == 1 ? others.get(0).expandDims(1) : NDArrays.stack(others, 1); // (n, outputs−1, envDim)
+            NDArray sideLoss = Losses.mse(context.networks.denoisers.get(outputs.get(side))
+                    .predictNoise(store, noisy[side], times, conditioning, environment), noise[side], null);
+            loss = loss == null ? sideLoss : loss.add(sideLoss);
+        }
 
-        // 4. latent alignment: V_A(z^A) and V_B(z^B) of samples that agree on what both carry
-        float[] positives = new float[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                positives[i * n + j] = agree(data.combination(samples[i]), data.combination(samples[j])) ? 1f : 0f;
+        // 4. latent alignment: V_A(z^A) and V_B(z^B) of samples that agree on what both carry, for every two outputs
+        NDArray alignment = null;
+        int pairs = 0;
+        for (int a = 0; a < count; a++) {
+            for (int b = a + 1; b < count; b++) {
+                float[] positives = new float[n * n];
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < n; j++) {
+                        positives[i * n + j] = agree(outputs.get(a), outputs.get(b), data.combination(samples[i]), data.combination(samples[j])) ? 1f : 0f;
+                    }
+                }
+                NDArray term = Losses.multiPositiveInfoNce(tokens[a], tokens[b], positives, context.config.temperature());
+                alignment = alignment == null ? term : alignment.add(term);
+                pairs++;
             }
         }
-        NDArray alignment = Losses.multiPositiveInfoNce(firstToken, secondToken, positives, context.config.temperature());
-        return firstLoss.add(secondLoss).add(alignment.mul((float) settings.contrastiveWeight()));
+        if (pairs > 1) {
+            alignment = alignment.div((float) pairs);
+        }
+        return loss.add(alignment.mul((float) settings.contrastiveWeight()));
     }
 
     /**
@@ -179,9 +207,9 @@ public final class JointTrainer implements StageTrainer {
         return encoder.encode(store, noisy, scheduler.predictedClean(noisy, alone, timesteps, EnvironmentEncoder.CLEAN_ESTIMATE_BOUND));
     }
 
-    /** Whether two combinations look the same to both outputs: equal on every attribute both carry (images show no motion). */
-    private boolean agree(Combination a, Combination b) {
-        boolean motionCarried = first != Modality.IMAGE && second != Modality.IMAGE;
-        return a.color() == b.color() && a.shape() == b.shape() && (!motionCarried || a.motion() == b.motion());
+    /** Whether two combinations look the same to outputs {@code a} and {@code b}: equal on every attribute both carry (images show no motion). */
+    static boolean agree(Modality a, Modality b, Combination first, Combination second) {
+        boolean motionCarried = a != Modality.IMAGE && b != Modality.IMAGE;
+        return first.color() == second.color() && first.shape() == second.shape() && (!motionCarried || first.motion() == second.motion());
     }
 }

@@ -93,7 +93,7 @@ public final class Checkpoints {
         Stage stage = Stage.fromId(readState(checkpoint).stage());
         java.util.Set<dev.codi.media.Modality> trainedEnvironments = Stage.stageTwo().stream()
                 .filter(joint -> joint.ordinal() <= stage.ordinal())
-                .flatMap(joint -> joint.pair().stream())
+                .flatMap(joint -> joint.modalities().stream())
                 .collect(java.util.stream.Collectors.toSet());
         java.util.Set<String> names = new java.util.LinkedHashSet<>();
         networks.byName().forEach((name, block) -> {
