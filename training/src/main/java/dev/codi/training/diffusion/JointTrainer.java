@@ -165,7 +165,7 @@ public final class JointTrainer implements StageTrainer {
                     others.add(tokens[other]);
                 }
             }
-            NDArray environment = others.size() == 1 ? others.get(0).expandDims(1) : NDArrays.stack(others, 1); // (n, outputs−1, envDim)
+            NDArray environment = NDArrays.stack(others, 1);                                 // (n, outputs−1, envDim)
             NDArray sideLoss = Losses.mse(context.networks.denoisers.get(outputs.get(side))
                     .predictNoise(store, noisy[side], times, conditioning, environment), noise[side], null);
             loss = loss == null ? sideLoss : loss.add(sideLoss);
@@ -173,7 +173,6 @@ public final class JointTrainer implements StageTrainer {
 
         // 4. latent alignment: V_A(z^A) and V_B(z^B) of samples that agree on what both carry, for every two outputs
         NDArray alignment = null;
-        int pairs = 0;
         for (int a = 0; a < count; a++) {
             for (int b = a + 1; b < count; b++) {
                 float[] positives = new float[n * n];
@@ -184,11 +183,10 @@ public final class JointTrainer implements StageTrainer {
                 }
                 NDArray term = Losses.multiPositiveInfoNce(tokens[a], tokens[b], positives, context.config.temperature());
                 alignment = alignment == null ? term : alignment.add(term);
-                pairs++;
             }
         }
-        if (pairs > 1) {
-            alignment = alignment.div((float) pairs);
+        if (count > 2) { // the mean over the count·(count−1)/2 pairs; a pair's term as it is
+            alignment = alignment.div(count * (count - 1) / 2f);
         }
         return loss.add(alignment.mul((float) settings.contrastiveWeight()));
     }
@@ -208,7 +206,7 @@ public final class JointTrainer implements StageTrainer {
     }
 
     /** Whether two combinations look the same to outputs {@code a} and {@code b}: equal on every attribute both carry (images show no motion). */
-    static boolean agree(Modality a, Modality b, Combination first, Combination second) {
+    private static boolean agree(Modality a, Modality b, Combination first, Combination second) {
         boolean motionCarried = a != Modality.IMAGE && b != Modality.IMAGE;
         return first.color() == second.color() && first.shape() == second.shape() && (!motionCarried || first.motion() == second.motion());
     }
