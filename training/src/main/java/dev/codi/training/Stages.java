@@ -230,11 +230,51 @@ public final class Stages {
         return state;
     }
 
-    /** The training record for the bundle manifest: config, seed, time and loss of every stage. */
-    public static Map<String, Object> manifestTraining(CheckpointState state, String engine) {
+    /**
+     * The seed each stage that ran (those {@code state} records a time for) trained with, in stage
+     * order, as its latest checkpoint under {@code checkpoints} records it; {@code state}'s own seed
+     * for a stage without one.
+     */
+    public static Map<String, Long> stageSeeds(dev.codi.training.loop.Checkpoints checkpoints, CheckpointState state) {
+        Map<String, Long> seeds = new LinkedHashMap<>();
+        for (Stage stage : Stage.values()) {
+            if (state.seconds().containsKey(stage.id())) {
+                seeds.put(stage.id(), checkpoints.latest(stage).map(p -> checkpoints.readState(p).seed()).orElse(state.seed()));
+            }
+        }
+        return seeds;
+    }
+
+    /**
+     * The commands that reproduce a run whose stages trained with {@code stageSeeds}: {@code train all}
+     * with the first stage's seed, then, from the first stage with another seed on, {@code train joint}
+     * (or {@code train all}) with that seed on the earlier stages' checkpoints.
+     */
+    static String reproducingCommand(Map<String, Long> stageSeeds) {
+        List<Map.Entry<String, Long>> entries = List.copyOf(stageSeeds.entrySet());
+        if (entries.isEmpty()) {
+            return "codi train all";
+        }
+        long runSeed = entries.get(0).getValue();
+        StringBuilder command = new StringBuilder("codi train all --seed " + runSeed);
+        long current = runSeed;
+        for (Map.Entry<String, Long> entry : entries) {
+            if (entry.getValue() != current) {
+                current = entry.getValue();
+                Stage from = Stage.fromId(entry.getKey());
+                command.append(", then from ").append(from.id()).append(" on (its checkpoints and later ones removed): codi train ")
+                        .append(from.joint() ? "joint" : "all").append(" --seed ").append(current);
+            }
+        }
+        return command.toString();
+    }
+
+    /** The training record for the bundle manifest: config, seeds, time and loss of every stage. */
+    public static Map<String, Object> manifestTraining(CheckpointState state, String engine, Map<String, Long> stageSeeds) {
         Map<String, Object> training = new LinkedHashMap<>();
-        training.put("command", "codi train all --seed " + state.seed());
-        training.put("seed", state.seed());
+        training.put("command", reproducingCommand(stageSeeds));
+        training.put("seed", stageSeeds.values().stream().findFirst().orElse(state.seed()));
+        training.put("stageSeeds", stageSeeds);
         training.put("engine", engine);
         double total = state.seconds().values().stream().mapToDouble(Double::doubleValue).sum();
         training.put("durationSeconds", Math.round(total));

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  *
  * <pre>
  * train all                       every stage in order (resumes from checkpoints), then writes the bundle
- * train joint                     stage 2 (text–image, text–audio, audio–video, then mixed sets) on finished stage 1, then the bundle
+ * train joint [--seed N]         stage 2 (text–image, text–audio, audio–video, then mixed sets) on finished stage 1, then the bundle
  * train stage image-autoencoder   one stage, from its predecessor's final checkpoint (or its own latest)
  * train export --out DIR          a bundle from the latest checkpoint, for evaluation mid-run
  * train bench                     measured seconds per step of every stage, to size the schedule
@@ -47,7 +47,8 @@ public final class Train {
         @Option(names = "--dir", description = "checkpoints and dataset cache (default: <codi.home>/.cache/training)")
         Path directory;
 
-        @Option(names = "--seed", description = "run seed (default: the config's, ${DEFAULT-VALUE} means unset)")
+        @Option(names = "--seed", description = "seed of the stages this command starts: their batches, noise and dataset "
+                + "(default: the seed of the run's newest checkpoint; a stage that resumes keeps the seed it began with)")
         Long seed;
 
         @Option(names = "--samples", description = "dataset size (default: the config's)")
@@ -66,23 +67,51 @@ public final class Train {
             return directory != null ? directory : home().resolve(".cache/training");
         }
 
-        /** The config: the one saved with existing checkpoints (so a resume continues the same run), else defaults plus options. */
-        TrainConfig config() {
+        /**
+         * The config for training {@code trained}: the one saved with existing checkpoints (so a resume
+         * continues the same run), else defaults plus options. Its seed is the seed of the stages this
+         * command trains: an unfinished stage among them resumes with the seed it began with; otherwise
+         * {@code --seed}, else the seed of the run's newest checkpoint. A seed that differs from the
+         * finished stages' (a second stage-2 draw on the same stage 1) renders and trains on that
+         * seed's own dataset; each checkpoint records the seed its stage ran with.
+         */
+        TrainConfig config(List<Stage> trained) {
             Path dir = directory();
             Checkpoints checkpoints = new Checkpoints(dir);
+            TrainConfig saved = null;
+            Long newestSeed = null;
             for (Stage stage : Stage.values()) {
                 var latest = checkpoints.latest(stage);
                 if (latest.isPresent()) {
-                    LOG.info("checkpoints exist under {}: continuing the run they belong to, with its saved config", dir);
-                    return checkpoints.readState(latest.get()).config();
+                    CheckpointState state = checkpoints.readState(latest.get());
+                    saved = saved == null ? state.config() : saved;
+                    newestSeed = state.seed();
                 }
             }
-            TrainConfig config = TrainConfig.defaults();
-            if (steps != null) {
-                config = config.withEveryStage(steps, batch == null ? 8 : batch);
+            if (saved == null) {
+                TrainConfig config = TrainConfig.defaults();
+                if (steps != null) {
+                    config = config.withEveryStage(steps, batch == null ? 8 : batch);
+                }
+                return config.with(seed != null ? seed : config.seed(), samples != null ? samples : config.datasetSamples(),
+                        checkpointEvery != null ? checkpointEvery : config.checkpointEvery());
             }
-            return config.with(seed != null ? seed : config.seed(), samples != null ? samples : config.datasetSamples(),
-                    checkpointEvery != null ? checkpointEvery : config.checkpointEvery());
+            LOG.info("checkpoints exist under {}: continuing the run they belong to, with its saved config", dir);
+            for (Stage stage : trained) {
+                var latest = checkpoints.latest(stage);
+                if (latest.isEmpty()) {
+                    continue;
+                }
+                CheckpointState state = checkpoints.readState(latest.get());
+                if (!state.done()) {
+                    if (seed != null && seed != state.seed()) {
+                        throw new IllegalArgumentException("--seed " + seed + ": " + stage.id() + " resumes from " + latest.get()
+                                + ", which began with seed " + state.seed() + "; resume with that seed, or train into another --dir");
+                    }
+                    return saved.with(state.seed(), saved.datasetSamples(), saved.checkpointEvery());
+                }
+            }
+            return saved.with(seed != null ? seed : newestSeed, saved.datasetSamples(), saved.checkpointEvery());
         }
     }
 
@@ -118,7 +147,7 @@ public final class Train {
     }
 
     private static int trainAndWrite(Common common, Path bundle, List<Stage> stages) {
-        TrainConfig config = common.config();
+        TrainConfig config = common.config(stages);
         Path target = bundle != null ? bundle : home().resolve("models/codi-tiny");
         try (TrainingContext context = new TrainingContext(config, common.directory())) {
             CheckpointState state = Stages.run(context, stages);
@@ -148,7 +177,7 @@ public final class Train {
 
         @Override
         public Integer call() {
-            try (TrainingContext context = new TrainingContext(common.config(), common.directory())) {
+            try (TrainingContext context = new TrainingContext(common.config(List.of(Stage.fromId(stage))), common.directory())) {
                 CheckpointState state = Stages.run(context, List.of(Stage.fromId(stage)), extendTo);
                 System.out.printf("%s: step %d/%d, loss %s%n", stage, state.step(), state.steps(), state.losses().get(stage));
             }
@@ -268,8 +297,10 @@ public final class Train {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return CodiTinyBundle.write(target, context.model, context.networks, state.seed(), finished, description,
-                Stages.manifestTraining(state, engine), metrics, context.latentScales);
+        Map<String, Long> stageSeeds = Stages.stageSeeds(context.checkpoints, state);
+        long runSeed = stageSeeds.values().stream().findFirst().orElse(state.seed());
+        return CodiTinyBundle.write(target, context.model, context.networks, runSeed, finished, description,
+                Stages.manifestTraining(state, engine, stageSeeds), metrics, context.latentScales);
     }
 
     public static void main(String[] args) {

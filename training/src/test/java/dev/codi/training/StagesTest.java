@@ -150,6 +150,77 @@ class StagesTest {
         }
     }
 
+    @Test
+    void aSecondStageTwoSeedTrainsTheStagesItStartsWithThatSeedAndTheBundleRecordsEveryStagesSeed(@TempDir Path directory) throws Exception {
+        TrainConfig tiny = tiny(2);
+        TrainConfig config = tiny.withStageTwo(tiny.stageTwo().with(Stage.JOINT_MIXED, new TrainConfig.Schedule(4, 16, 2e-3)));
+        Path run = directory.resolve("run");
+        try (TrainingContext context = new TrainingContext(config, run)) {
+            Stages.run(context, Arrays.asList(Stage.values()));
+        }
+        List<String> trained = List.of("text_environment", "image_environment", "audio_environment", "video_environment",
+                "text_denoiser", "image_denoiser", "audio_denoiser", "video_denoiser");
+        byte[] firstSeed = concatenated(run.resolve("joint-mixed/step-000004"), trained);
+        deleteTree(run.resolve("joint-mixed"));
+
+        // `train joint --seed 7`: the finished stages are kept, the mixed stage starts again with seed 7
+        TrainConfig seven = common(run, 7L).config(Stage.stageTwo());
+        assertThat(seven.seed()).isEqualTo(7);
+        Path bundle = directory.resolve("bundle");
+        try (TrainingContext context = new TrainingContext(seven, run)) {
+            CheckpointState state = Stages.run(context, Stage.stageTwo());
+            Train.writeBundle(context, state, bundle);
+        }
+        var checkpoints = new dev.codi.training.loop.Checkpoints(run);
+        assertThat(checkpoints.readState(run.resolve("joint-mixed/step-000004")).seed()).isEqualTo(7);
+        assertThat(checkpoints.readState(run.resolve("joint-audio-video/step-000002")).seed()).isEqualTo(config.seed());
+        assertThat(concatenated(run.resolve("joint-mixed/step-000004"), trained)).isNotEqualTo(firstSeed);
+        try (CodiTinyModel model = CodiTinyModel.load(bundle)) {
+            BundleManifest manifest = model.bundleManifest();
+            assertThat(manifest.seed()).isEqualTo(config.seed());
+            @SuppressWarnings("unchecked")
+            var stageSeeds = (java.util.Map<String, Number>) manifest.training().get("stageSeeds");
+            assertThat(stageSeeds).hasSize(Stage.values().length);
+            assertThat(stageSeeds.get("video-denoiser").longValue()).isEqualTo(config.seed());
+            assertThat(stageSeeds.get("joint-audio-video").longValue()).isEqualTo(config.seed());
+            assertThat(stageSeeds.get("joint-mixed").longValue()).isEqualTo(7);
+            assertThat((String) manifest.training().get("command")).startsWith("codi train all --seed " + config.seed())
+                    .contains("from joint-mixed on").endsWith("codi train joint --seed 7");
+        }
+
+        // an interrupted stage resumes with the seed it began with; another --seed is refused
+        deleteTree(run.resolve("joint-mixed/step-000004"));
+        assertThat(common(run, null).config(Stage.stageTwo()).seed()).isEqualTo(7);
+        assertThatThrownBy(() -> common(run, config.seed()).config(Stage.stageTwo()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("joint-mixed").hasMessageContaining("began with seed 7");
+        // with no --seed, a new stage goes on with the seed of the run's newest checkpoint
+        deleteTree(run.resolve("joint-mixed"));
+        assertThat(common(run, null).config(Stage.stageTwo()).seed()).isEqualTo(config.seed());
+    }
+
+    private static Train.Common common(Path directory, Long seed) {
+        Train.Common common = new Train.Common();
+        common.directory = directory;
+        common.seed = seed;
+        return common;
+    }
+
+    private static byte[] concatenated(Path checkpoint, List<String> networks) throws java.io.IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        for (String network : networks) {
+            bytes.write(Files.readAllBytes(checkpoint.resolve(network + ".params")));
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
     private static void copyTree(Path source, Path target) throws java.io.IOException {
         try (var paths = Files.walk(source)) {
             for (Path path : paths.toList()) {
