@@ -35,13 +35,20 @@ import java.util.Random;
  * smoothed loss goes to the log at each checkpoint and, every few steps, to {@link LossHistory}.
  *
  * <p>NaN guard (ENGINEERING-NOTES: 2 of 9 identical conv-autoencoder runs went NaN on this engine):
- * a step whose loss or gradient norm is not finite is skipped; after
+ * a step whose loss or gradient norm is not finite is computed again from the same draws, up to
+ * {@link #STEP_ATTEMPTS} times, then skipped; after
  * {@link TrainConfig#maxNonFiniteSteps()} in a row the last checkpoint is reloaded and training
  * goes on from there with the next steps' seeds.
  */
 public final class StageRunner {
     private static final Logger LOG = LoggerFactory.getLogger(StageRunner.class);
     private static final double LOSS_SMOOTHING = 0.98;
+    /**
+     * Tries of one step before it is skipped. The engine's rare NaN (a conv input-gradient at one
+     * thread) does not recur when the same step is computed again, so a recomputed step gives the
+     * weights a run without it gives: training stays deterministic from its seed.
+     */
+    static final int STEP_ATTEMPTS = 3;
     /**
      * Zeroing a NaN gradient: an in-place fill (index_put_). Never {@code set(float[])}: on this engine
      * the tensor then adopts a Java direct buffer as its storage, freed once the gradient's handle is
@@ -100,31 +107,42 @@ public final class StageRunner {
                 stage.id(), step, steps, schedule.batch(), schedule.learningRate(),
                 parameters.stream().mapToLong(p -> p.getArray().size()).sum());
         try (ProgressBar bar = progressBar(stage, steps, step); LossHistory history = LossHistory.open(checkpoints.root())) {
+            training:
             while (step < steps) {
-                Random random = stepRandom(config.seed(), stage, step);
-                float loss;
-                try (NDManager batch = manager.newSubManager();
-                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDArray lossArray = trainer.loss(batch, store, random);
-                    loss = lossArray.getFloat();
-                    if (Float.isFinite(loss)) {
-                        collector.backward(lossArray);
+                float loss = Float.NaN;
+                for (int attempt = 0; ; attempt++) {
+                    Random random = stepRandom(config.seed(), stage, step);
+                    try (NDManager batch = manager.newSubManager();
+                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        NDArray lossArray = trainer.loss(batch, store, random);
+                        loss = lossArray.getFloat();
+                        if (Float.isFinite(loss)) {
+                            collector.backward(lossArray);
+                        }
                     }
-                }
-                // gradient handles and the scalars an in-place fill creates live in this step's scratch manager
-                try (NDManager scratch = manager.newSubManager()) {
-                    List<NDArray> gradients = new ArrayList<>(parameters.size());
-                    for (Parameter parameter : parameters) {
-                        NDArray gradient = parameter.getArray().getGradient();
-                        gradient.attach(scratch);
-                        gradients.add(gradient);
-                    }
-                    double norm = Float.isFinite(loss) ? gradientNorm(parameters, gradients) : Double.NaN;
-                    if (!Double.isFinite(norm)) {
+                    // gradient handles and the scalars an in-place fill creates live in this attempt's scratch manager
+                    try (NDManager scratch = manager.newSubManager()) {
+                        List<NDArray> gradients = new ArrayList<>(parameters.size());
+                        for (Parameter parameter : parameters) {
+                            NDArray gradient = parameter.getArray().getGradient();
+                            gradient.attach(scratch);
+                            gradients.add(gradient);
+                        }
+                        double norm = Float.isFinite(loss) ? gradientNorm(parameters, gradients) : Double.NaN;
+                        if (Double.isFinite(norm)) {
+                            nonFiniteInARow = 0;
+                            update(optimizer, learningRate, schedule, segmentStart, steps, step, parameters, gradients, norm);
+                            break;
+                        }
                         gradients.forEach(g -> g.set(ALL, 0f));
+                        if (attempt < STEP_ATTEMPTS - 1) { // the engine's NaN is transient: the same draws again, as a clean run has them
+                            LOG.warn("{} step {}: non-finite loss or gradient (loss {}), step recomputed", stage.id(), step, loss);
+                            continue;
+                        }
                         skipped++;
                         nonFiniteInARow++;
-                        LOG.warn("{} step {}: non-finite loss or gradient (loss {}), step skipped", stage.id(), step, loss);
+                        LOG.warn("{} step {}: non-finite loss or gradient (loss {}) {} times, step skipped", stage.id(), step, loss,
+                                STEP_ATTEMPTS);
                         if (nonFiniteInARow >= config.maxNonFiniteSteps() && lastCheckpoint != null) {
                             LOG.warn("{}: {} non-finite steps in a row, reloading {}", stage.id(), nonFiniteInARow, lastCheckpoint);
                             checkpoints.loadWeights(lastCheckpoint, networks, manager);
@@ -136,18 +154,7 @@ public final class StageRunner {
                         }
                         step++;
                         bar.stepTo(step);
-                        continue;
-                    }
-                    nonFiniteInARow = 0;
-                    learningRate[0] = learningRate(schedule, segmentStart, steps, step);
-                    float clip = (float) Math.min(1.0, config.gradientClipNorm() / (norm + 1e-6));
-                    for (int i = 0; i < parameters.size(); i++) {
-                        NDArray gradient = gradients.get(i);
-                        if (clip < 1f) {
-                            gradient.muli(clip);
-                        }
-                        optimizer.update(parameters.get(i).getId(), parameters.get(i).getArray(), gradient);
-                        gradient.subi(gradient); // finite here, so this zeroes it in place
+                        continue training;
                     }
                 }
                 smoothed = Double.isNaN(smoothed) ? loss : LOSS_SMOOTHING * smoothed + (1 - LOSS_SMOOTHING) * loss;
@@ -171,6 +178,21 @@ public final class StageRunner {
             checkpoints.save(stage, state, networks);
         }
         return state;
+    }
+
+    /** One AdamW step on finite {@code gradients} (clipped to the global norm), which it leaves zeroed. */
+    private void update(Optimizer optimizer, double[] learningRate, TrainConfig.Schedule schedule, int segmentStart, int steps, int step,
+                        List<Parameter> parameters, List<NDArray> gradients, double norm) {
+        learningRate[0] = learningRate(schedule, segmentStart, steps, step);
+        float clip = (float) Math.min(1.0, config.gradientClipNorm() / (norm + 1e-6));
+        for (int i = 0; i < parameters.size(); i++) {
+            NDArray gradient = gradients.get(i);
+            if (clip < 1f) {
+                gradient.muli(clip);
+            }
+            optimizer.update(parameters.get(i).getId(), parameters.get(i).getArray(), gradient);
+            gradient.subi(gradient); // finite here, so this zeroes it in place
+        }
     }
 
     private CheckpointState state(Stage stage, int step, int steps, int segmentStart, double smoothed, double seconds, int skipped,
