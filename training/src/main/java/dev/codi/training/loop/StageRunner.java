@@ -45,10 +45,11 @@ public final class StageRunner {
     private static final double LOSS_SMOOTHING = 0.98;
     /**
      * Tries of one step before it is skipped. The engine's rare NaN (a conv input-gradient at one
-     * thread) does not recur when the same step is computed again, so a recomputed step gives the
-     * weights a run without it gives: training stays deterministic from its seed.
+     * thread) comes in bursts of a few consecutive computations (3 at most seen) and does not follow
+     * the step: computed again after the burst, the step is finite and gives the weights a run
+     * without the NaN gives, so training stays deterministic from its seed.
      */
-    static final int STEP_ATTEMPTS = 3;
+    static final int STEP_ATTEMPTS = 10;
     /**
      * Zeroing a NaN gradient: an in-place fill (index_put_). Never {@code set(float[])}: on this engine
      * the tensor then adopts a Java direct buffer as its storage, freed once the gradient's handle is
