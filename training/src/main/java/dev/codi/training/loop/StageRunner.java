@@ -45,9 +45,10 @@ public final class StageRunner {
     private static final double LOSS_SMOOTHING = 0.98;
     /**
      * Tries of one step before it is skipped. The engine's rare NaN (a conv input-gradient at one
-     * thread) comes in bursts of a few consecutive computations (3 at most seen) and does not follow
-     * the step: computed again after the burst, the step is finite and gives the weights a run
-     * without the NaN gives, so training stays deterministic from its seed.
+     * thread) comes in bursts, within a second, of up to 8 consecutive computations seen, and does
+     * not follow the step: computed again after the burst, the step is finite and gives the weights
+     * a run without the NaN gives, so training stays deterministic from its seed. A step non-finite
+     * every time (a burst longer than this, or a gradient that overflows) is skipped.
      */
     static final int STEP_ATTEMPTS = 10;
     /**
