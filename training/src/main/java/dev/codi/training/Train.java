@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  *
  * <pre>
  * train all                       every stage in order (resumes from checkpoints), then writes the bundle
- * train joint [--seed N]         stage 2 (text–image, text–audio, audio–video, then mixed sets) on finished stage 1, then the bundle
+ * train joint [--seed N]          stage 2 (text–image, text–audio, audio–video, then mixed sets) on finished stage 1, then the bundle
  * train stage image-autoencoder   one stage, from its predecessor's final checkpoint (or its own latest)
  * train export --out DIR          a bundle from the latest checkpoint, for evaluation mid-run
  * train bench                     measured seconds per step of every stage, to size the schedule
