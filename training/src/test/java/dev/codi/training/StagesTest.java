@@ -27,11 +27,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Every trainer on a tiny dataset, a few steps each: finite losses, resume, determinism, the bundle. */
 class StagesTest {
     private static final int SAMPLES = 24;
+    /** The networks whose weight files stage 2 changes: environment encoders, and denoisers (their joint attention). */
+    private static final List<String> STAGE_TWO_NETWORKS = List.of("text_environment", "image_environment", "audio_environment",
+            "video_environment", "text_denoiser", "image_denoiser", "audio_denoiser", "video_denoiser");
     private static final List<Stage> STAGE_ONE = Arrays.stream(Stage.values()).filter(s -> !s.joint()).toList();
 
     private static TrainConfig tiny(int steps) {
         TrainConfig defaults = TrainConfig.defaults();
         return defaults.withEveryStage(steps, 16).with(defaults.seed(), SAMPLES, 2);
+    }
+
+    /** {@link #tiny} at 2 steps a stage, the mixed stage at {@code mixedSteps}. */
+    private static TrainConfig tinyWithMixedSteps(int mixedSteps) {
+        TrainConfig tiny = tiny(2);
+        return tiny.withStageTwo(tiny.stageTwo().with(Stage.JOINT_MIXED, new TrainConfig.Schedule(mixedSteps, 16, 2e-3)));
     }
 
     @Test
@@ -59,9 +68,8 @@ class StagesTest {
 
     @Test
     void stageTwoTrainsOnlyEnvironmentEncodersAndJointAttentionAndMakesJointSamplingDiffer(@TempDir Path directory) throws Exception {
-        TrainConfig tiny = tiny(2);
         // the mixed stage draws one set of outputs per step: enough steps that every modality is drawn
-        TrainConfig config = tiny.withStageTwo(tiny.stageTwo().with(Stage.JOINT_MIXED, new TrainConfig.Schedule(6, 16, 2e-3)));
+        TrainConfig config = tinyWithMixedSteps(6);
         Path run = directory.resolve("run");
         try (TrainingContext context = new TrainingContext(config, run)) {
             Stages.run(context, STAGE_ONE);
@@ -86,8 +94,7 @@ class StagesTest {
             }
         }
         // environment encoders and the denoisers' joint attention changed (the denoisers' files hold both)
-        for (String trained : List.of("text_environment", "image_environment", "audio_environment", "video_environment",
-                "text_denoiser", "image_denoiser", "audio_denoiser", "video_denoiser")) {
+        for (String trained : STAGE_TWO_NETWORKS) {
             assertThat(Files.readAllBytes(bridgingEnd.resolve(trained + ".params")))
                     .as(trained).isNotEqualTo(Files.readAllBytes(stageOneEnd.resolve(trained + ".params")));
             // the mixed stage trains every one of them again, on sets of two to four outputs
@@ -152,14 +159,12 @@ class StagesTest {
 
     @Test
     void aSecondStageTwoSeedTrainsTheStagesItStartsWithThatSeedAndTheBundleRecordsEveryStagesSeed(@TempDir Path directory) throws Exception {
-        TrainConfig tiny = tiny(2);
-        TrainConfig config = tiny.withStageTwo(tiny.stageTwo().with(Stage.JOINT_MIXED, new TrainConfig.Schedule(4, 16, 2e-3)));
+        TrainConfig config = tinyWithMixedSteps(4);
         Path run = directory.resolve("run");
         try (TrainingContext context = new TrainingContext(config, run)) {
             Stages.run(context, Arrays.asList(Stage.values()));
         }
-        List<String> trained = List.of("text_environment", "image_environment", "audio_environment", "video_environment",
-                "text_denoiser", "image_denoiser", "audio_denoiser", "video_denoiser");
+        List<String> trained = STAGE_TWO_NETWORKS;
         byte[] firstSeed = concatenated(run.resolve("joint-mixed/step-000004"), trained);
         deleteTree(run.resolve("joint-mixed"));
 
