@@ -6,6 +6,7 @@ import dev.codi.world.HeldOutCombinations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.IntStream;
 
@@ -35,6 +36,24 @@ class WorldDatasetTest {
             assertThat(spectrogram(cached, sample)).isEqualTo(spectrogram(rendered, sample));
         }
         assertThat(video(otherSeed, 0)).isNotEqualTo(video(rendered, 0));
+    }
+
+    @Test
+    void aCacheFileUnderAnotherSeedsNameIsRenderedAgainFromTheSeedItsNameSays(@TempDir Path cache) throws Exception {
+        WorldDataset.loadOrRender(cache, 11, 12, 0.5, 0.5, MODEL);
+        Path seed11 = cache.resolve(cache.toFile().list()[0]);
+        Path seed12 = cache.resolve(seed11.getFileName().toString().replace("seed11", "seed12"));
+        Files.createSymbolicLink(seed12, seed11);                      // what a hand-made experiment directory did
+
+        WorldDataset loaded = WorldDataset.loadOrRender(cache, 12, 12, 0.5, 0.5, MODEL);
+
+        WorldDataset seed12Rendered = WorldDataset.render(12, 12, 0.5, 0.5, MODEL);
+        for (int sample : new int[] {0, 7}) {
+            assertThat(video(loaded, sample)).isEqualTo(video(seed12Rendered, sample));
+            assertThat(spectrogram(loaded, sample)).isEqualTo(spectrogram(seed12Rendered, sample));
+        }
+        assertThat(Files.isSymbolicLink(seed12)).as("the link is replaced by seed 12's own file").isFalse();
+        assertThat(video(WorldDataset.loadOrRender(cache, 11, 12, 0.5, 0.5, MODEL), 0)).isNotEqualTo(video(loaded, 0));
     }
 
     @Test

@@ -26,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -89,7 +90,11 @@ public final class WorldDataset {
         Path file = cacheDirectory.resolve(String.format("dataset-seed%d-n%d-a%.2f-g%.2f.bin", seed, size, resampledAudioShare, gifShare));
         if (Files.isRegularFile(file)) {
             try {
-                return read(file, model);
+                WorldDataset cached = read(file, model);
+                if (cached.startsAsRendered(seed, resampledAudioShare, gifShare, model)) {
+                    return cached;
+                }
+                LOG.warn("cached dataset {} does not hold the samples its name says (seed {}); rendering it again", file, seed);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("cached dataset {} is unreadable ({}); rendering it again", file, e.toString());
             }
@@ -107,41 +112,60 @@ public final class WorldDataset {
 
     public static WorldDataset render(long seed, int size, double resampledAudioShare, double gifShare, CodiTinyConfig model) {
         WorldDataset dataset = new WorldDataset(size, model);
-        List<Combination> training = HeldOutCombinations.training();
         WorldGenerator world = new WorldGenerator();
-        Spectrogram spectrogram = model.spectrogram();
-        IntStream.range(0, size).parallel().forEach(i -> {
-            Random random = new Random(seed * 0x9E3779B97F4A7C15L + i);
-            Combination combination = training.get(i % training.size());
-            Sample sample = world.sample(combination, random);
-            try {
-                dataset.combinations[i] = combination.index();
-                // image: PNG round trip
-                float[] image = MediaTensors.imageToChw(ImageCodec.decode(ImageCodec.encodePng(sample.image())), dataset.imageSize);
-                toBytes(image, dataset.images, i * dataset.imageValues());
-                // video: MP4 or GIF round trip, then the model's frame fitting
-                boolean gif = random.nextDouble() < gifShare;
-                VideoClip decoded = gif ? GifCodec.decode(GifCodec.encode(sample.video()))
-                        : Mp4Codec.decode(Mp4Codec.encode(sample.video()));
-                float[] video = MediaTensors.videoToFchw(decoded, dataset.frames, dataset.imageSize);
-                toBytes(video, dataset.videos, i * dataset.videoValues());
-                // audio: a share synthesised at another rate; WAV round trip; the model's resampler and spectrogram
-                AudioClip audio = sample.audio();
-                if (random.nextDouble() < resampledAudioShare) {
-                    int rate = OTHER_AUDIO_RATES[random.nextInt(OTHER_AUDIO_RATES.length)];
-                    audio = world.audio(combination.color(), combination.shape(), combination.motion(), rate, random);
-                }
-                AudioClip wav = WavCodec.decode(WavCodec.encode(audio));
-                float[] values = spectrogram.analyse(MediaTensors.audioSamples(wav, spectrogram));
-                int offset = i * dataset.spectrogramValues();
-                for (int k = 0; k < values.length; k++) {
-                    dataset.spectrograms[offset + k] = (short) Math.round(Math.max(-2f, Math.min(2f, values[k])) * SPECTROGRAM_QUANTUM);
-                }
-            } catch (MediaDecodeException e) {
-                throw new IllegalStateException("sample " + i + " (" + combination + ") did not survive its own codec: " + e.getMessage(), e);
-            }
-        });
+        IntStream.range(0, size).parallel().forEach(i -> dataset.renderSample(i, seed, resampledAudioShare, gifShare, world, model.spectrogram()));
         return dataset;
+    }
+
+    /** Renders sample {@code i} from its own generator, seeded by (seed, i), into this dataset's row {@code i}. */
+    private void renderSample(int i, long seed, double resampledAudioShare, double gifShare, WorldGenerator world, Spectrogram spectrogram) {
+        List<Combination> training = HeldOutCombinations.training();
+        Random random = new Random(seed * 0x9E3779B97F4A7C15L + i);
+        Combination combination = training.get(i % training.size());
+        Sample sample = world.sample(combination, random);
+        try {
+            combinations[i] = combination.index();
+            // image: PNG round trip
+            float[] image = MediaTensors.imageToChw(ImageCodec.decode(ImageCodec.encodePng(sample.image())), imageSize);
+            toBytes(image, images, i * imageValues());
+            // video: MP4 or GIF round trip, then the model's frame fitting
+            boolean gif = random.nextDouble() < gifShare;
+            VideoClip decoded = gif ? GifCodec.decode(GifCodec.encode(sample.video()))
+                    : Mp4Codec.decode(Mp4Codec.encode(sample.video()));
+            float[] video = MediaTensors.videoToFchw(decoded, frames, imageSize);
+            toBytes(video, videos, i * videoValues());
+            // audio: a share synthesised at another rate; WAV round trip; the model's resampler and spectrogram
+            AudioClip audio = sample.audio();
+            if (random.nextDouble() < resampledAudioShare) {
+                int rate = OTHER_AUDIO_RATES[random.nextInt(OTHER_AUDIO_RATES.length)];
+                audio = world.audio(combination.color(), combination.shape(), combination.motion(), rate, random);
+            }
+            AudioClip wav = WavCodec.decode(WavCodec.encode(audio));
+            float[] values = spectrogram.analyse(MediaTensors.audioSamples(wav, spectrogram));
+            int offset = i * spectrogramValues();
+            for (int k = 0; k < values.length; k++) {
+                spectrograms[offset + k] = (short) Math.round(Math.max(-2f, Math.min(2f, values[k])) * SPECTROGRAM_QUANTUM);
+            }
+        } catch (MediaDecodeException e) {
+            throw new IllegalStateException("sample " + i + " (" + combination + ") did not survive its own codec: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether sample 0 is the one {@code seed} renders. The file header does not record the seed,
+     * so a cache file copied or linked under another seed's name would otherwise be trained on as
+     * that seed's data: a run then cannot be reproduced from its seed.
+     */
+    private boolean startsAsRendered(long seed, double resampledAudioShare, double gifShare, CodiTinyConfig model) {
+        if (size == 0) {
+            return true;
+        }
+        WorldDataset first = new WorldDataset(1, model);
+        first.renderSample(0, seed, resampledAudioShare, gifShare, new WorldGenerator(), model.spectrogram());
+        return first.combinations[0] == combinations[0]
+                && Arrays.equals(first.images, 0, imageValues(), images, 0, imageValues())
+                && Arrays.equals(first.videos, 0, videoValues(), videos, 0, videoValues())
+                && Arrays.equals(first.spectrograms, 0, spectrogramValues(), spectrograms, 0, spectrogramValues());
     }
 
     public Combination combination(int sample) {
