@@ -66,7 +66,7 @@ public final class DiffusionVerticle extends ModelStageVerticle {
                 JobParams params = job.params();
                 samplingJobs.add(new SamplingJob(job.id(), new Conditioning(ready.conditioning(), ready.nullConditioning()),
                         new LinkedHashSet<>(job.outputs()),
-                        new SamplingParams(params.steps(), params.guidance(), params.eta(), params.seed(), params.joint()),
+                        new SamplingParams(params.steps(), params.guidance(), params.eta(), params.seed(), params.joint(), params.stagger()),
                         () -> stopping() || isCanceled(job.id())));
                 jobs.add(job);
                 outputs.add(jobEvent(new JobEvent.Started(job.id(), stage())));
@@ -93,7 +93,7 @@ public final class DiffusionVerticle extends ModelStageVerticle {
             if (latents.get(i).isEmpty()) {
                 // canceled between two steps (CodiModel#sample): nothing to decode, say where it stopped
                 outputs.add(jobEvent(new JobEvent.Abandoned(job.id(), stage(), lastStep.getOrDefault(job.id(), 0),
-                        job.params().steps())));
+                        samplingJobs.get(i).params().iterations(job.outputs().size()))));
                 continue;
             }
             Map<Modality, LatentsReady.LatentRef> refs = new EnumMap<>(Modality.class);

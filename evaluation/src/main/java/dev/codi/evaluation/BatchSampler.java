@@ -33,7 +33,15 @@ public final class BatchSampler {
     }
 
     /** One job to run: what conditions it, what it outputs, its seed and whether outputs are sampled jointly. */
-    public record Request(Conditioning conditioning, Set<Modality> outputs, long seed, boolean joint) {
+    /**
+     * One job. {@code lockstep}: a joint job sampled with stagger 0 (CoDi's lockstep), instead of the
+     * settings' stagger.
+     */
+    public record Request(Conditioning conditioning, Set<Modality> outputs, long seed, boolean joint, boolean lockstep) {
+        public Request(Conditioning conditioning, Set<Modality> outputs, long seed, boolean joint) {
+            this(conditioning, outputs, seed, joint, false);
+        }
+
         public Request {
             outputs = Set.copyOf(outputs);
         }
@@ -76,7 +84,8 @@ public final class BatchSampler {
                 List<SamplingJob> jobs = new ArrayList<>(chunk.size());
                 for (int j = 0; j < chunk.size(); j++) {
                     Request request = chunk.get(j);
-                    SamplingParams params = new SamplingParams(settings.steps(), settings.guidance(), 0.0, request.seed(), request.joint());
+                    SamplingParams params = new SamplingParams(settings.steps(), settings.guidance(), 0.0, request.seed(), request.joint(),
+                            request.lockstep() ? 0 : settings.stagger());
                     jobs.add(new SamplingJob(task + "-" + (start + j), request.conditioning(), request.outputs(), params, () -> false));
                 }
                 List<Map<Modality, Latent>> latents = model.sample(jobs, SamplingListener.NONE);

@@ -4,6 +4,7 @@ import dev.codi.evaluation.QualityReport.Section;
 import dev.codi.evaluation.pictures.LossCurves;
 import dev.codi.evaluation.sections.Composition;
 import dev.codi.evaluation.sections.Pictures;
+import dev.codi.model.SamplingParams;
 import dev.codi.model.tiny.CodiTinyModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,6 +29,7 @@ import java.util.stream.Collectors;
  *   --steps 50         DDIM steps (DESIGN §1)
  *   --guidance 7.5     classifier-free guidance (DESIGN §1)
  *   --batch 16         jobs per sampling call
+ *   --stagger          DDIM steps between the starts of jointly sampled outputs (default: a fifth of --steps)
  *   --seed 2305        every draw of the report derives from it
  * </pre>
  */
@@ -50,6 +52,9 @@ public final class Evaluate implements Callable<Integer> {
 
     @Option(names = "--batch", defaultValue = "16", description = "jobs per sampling call (default: ${DEFAULT-VALUE})")
     int batch;
+
+    @Option(names = "--stagger", description = "DDIM steps between the starts of jointly sampled outputs; 0: lockstep (default: a fifth of --steps)")
+    Integer stagger;
 
     @Option(names = "--seed", defaultValue = "2305", description = "report seed (default: ${DEFAULT-VALUE})")
     long seed;
@@ -110,7 +115,8 @@ public final class Evaluate implements Callable<Integer> {
             int rows = LossCurves.fromSources(trainingLogs, loss);
             System.err.printf("%d loss points merged from %s%n", rows, trainingLogs);
         }
-        QualityReport.Options options = new QualityReport.Options(directory, new Settings(samples, steps, guidance, seed, batch),
+        QualityReport.Options options = new QualityReport.Options(directory, new Settings(samples, steps, guidance, seed, batch,
+                        stagger != null ? stagger : SamplingParams.defaultStagger(steps)),
                 selected, compositionWeights.stream().map(Composition.Weights::parse).toList(),
                 new Pictures.Layout(picturePrompts, pictureSeeds), out, pictures, loss, artifacts, command());
         try (CodiTinyModel model = CodiTinyModel.load(directory)) {

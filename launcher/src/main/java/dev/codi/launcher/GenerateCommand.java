@@ -50,6 +50,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--independent", description = "sample several outputs independently (params.joint = false) "
             + "instead of jointly, CoDi's default")
     boolean independent;
+    @Option(names = "--stagger", description = "DDIM steps between the starts of jointly sampled outputs; 0: lockstep "
+            + "(default: a fifth of the steps)")
+    Integer stagger;
     @Option(names = "--timeout", defaultValue = "600", description = "seconds to wait for the job (default ${DEFAULT-VALUE})")
     long timeoutSeconds;
 
@@ -88,6 +91,9 @@ final class GenerateCommand implements Callable<Integer> {
         }
         if (seed != null) {
             params.put("seed", seed);
+        }
+        if (stagger != null) {
+            params.put("stagger", stagger);
         }
         if (independent) {
             params.put("joint", false);

@@ -24,5 +24,8 @@ class GenerateCommandTest {
 
         JsonObject independent = requestOf("--text", "a red circle moving left", "--outputs", "image,audio", "--independent");
         assertThat(independent.getJsonObject("params").getBoolean("joint")).isFalse();
+        assertThat(joint.getJsonObject("params").containsKey("stagger")).isFalse(); // the server's default
+        JsonObject lockstep = requestOf("--text", "a circle", "--outputs", "image,audio", "--stagger", "0");
+        assertThat(lockstep.getJsonObject("params").getInteger("stagger")).isZero();
     }
 }

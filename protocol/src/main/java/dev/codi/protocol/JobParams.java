@@ -6,10 +6,13 @@ import io.vertx.core.json.JsonObject;
  * Sampling parameters of a job as clients send them (DESIGN §1: DDIM, η = 0, 50 steps,
  * guidance 7.5 by default).
  *
- * @param joint sample several requested outputs jointly (CoDi's latent alignment); false gives
- *              independent sampling with the same conditioning, for comparison
+ * @param joint   sample several requested outputs jointly (CoDi's latent alignment); false gives
+ *                independent sampling with the same conditioning, for comparison
+ * @param stagger in joint sampling, the DDIM steps between the starts of two outputs in modality
+ *                order (text, image, audio, video); 0 samples them in lockstep. Default: a fifth of
+ *                the steps
  */
-public record JobParams(int steps, double guidance, double eta, long seed, boolean joint) {
+public record JobParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger) {
     public static final int DEFAULT_STEPS = 50;
     public static final int MAX_STEPS = 200;
     public static final double DEFAULT_GUIDANCE = 7.5;
@@ -25,6 +28,19 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
         if (!(eta >= 0 && eta <= 1)) {
             throw new IllegalArgumentException("params.eta must be within [0, 1], got " + eta);
         }
+        if (stagger < 0 || stagger > steps) {
+            throw new IllegalArgumentException("params.stagger must be within [0, params.steps = " + steps + "], got " + stagger);
+        }
+    }
+
+    /** With the default stagger for {@code steps}. */
+    public JobParams(int steps, double guidance, double eta, long seed, boolean joint) {
+        this(steps, guidance, eta, seed, joint, defaultStagger(steps));
+    }
+
+    /** A fifth of the steps (10 of 50), the sampler's default (docs/training.md, session 9). */
+    public static int defaultStagger(int steps) {
+        return steps / 5;
     }
 
     /**
@@ -34,20 +50,23 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
     public static JobParams fromJson(JsonObject json, long defaultSeed) {
         JsonObject params = json == null ? new JsonObject() : json;
         for (String field : params.fieldNames()) {
-            if (!field.matches("steps|guidance|eta|seed|joint")) {
-                throw new IllegalArgumentException("unknown field params." + field + "; expected steps, guidance, eta, seed or joint");
+            if (!field.matches("steps|guidance|eta|seed|joint|stagger")) {
+                throw new IllegalArgumentException("unknown field params." + field + "; expected steps, guidance, eta, seed, joint or stagger");
             }
         }
+        int steps = integer(params, "steps", DEFAULT_STEPS);
         return new JobParams(
-                integer(params, "steps", DEFAULT_STEPS),
+                steps,
                 number(params, "guidance", DEFAULT_GUIDANCE),
                 number(params, "eta", 0.0),
                 longInteger(params, "seed", defaultSeed),
-                bool(params, "joint", true));
+                bool(params, "joint", true),
+                integer(params, "stagger", defaultStagger(steps)));
     }
 
     public JsonObject toJson() {
-        return new JsonObject().put("steps", steps).put("guidance", guidance).put("eta", eta).put("seed", seed).put("joint", joint);
+        return new JsonObject().put("steps", steps).put("guidance", guidance).put("eta", eta).put("seed", seed).put("joint", joint)
+                .put("stagger", stagger);
     }
 
     private static int integer(JsonObject json, String field, int fallback) {

@@ -11,7 +11,18 @@ class JobParamsTest {
     void absentFieldsTakeTheDesignDefaultsAndTheGivenSeed() {
         JobParams params = JobParams.fromJson(new JsonObject(), 99);
 
-        assertThat(params).isEqualTo(new JobParams(50, 7.5, 0.0, 99, true));
+        assertThat(params).isEqualTo(new JobParams(50, 7.5, 0.0, 99, true, 10));
+    }
+
+    @Test
+    void staggerDefaultsToAFifthOfTheStepsAndRoundTripsThroughJson() {
+        assertThat(JobParams.fromJson(new JsonObject().put("steps", 24), 1).stagger()).isEqualTo(4);
+        assertThat(JobParams.fromJson(new JsonObject().put("steps", 4), 1).stagger()).isZero();
+        JobParams lockstep = JobParams.fromJson(new JsonObject().put("stagger", 0), 1);
+        assertThat(lockstep.stagger()).isZero();
+        assertThat(JobParams.fromJson(lockstep.toJson(), 2)).isEqualTo(lockstep);
+        JobParams staggered = JobParams.fromJson(new JsonObject().put("steps", 30).put("stagger", 30), 1);
+        assertThat(JobParams.fromJson(staggered.toJson(), 2)).isEqualTo(staggered);
     }
 
     @Test
@@ -24,6 +35,10 @@ class JobParamsTest {
                 .hasMessageContaining("params.guidance must be a number");
         assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("eta", 1.5), 1))
                 .hasMessageContaining("params.eta");
+        assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("steps", 10).put("stagger", 11), 1))
+                .hasMessageContaining("params.stagger must be within [0, params.steps = 10], got 11");
+        assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("stagger", -1), 1))
+                .hasMessageContaining("params.stagger");
         assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("temperature", 1), 1))
                 .hasMessageContaining("unknown field params.temperature");
     }

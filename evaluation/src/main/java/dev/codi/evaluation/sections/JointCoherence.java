@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,9 +28,10 @@ import java.util.stream.Collectors;
 
 /**
  * Joint generation against independent generation (issue 5, CoDi §3.3): the same under-specified
- * prompt, the same conditioning and the same seeds, sampled once with the denoisers attending to
- * each other's environment tokens (joint) and once without (independent). Coherence is the share
- * of jobs whose outputs agree on an attribute the prompt left open ({@link Coherence}).
+ * prompt, the same conditioning and the same seeds, sampled with the denoisers attending to each
+ * other's environment tokens — joint, the outputs staggered as the settings say, and lockstep, all
+ * at the same t as in the CoDi paper — and without (independent). Coherence is the share of jobs
+ * whose outputs agree on an attribute the prompt left open ({@link Coherence}).
  */
 public final class JointCoherence {
     public static final String TABLE = "coherence";
@@ -42,6 +42,21 @@ public final class JointCoherence {
             EnumSet.of(Modality.IMAGE, Modality.AUDIO, Modality.VIDEO));
 
     private JointCoherence() {
+    }
+
+    /** The ways each job is sampled, in the order of the table's columns. */
+    enum Way {
+        JOINT("joint"), LOCKSTEP("lockstep"), INDEPENDENT("indep.");
+
+        final String label;
+
+        Way(String label) {
+            this.label = label;
+        }
+
+        BatchSampler.Request request(Conditioning conditioning, Set<Modality> outputs, long seed) {
+            return new BatchSampler.Request(conditioning, outputs, seed, this != INDEPENDENT, this == LOCKSTEP);
+        }
     }
 
     /** Agreement per open attribute and accuracy on the specified ones, for one way of sampling. */
@@ -72,10 +87,10 @@ public final class JointCoherence {
     public static SectionResult run(EvaluationContext context) {
         long seed = context.settings().seed();
         int samples = context.settings().samples();
-        Markdown table = Markdown.table("outputs", "open attribute", "jobs", "joint agree", "independent agree", "chance",
-                "specified right (joint)", "specified right (independent)");
-        Markdown timing = Markdown.table("outputs", "jobs", "jobs joint sampling changed", "joint wall", "independent wall",
-                "joint / independent");
+        Markdown table = Markdown.table("outputs", "open attribute", "jobs", "joint agree", "lockstep agree", "independent agree",
+                "chance", "specified right (joint)", "specified right (lockstep)", "specified right (independent)");
+        Markdown timing = Markdown.table("outputs", "jobs", "jobs joint sampling changed", "joint wall", "lockstep wall",
+                "independent wall", "joint / independent");
         int changedJobs = 0;
         int allJobs = 0;
         for (Set<Modality> outputs : OUTPUT_SETS) {
@@ -89,51 +104,56 @@ public final class JointCoherence {
                 prompts.add(prompt);
                 conditionings.add(context.sampler().condition(Artifacts.asInput(new GeneratedMedia.Text(caption))));
             }
-            Map<Boolean, Measure> measures = new HashMap<>();
-            Map<Boolean, List<Map<Modality, GeneratedMedia>>> generated = new HashMap<>();
-            for (boolean joint : List.of(true, false)) {
+            Map<Way, Measure> measures = new EnumMap<>(Way.class);
+            Map<Way, List<Map<Modality, GeneratedMedia>>> generated = new EnumMap<>(Way.class);
+            for (Way way : Way.values()) {
                 List<BatchSampler.Request> requests = new ArrayList<>();
                 for (int k = 0; k < samples; k++) {
-                    requests.add(new BatchSampler.Request(conditionings.get(k), outputs, UnderSpecifiedPrompts.noiseSeed(seed, tag, k), joint));
+                    requests.add(way.request(conditionings.get(k), outputs, UnderSpecifiedPrompts.noiseSeed(seed, tag, k)));
                 }
                 long start = System.nanoTime();
-                List<Map<Modality, GeneratedMedia>> results = context.sampler().run(name + (joint ? " joint" : " indep."), requests);
+                List<Map<Modality, GeneratedMedia>> results = context.sampler().run(name + " " + way.label, requests);
                 Measure measure = new Measure();
                 measure.wallTime = Duration.ofNanos(System.nanoTime() - start);
                 for (int k = 0; k < samples; k++) {
                     measure.add(prompts.get(k), results.get(k));
                 }
-                measures.put(joint, measure);
-                generated.put(joint, results);
+                measures.put(way, measure);
+                generated.put(way, results);
             }
             int changed = 0;
             for (int k = 0; k < samples; k++) {
-                Map<Modality, GeneratedMedia> jointOutputs = generated.get(true).get(k);
-                Map<Modality, GeneratedMedia> independentOutputs = generated.get(false).get(k);
+                Map<Modality, GeneratedMedia> jointOutputs = generated.get(Way.JOINT).get(k);
+                Map<Modality, GeneratedMedia> independentOutputs = generated.get(Way.INDEPENDENT).get(k);
                 boolean same = outputs.stream().allMatch(m -> Artifacts.sameArtifact(jointOutputs.get(m), independentOutputs.get(m)));
                 changed += same ? 0 : 1;
             }
             changedJobs += changed;
             allJobs += samples;
-            Measure joint = measures.get(true);
-            Measure independent = measures.get(false);
+            Measure joint = measures.get(Way.JOINT);
+            Measure lockstep = measures.get(Way.LOCKSTEP);
+            Measure independent = measures.get(Way.INDEPENDENT);
             for (Attribute attribute : Attribute.values()) {
                 Tally jointAgreement = joint.agreement(attribute);
                 if (jointAgreement.counted() == 0) {
                     continue;
                 }
-                table.row(name, attribute.word(), jointAgreement.counted(), jointAgreement.percent(),
+                table.row(name, attribute.word(), jointAgreement.counted(), jointAgreement.percent(), lockstep.agreement(attribute).percent(),
                         independent.agreement(attribute).percent(), Percent.of(Coherence.chance(attribute, Coherence.carriers(attribute, outputs))),
-                        joint.specified.attributes().percent(), independent.specified.attributes().percent());
+                        joint.specified.attributes().percent(), lockstep.specified.attributes().percent(),
+                        independent.specified.attributes().percent());
             }
-            timing.row(name, samples, changed, seconds(joint.wallTime), seconds(independent.wallTime),
+            timing.row(name, samples, changed, seconds(joint.wallTime), seconds(lockstep.wallTime), seconds(independent.wallTime),
                     String.format(Locale.ROOT, "%.2f×", joint.wallTime.toNanos() / (double) independent.wallTime.toNanos()));
         }
         String markdown = """
                 %d jobs per output set; prompts cycle through the under-specified patterns that leave open an \
                 attribute two of the outputs carry ("a red shape moving left", "something green", "a circle", \
-                "a blue square", "something moving up"), values drawn per job, caption templates varied. Joint and \
-                independent runs use the same conditioning and the same seeds (%d DDIM steps, guidance %s). \
+                "a blue square", "something moving up"), values drawn per job, caption templates varied. Joint, \
+                lockstep and independent runs use the same conditioning and the same seeds (%d DDIM steps, guidance %s). \
+                *joint*: the outputs start %d steps apart in modality order (image, audio, video), so a later one reads \
+                the earlier ones' environment tokens at lower noise than its own; *lockstep*: every output at the same t, \
+                as in the CoDi paper (stagger 0); *independent*: no environment tokens. \
                 *agree*: share of jobs whose outputs all read the same known value of the open attribute; *chance*: \
                 independent uniform outputs, (1/n)^(k−1) for k outputs carrying it. *specified right*: accuracy \
                 of every output on the attributes the prompt names and it carries. Targets (issue 5): ≥ 90 %% \
@@ -143,7 +163,8 @@ public final class JointCoherence {
                 Jobs whose artifacts joint sampling changed (against the same job sampled independently), and wall \
                 time of sampling and decoding (judging excluded), from the same run:
 
-                %s%s""".formatted(samples, context.settings().steps(), context.settings().guidance(), table.render(), timing.render(),
+                %s%s""".formatted(samples, context.settings().steps(), context.settings().guidance(), context.settings().stagger(),
+                table.render(), timing.render(),
                 changedJobs > 0 ? "" : """
 
                 **Joint sampling changed no output** (0 of %d jobs): joint cross-attention is a no-op in this \

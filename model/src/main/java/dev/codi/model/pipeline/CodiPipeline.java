@@ -33,7 +33,13 @@ import java.util.TreeSet;
  * reads the clean estimate costs one more call per output and step, ε_θ(z_t^B, t, c) without
  * environment, batched with the unconditional one.
  *
- * <p>Jobs are batched when they share (outputs, steps, eta, joint); each job's noise comes from
+ * <p>Staggered joint sampling ({@link dev.codi.model.SamplingParams#stagger()}): the outputs start
+ * one after another, k steps apart in modality order, so every output but the first reads an earlier
+ * output's token at a lower noise level than its own — at the high noise where the open attributes
+ * are settled, a token of z_t at the same t shows almost nothing of them (docs/training.md,
+ * session 6). k = 0 is CoDi's lockstep sampling.
+ *
+ * <p>Jobs are batched when they share (outputs, steps, eta, joint, stagger); each job's noise comes from
  * its own generators, seeded by (seed, modality), so a job's latents do not depend on which jobs
  * share its batch. Latents are in the scaled space of the denoisers (see the manifest's latent
  * scales).
@@ -56,7 +62,7 @@ public final class CodiPipeline {
         this.embeddingDim = embeddingDim;
     }
 
-    private record GroupKey(Set<Modality> outputs, int steps, double eta, boolean joint) { }
+    private record GroupKey(Set<Modality> outputs, int steps, double eta, boolean joint, int stagger) { }
 
     public List<Map<Modality, Latent>> sample(List<SamplingJob> batch, SamplingListener listener) {
         Map<GroupKey, List<Integer>> groups = new LinkedHashMap<>();
@@ -68,7 +74,8 @@ public final class CodiPipeline {
             }
             var params = job.params();
             boolean joint = params.joint() && job.outputs().size() > 1;
-            groups.computeIfAbsent(new GroupKey(job.outputs(), params.steps(), params.eta(), joint), key -> new ArrayList<>()).add(i);
+            groups.computeIfAbsent(new GroupKey(job.outputs(), params.steps(), params.eta(), joint, joint ? params.stagger() : 0),
+                    key -> new ArrayList<>()).add(i);
         }
         List<Map<Modality, Latent>> results = new ArrayList<>(Collections.nCopies(batch.size(), Map.of()));
         for (var group : groups.entrySet()) {
@@ -81,7 +88,12 @@ public final class CodiPipeline {
         return results;
     }
 
-    /** The denoising loop for jobs that share outputs, steps, eta and joint. */
+    /**
+     * The denoising loop for jobs that share outputs, steps, eta, joint and stagger. With a stagger
+     * of k, the output at position p (modality order) takes its steps in iterations p·k to p·k + steps − 1;
+     * before, it waits as its initial noise, after, it is finished, and either way the others still
+     * read its environment token.
+     */
     private List<Map<Modality, Latent>> sampleGroup(GroupKey key, List<SamplingJob> jobs, SamplingListener listener) {
         List<Modality> outputs = List.copyOf(new TreeSet<>(key.outputs()));
         DdimScheduler scheduler = new DdimScheduler(schedulerConfig);
@@ -107,7 +119,8 @@ public final class CodiPipeline {
             boolean[] canceled = new boolean[jobs.size()];
             Guidance guidance = Guidance.of(jobs, active);
 
-            for (int i = 0; i < timesteps.length; i++) {
+            int iterations = timesteps.length + (outputs.size() - 1) * key.stagger();
+            for (int i = 0; i < iterations; i++) {
                 // 0. poll cancellation between steps; canceled jobs leave the batch
                 List<Integer> kept = active.stream().filter(j -> !jobs.get(j).canceled().getAsBoolean()).toList();
                 if (kept.size() < active.size()) {
@@ -124,12 +137,16 @@ public final class CodiPipeline {
                 if (active.isEmpty()) {
                     break;
                 }
-                int t = timesteps[i];
+                Map<Modality, Integer> moving = new EnumMap<>(Modality.class); // outputs that take a step now, at their t
+                for (int position = 0; position < outputs.size(); position++) {
+                    int step = i - position * key.stagger();
+                    if (step >= 0 && step < timesteps.length) {
+                        moving.put(outputs.get(position), timesteps[step]);
+                    }
+                }
                 try (NDManager stepManager = groupManager.newSubManager()) {
                     latents.values().forEach(z -> z.attach(stepManager)); // z_t is freed with this step
                     int batchSize = active.size();
-                    NDArray stepTimes = stepManager.full(new Shape(batchSize), (float) t);             // one call per half
-                    NDArray doubledTimes = stepManager.full(new Shape(2L * batchSize), (float) t);     // both halves in one call
                     NDArray contexts = guidance.contexts(stepManager);                                 // (2·batch, 1, dim)
                     // 1. joint: ε_u = ε_θ(z_t, t, ∅) of every output alone, and the environment token V_m of
                     //    every output (CoDi §3.3) — read off z_t, or off the clean estimate that ε_θ(z_t, t, c) alone
@@ -138,19 +155,27 @@ public final class CodiPipeline {
                     Map<Modality, NDArray> environment = new EnumMap<>(Modality.class);   // (batch, environmentDim)
                     NDList nullAndConditioning = contexts.split(2, 0);
                     if (key.joint()) {
-                        for (Modality modality : outputs) {
+                        for (int position = 0; position < outputs.size(); position++) {
+                            Modality modality = outputs.get(position);
                             NDArray z = latents.get(modality);
                             EnvironmentEncoder encoder = environmentEncoders.get(modality);
-                            if (encoder.reads() == EnvironmentEncoder.Reads.CLEAN_ESTIMATE) {
-                                NDList halves = bothHalves(store, modality, z, doubledTimes, contexts);
+                            boolean finished = i - position * key.stagger() >= timesteps.length;
+                            int t = moving.getOrDefault(modality, timesteps[0]);                  // a waiting output is at the first t
+                            if (finished) {                                                     // z_0: its own clean estimate
+                                environment.put(modality, encoder.encode(store, z,
+                                        encoder.reads() == EnvironmentEncoder.Reads.CLEAN_ESTIMATE ? z : null));
+                            } else if (encoder.reads() == EnvironmentEncoder.Reads.CLEAN_ESTIMATE) {
+                                NDList halves = bothHalves(store, modality, z, stepManager.full(new Shape(2L * batchSize), (float) t), contexts);
                                 float[] rowTimes = new float[batchSize];
                                 Arrays.fill(rowTimes, t);
                                 NDArray clean = scheduler.predictedClean(z, halves.get(1), rowTimes, EnvironmentEncoder.CLEAN_ESTIMATE_BOUND);
                                 unconditional.put(modality, halves.get(0));
                                 environment.put(modality, encoder.encode(store, z, clean));
                             } else {
-                                unconditional.put(modality, denoisers.get(modality)
-                                        .predictNoise(store, z, stepTimes, nullAndConditioning.get(0), null));
+                                if (moving.containsKey(modality)) {
+                                    unconditional.put(modality, denoisers.get(modality)
+                                            .predictNoise(store, z, stepManager.full(new Shape(batchSize), (float) t), nullAndConditioning.get(0), null));
+                                }
                                 environment.put(modality, encoder.encode(store, z, null));
                             }
                         }
@@ -158,6 +183,14 @@ public final class CodiPipeline {
                     Map<Modality, NDArray> next = new EnumMap<>(Modality.class);
                     for (Modality modality : outputs) {
                         NDArray z = latents.get(modality);                                                  // (batch, ...)
+                        if (!moving.containsKey(modality)) {                                                // waiting or finished
+                            z.attach(groupManager);
+                            next.put(modality, z);
+                            continue;
+                        }
+                        int t = moving.get(modality);
+                        NDArray stepTimes = stepManager.full(new Shape(batchSize), (float) t);             // one call per half
+                        NDArray doubledTimes = stepManager.full(new Shape(2L * batchSize), (float) t);     // both halves in one call
                         NDArray epsilon;
                         if (key.joint()) {
                             // 2. joint: ε_c = ε_θ(z_t, t, c, V_B for B ≠ A), guided against ε_u
@@ -181,7 +214,7 @@ public final class CodiPipeline {
                 }
                 // 4. progress
                 for (int j : active) {
-                    listener.onStep(jobs.get(j).jobId(), i + 1, timesteps.length);
+                    listener.onStep(jobs.get(j).jobId(), i + 1, iterations);
                 }
             }
 

@@ -96,11 +96,12 @@ class CodiTinyModelTest {
     @Test
     void samplesEveryOutputInTheManifestShapes() {
         AtomicInteger steps = new AtomicInteger();
+        // 5 steps, the default stagger of 5 steps is 1: the 4 outputs start at iterations 0, 1, 2 and 3
         List<Map<Modality, Latent>> results = model.sample(List.of(job("all", ALL, 11)), (id, step, total) -> {
-            assertThat(total).isEqualTo(5);
+            assertThat(total).isEqualTo(5 + 3);
             assertThat(step).isEqualTo(steps.incrementAndGet());
         });
-        assertThat(steps).hasValue(5);
+        assertThat(steps).hasValue(8);
         Map<Modality, Latent> latents = results.get(0);
         assertThat(latents.keySet()).isEqualTo(ALL);
         for (Modality modality : ALL) {
@@ -152,7 +153,7 @@ class CodiTinyModelTest {
         assertThat(results.get(0)).isEmpty();
         assertThat(canceledSteps.get()).isLessThanOrEqualTo(3);
         assertThat(results.get(1).keySet()).isEqualTo(ALL);
-        assertThat(seen.stream().filter("survivor"::equals).count()).isEqualTo(5);
+        assertThat(seen.stream().filter("survivor"::equals).count()).isEqualTo(survivor.params().iterations(ALL.size()));
         Map<Modality, Latent> survivorAlone = model.sample(List.of(survivor), SamplingListener.NONE).get(0);
         assertNearlyEqual(results.get(1).get(Modality.VIDEO).values(), survivorAlone.get(Modality.VIDEO).values(), "video");
     }
@@ -171,6 +172,29 @@ class CodiTinyModelTest {
         assertNearlyEqual(jointLatents.get(Modality.IMAGE).values(), independentLatents.get(Modality.IMAGE).values(), "image");
         assertThat(model.networks().denoisers.get(Modality.IMAGE).getParameters().keys())
                 .anySatisfy(name -> assertThat(name).contains("joint1").contains("zeroinit"));
+    }
+
+    @Test
+    void staggeredJointSamplingTakesEveryOutputThroughItsOwnStepsInTurn() {
+        // at zero-initialised joint attention the outputs do not couple, so however their starts are
+        // staggered each must end where independent sampling takes it: a waiting or finished output
+        // stepped by mistake, or an output stepped at another output's t, would not
+        SamplingJob independent = new SamplingJob("independent", conditioning, ALL, new SamplingParams(5, 7.5, 0.0, 17, false), () -> false);
+        Map<Modality, Latent> expected = model.sample(List.of(independent), SamplingListener.NONE).get(0);
+        for (int stagger : new int[] {0, 2, 5}) {
+            SamplingJob staggered = new SamplingJob("stagger-" + stagger, conditioning, ALL,
+                    new SamplingParams(5, 7.5, 0.0, 17, true, stagger), () -> false);
+            AtomicInteger iterations = new AtomicInteger();
+            Map<Modality, Latent> latents = model.sample(List.of(staggered), (id, step, total) -> {
+                assertThat(total).isEqualTo(5 + 3 * stagger);
+                iterations.incrementAndGet();
+            }).get(0);
+            assertThat(iterations).hasValue(5 + 3 * stagger);
+            for (Modality modality : ALL) {
+                assertNearlyEqual(latents.get(modality).values(), expected.get(modality).values(), modality + " at stagger " + stagger);
+            }
+        }
+        assertThatThrownBy(() -> new SamplingParams(5, 7.5, 0.0, 17, true, 6)).hasMessageContaining("stagger must be within [0, steps = 5]");
     }
 
     @Test

@@ -1,0 +1,86 @@
+package dev.codi.model.tiny;
+
+import dev.codi.media.Modality;
+import dev.codi.model.Conditioning;
+import dev.codi.model.Latent;
+import dev.codi.model.PromptInput;
+import dev.codi.model.SamplingJob;
+import dev.codi.model.SamplingListener;
+import dev.codi.model.SamplingParams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Staggered joint sampling on the committed, stage-2-trained bundle, where the outputs do couple
+ * (a random bundle's joint attention is zero; CodiTinyModelTest checks the step bookkeeping there).
+ */
+class StaggeredSamplingTest {
+    private static final Path COMMITTED_BUNDLE = Path.of("..", "models", "codi-tiny");
+    private static final Set<Modality> IMAGE_AUDIO_VIDEO = Set.of(Modality.IMAGE, Modality.AUDIO, Modality.VIDEO);
+    private static CodiTinyModel model;
+    private static Conditioning conditioning;
+
+    @BeforeAll
+    static void loadCommittedBundle() {
+        assertThat(Files.isRegularFile(COMMITTED_BUNDLE.resolve("manifest.json"))).as("the committed bundle").isTrue();
+        model = CodiTinyModel.load(COMMITTED_BUNDLE);
+        assertThat(model.bundleManifest().trained()).isTrue();
+        float[] text = model.encode(new PromptInput.Text("something green"));
+        conditioning = Conditioning.mix(Map.of(Modality.TEXT, text), Map.of(Modality.TEXT, model.nullEmbedding(Modality.TEXT)), Map.of());
+    }
+
+    @AfterAll
+    static void closeModel() {
+        model.close();
+    }
+
+    @Test
+    void theStaggerChangesWhatTheOutputsReadAndSoEveryOutput() {
+        Map<Modality, Latent> staggered = sampleAlone(job("staggered", 3, 21));
+        Map<Modality, Latent> lockstep = sampleAlone(job("lockstep", 0, 21));
+        for (Modality modality : IMAGE_AUDIO_VIDEO) {
+            assertThat(maxDifference(staggered.get(modality), lockstep.get(modality))).as(modality.toString()).isGreaterThan(1e-3);
+        }
+    }
+
+    @Test
+    void aStaggeredJobGivesTheSameLatentsAloneAndBatchedWithOtherStaggers() {
+        SamplingJob staggered = job("staggered", 3, 5);
+        Map<Modality, Latent> alone = sampleAlone(staggered);
+        List<Map<Modality, Latent>> batched = model.sample(List.of(job("lockstep", 0, 5), staggered, job("other", 3, 6),
+                new SamplingJob("independent", conditioning, IMAGE_AUDIO_VIDEO, new SamplingParams(15, 7.5, 0, 5, false, 3), () -> false)),
+                SamplingListener.NONE);
+        for (Modality modality : IMAGE_AUDIO_VIDEO) {
+            assertThat(maxDifference(batched.get(1).get(modality), alone.get(modality))).as(modality.toString()).isCloseTo(0, within(1e-4));
+            assertThat(maxDifference(batched.get(0).get(modality), alone.get(modality))).as("lockstep " + modality).isGreaterThan(1e-3);
+        }
+        assertThat(maxDifference(sampleAlone(staggered).get(Modality.VIDEO), alone.get(Modality.VIDEO))).as("same seed, same latents").isZero();
+    }
+
+    private static SamplingJob job(String id, int stagger, long seed) {
+        return new SamplingJob(id, conditioning, IMAGE_AUDIO_VIDEO, new SamplingParams(15, 7.5, 0, seed, true, stagger), () -> false);
+    }
+
+    private static Map<Modality, Latent> sampleAlone(SamplingJob job) {
+        return model.sample(List.of(job), SamplingListener.NONE).get(0);
+    }
+
+    private static double maxDifference(Latent a, Latent b) {
+        assertThat(a.shape()).isEqualTo(b.shape());
+        double max = 0;
+        for (int i = 0; i < a.values().length; i++) {
+            max = Math.max(max, Math.abs(a.values()[i] - b.values()[i]));
+        }
+        return max;
+    }
+}
