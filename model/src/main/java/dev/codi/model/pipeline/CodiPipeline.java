@@ -137,12 +137,9 @@ public final class CodiPipeline {
                 if (active.isEmpty()) {
                     break;
                 }
-                Map<Modality, Integer> moving = new EnumMap<>(Modality.class); // outputs that take a step now, at their t
+                Map<Modality, Integer> ownSteps = new EnumMap<>(Modality.class); // each output's own step: < 0 waiting, ≥ steps finished
                 for (int position = 0; position < outputs.size(); position++) {
-                    int step = i - position * key.stagger();
-                    if (step >= 0 && step < timesteps.length) {
-                        moving.put(outputs.get(position), timesteps[step]);
-                    }
+                    ownSteps.put(outputs.get(position), i - position * key.stagger());
                 }
                 try (NDManager stepManager = groupManager.newSubManager()) {
                     latents.values().forEach(z -> z.attach(stepManager)); // z_t is freed with this step
@@ -155,16 +152,17 @@ public final class CodiPipeline {
                     Map<Modality, NDArray> environment = new EnumMap<>(Modality.class);   // (batch, environmentDim)
                     NDList nullAndConditioning = contexts.split(2, 0);
                     if (key.joint()) {
-                        for (int position = 0; position < outputs.size(); position++) {
-                            Modality modality = outputs.get(position);
+                        for (Modality modality : outputs) {
                             NDArray z = latents.get(modality);
                             EnvironmentEncoder encoder = environmentEncoders.get(modality);
-                            boolean finished = i - position * key.stagger() >= timesteps.length;
-                            int t = moving.getOrDefault(modality, timesteps[0]);                  // a waiting output is at the first t
-                            if (finished) {                                                     // z_0: its own clean estimate
+                            int step = ownSteps.get(modality);
+                            if (step >= timesteps.length) {                                     // finished, z_0: its own clean estimate
                                 environment.put(modality, encoder.encode(store, z,
                                         encoder.reads() == EnvironmentEncoder.Reads.CLEAN_ESTIMATE ? z : null));
-                            } else if (encoder.reads() == EnvironmentEncoder.Reads.CLEAN_ESTIMATE) {
+                                continue;
+                            }
+                            int t = timesteps[Math.max(step, 0)];                               // a waiting output is at the first t
+                            if (encoder.reads() == EnvironmentEncoder.Reads.CLEAN_ESTIMATE) {
                                 NDList halves = bothHalves(store, modality, z, stepManager.full(new Shape(2L * batchSize), (float) t), contexts);
                                 float[] rowTimes = new float[batchSize];
                                 Arrays.fill(rowTimes, t);
@@ -172,7 +170,7 @@ public final class CodiPipeline {
                                 unconditional.put(modality, halves.get(0));
                                 environment.put(modality, encoder.encode(store, z, clean));
                             } else {
-                                if (moving.containsKey(modality)) {
+                                if (step >= 0) {
                                     unconditional.put(modality, denoisers.get(modality)
                                             .predictNoise(store, z, stepManager.full(new Shape(batchSize), (float) t), nullAndConditioning.get(0), null));
                                 }
@@ -183,12 +181,13 @@ public final class CodiPipeline {
                     Map<Modality, NDArray> next = new EnumMap<>(Modality.class);
                     for (Modality modality : outputs) {
                         NDArray z = latents.get(modality);                                                  // (batch, ...)
-                        if (!moving.containsKey(modality)) {                                                // waiting or finished
+                        int step = ownSteps.get(modality);
+                        if (step < 0 || step >= timesteps.length) {                                         // waiting or finished
                             z.attach(groupManager);
                             next.put(modality, z);
                             continue;
                         }
-                        int t = moving.get(modality);
+                        int t = timesteps[step];
                         NDArray stepTimes = stepManager.full(new Shape(batchSize), (float) t);             // one call per half
                         NDArray doubledTimes = stepManager.full(new Shape(2L * batchSize), (float) t);     // both halves in one call
                         NDArray epsilon;
