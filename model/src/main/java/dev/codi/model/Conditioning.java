@@ -17,6 +17,11 @@ public record Conditioning(float[] vector, float[] nullVector) {
         }
     }
 
+    /** The conditioning of a job with one input: its embedding, guided against its modality's null embedding. */
+    public static Conditioning single(Modality modality, float[] embedding, float[] nullEmbedding) {
+        return mix(Map.of(modality, embedding), Map.of(modality, nullEmbedding), Map.of());
+    }
+
     /** Mixes embeddings by weight; modalities missing from {@code weights} weigh 1. */
     public static Conditioning mix(Map<Modality, float[]> embeddings, Map<Modality, float[]> nullEmbeddings,
                                    Map<Modality, Double> weights) {

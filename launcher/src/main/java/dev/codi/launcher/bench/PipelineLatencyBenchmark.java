@@ -83,8 +83,7 @@ public final class PipelineLatencyBenchmark {
     private static double inProcess(CodiModel model, int steps, long seed) {
         long started = System.nanoTime();
         float[] embedding = model.encode(new PromptInput.Text(PROMPT));
-        Conditioning conditioning = Conditioning.mix(Map.of(Modality.TEXT, embedding),
-                Map.of(Modality.TEXT, model.nullEmbedding(Modality.TEXT)), Map.of());
+        Conditioning conditioning = Conditioning.single(Modality.TEXT, embedding, model.nullEmbedding(Modality.TEXT));
         SamplingJob job = new SamplingJob("bench", conditioning, new LinkedHashSet<>(OUTPUTS),
                 new SamplingParams(steps, 7.5, 0, seed, true), () -> false);
         Map<Modality, Latent> latents = model.sample(List.of(job), SamplingListener.NONE).get(0);

@@ -48,8 +48,7 @@ public final class BenchmarkSampling implements Callable<Integer> {
             System.out.printf("device %s%n", model.device());
             model.networks().byName().forEach((name, block) -> System.out.printf("  %-18s %,9d parameters%n", name, block.parameterCount()));
             float[] text = model.encode(new PromptInput.Text("a red circle moving left"));
-            Conditioning conditioning = Conditioning.mix(Map.of(Modality.TEXT, text),
-                    Map.of(Modality.TEXT, model.nullEmbedding(Modality.TEXT)), Map.of());
+            Conditioning conditioning = Conditioning.single(Modality.TEXT, text, model.nullEmbedding(Modality.TEXT));
             Set<Modality> outputs = Set.of(Modality.IMAGE, Modality.AUDIO, Modality.VIDEO);
             for (int batchSize : batchSizes) {
                 List<SamplingJob> jobs = new ArrayList<>();

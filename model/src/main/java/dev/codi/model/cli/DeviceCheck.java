@@ -118,8 +118,7 @@ public final class DeviceCheck implements Callable<Integer> {
         List<SamplingJob> jobs = new ArrayList<>();
         for (int j = 0; j < count; j++) {
             float[] text = model.encode(new PromptInput.Text(PROMPTS.get(j % PROMPTS.size())));
-            Conditioning conditioning = Conditioning.mix(Map.of(Modality.TEXT, text),
-                    Map.of(Modality.TEXT, model.nullEmbedding(Modality.TEXT)), Map.of());
+            Conditioning conditioning = Conditioning.single(Modality.TEXT, text, model.nullEmbedding(Modality.TEXT));
             jobs.add(new SamplingJob("job-" + j, conditioning, OUTPUTS, new SamplingParams(steps, 7.5, 0.0, j, true), () -> false));
         }
         return jobs;
