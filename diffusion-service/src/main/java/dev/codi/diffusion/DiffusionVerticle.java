@@ -66,7 +66,8 @@ public final class DiffusionVerticle extends ModelStageVerticle {
                 JobParams params = job.params();
                 samplingJobs.add(new SamplingJob(job.id(), new Conditioning(ready.conditioning(), ready.nullConditioning()),
                         new LinkedHashSet<>(job.outputs()),
-                        new SamplingParams(params.steps(), params.guidance(), params.eta(), params.seed(), params.joint(), params.stagger()),
+                        new SamplingParams(params.steps(), params.guidance(), params.eta(), params.seed(), params.joint(), params.stagger(),
+                                params.feedback()),
                         () -> stopping() || isCanceled(job.id())));
                 jobs.add(job);
                 outputs.add(jobEvent(new JobEvent.Started(job.id(), stage())));

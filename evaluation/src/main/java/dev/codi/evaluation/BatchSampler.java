@@ -33,13 +33,28 @@ public final class BatchSampler {
     }
 
     /** One job to run: what conditions it, what it outputs, its seed and whether outputs are sampled jointly. */
-    /**
-     * One job. {@code lockstep}: a joint job sampled with stagger 0 (CoDi's lockstep), instead of the
-     * settings' stagger.
-     */
-    public record Request(Conditioning conditioning, Set<Modality> outputs, long seed, boolean joint, boolean lockstep) {
+    /** How a joint job's outputs are coupled. */
+    public enum Coupling {
+        /** The settings' stagger and shared-space feedback. */
+        SETTINGS,
+        /** The settings' stagger, environment tokens only (feedback 0). */
+        TOKENS_ONLY,
+        /** As in the CoDi paper: every output at the same t (stagger 0), environment tokens only. */
+        LOCKSTEP;
+
+        int stagger(Settings settings) {
+            return this == LOCKSTEP ? 0 : settings.stagger();
+        }
+
+        double feedback(Settings settings) {
+            return this == SETTINGS ? settings.feedback() : 0;
+        }
+    }
+
+    /** One job; {@code coupling} matters only when {@code joint}. */
+    public record Request(Conditioning conditioning, Set<Modality> outputs, long seed, boolean joint, Coupling coupling) {
         public Request(Conditioning conditioning, Set<Modality> outputs, long seed, boolean joint) {
-            this(conditioning, outputs, seed, joint, false);
+            this(conditioning, outputs, seed, joint, Coupling.SETTINGS);
         }
 
         public Request {
@@ -85,7 +100,7 @@ public final class BatchSampler {
                 for (int j = 0; j < chunk.size(); j++) {
                     Request request = chunk.get(j);
                     SamplingParams params = new SamplingParams(settings.steps(), settings.guidance(), 0.0, request.seed(), request.joint(),
-                            request.lockstep() ? 0 : settings.stagger());
+                            request.coupling().stagger(settings), request.coupling().feedback(settings));
                     jobs.add(new SamplingJob(task + "-" + (start + j), request.conditioning(), request.outputs(), params, () -> false));
                 }
                 List<Map<Modality, Latent>> latents = model.sample(jobs, SamplingListener.NONE);

@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
  *   --guidance 7.5     classifier-free guidance (DESIGN §1)
  *   --batch 16         jobs per sampling call
  *   --stagger          DDIM steps between the starts of jointly sampled outputs (default: a fifth of --steps)
+ *   --feedback 0.5     weight of the other outputs' shared-space readings in joint sampling
  *   --seed 2305        every draw of the report derives from it
  * </pre>
  */
@@ -55,6 +56,10 @@ public final class Evaluate implements Callable<Integer> {
 
     @Option(names = "--stagger", description = "DDIM steps between the starts of jointly sampled outputs; 0: lockstep (default: a fifth of --steps)")
     Integer stagger;
+
+    @Option(names = "--feedback", defaultValue = "0.5",
+            description = "weight of the other outputs' shared-space readings in joint sampling; 0: environment tokens only (default: ${DEFAULT-VALUE})")
+    double feedback;
 
     @Option(names = "--seed", defaultValue = "2305", description = "report seed (default: ${DEFAULT-VALUE})")
     long seed;
@@ -116,7 +121,7 @@ public final class Evaluate implements Callable<Integer> {
             System.err.printf("%d loss points merged from %s%n", rows, trainingLogs);
         }
         QualityReport.Options options = new QualityReport.Options(directory, new Settings(samples, steps, guidance, seed, batch,
-                        stagger != null ? stagger : SamplingParams.defaultStagger(steps)),
+                        stagger != null ? stagger : SamplingParams.defaultStagger(steps), feedback),
                 selected, compositionWeights.stream().map(Composition.Weights::parse).toList(),
                 new Pictures.Layout(picturePrompts, pictureSeeds), out, pictures, loss, artifacts, command());
         try (CodiTinyModel model = CodiTinyModel.load(directory)) {

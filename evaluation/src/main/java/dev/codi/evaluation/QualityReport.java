@@ -141,7 +141,8 @@ public final class QualityReport {
         setup.row("sections", options.sections().stream().sorted().map(Section::id).collect(Collectors.joining(", ")));
         setup.row("samples per cell", settings.samples());
         setup.row("sampling", "DDIM, " + settings.steps() + " steps, η = 0, guidance " + settings.guidance()
-                + ", joint outputs staggered by " + settings.stagger() + " steps, batches of " + settings.batchSize());
+                + ", joint outputs staggered by " + settings.stagger() + " steps with shared-space feedback " + settings.feedback()
+                + ", batches of " + settings.batchSize());
         setup.row("seed", settings.seed());
         setup.row("device", model.device() + ", " + Runtime.getRuntime().availableProcessors() + " cores visible");
         setup.row("date", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE));

@@ -10,19 +10,23 @@ package dev.codi.evaluation;
  * @param seed      every input, nuisance draw and noise of the report derives from it
  * @param batchSize jobs per {@code CodiModel.sample} call: batching is ~3× cheaper per sample on CPU
  * @param stagger   DDIM steps between the starts of jointly sampled outputs ({@code SamplingParams#stagger})
+ * @param feedback  weight of the other outputs' shared-space readings in joint sampling ({@code SamplingParams#feedback})
  */
-public record Settings(int samples, int steps, double guidance, long seed, int batchSize, int stagger) {
+public record Settings(int samples, int steps, double guidance, long seed, int batchSize, int stagger, double feedback) {
     public Settings {
         require(samples >= 1, "--samples must be at least 1, got " + samples);
         require(steps >= 1 && steps <= 200, "--steps must be within [1, 200], got " + steps);
         require(guidance >= 0 && guidance <= 50, "--guidance must be within [0, 50], got " + guidance);
         require(batchSize >= 1 && batchSize <= 256, "--batch must be within [1, 256], got " + batchSize);
         require(stagger >= 0 && stagger <= steps, "--stagger must be within [0, --steps], got " + stagger);
+        require(feedback >= 0 && feedback <= dev.codi.model.SamplingParams.MAX_FEEDBACK,
+                "--feedback must be within [0, " + dev.codi.model.SamplingParams.MAX_FEEDBACK + "], got " + feedback);
     }
 
-    /** With the sampler's default stagger for {@code steps}. */
+    /** With the sampler's default stagger for {@code steps} and its default feedback. */
     public Settings(int samples, int steps, double guidance, long seed, int batchSize) {
-        this(samples, steps, guidance, seed, batchSize, dev.codi.model.SamplingParams.defaultStagger(steps));
+        this(samples, steps, guidance, seed, batchSize, dev.codi.model.SamplingParams.defaultStagger(steps),
+                dev.codi.model.SamplingParams.DEFAULT_FEEDBACK);
     }
 
     private static void require(boolean condition, String message) {

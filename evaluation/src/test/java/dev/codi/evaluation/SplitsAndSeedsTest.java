@@ -33,6 +33,18 @@ class SplitsAndSeedsTest {
     void settingsRefuseNonsense() {
         assertThatThrownBy(() -> new Settings(0, 50, 7.5, 1, 16)).hasMessageContaining("--samples");
         assertThatThrownBy(() -> new Settings(1, 500, 7.5, 1, 16)).hasMessageContaining("--steps");
+        assertThatThrownBy(() -> new Settings(1, 50, 7.5, 1, 16, 10, -0.5)).hasMessageContaining("--feedback");
+    }
+
+    @Test
+    void eachCouplingSamplesAsItsColumnSays() {
+        Settings settings = new Settings(1, 50, 7.5, 1, 16, 10, 0.5);
+        assertThat(BatchSampler.Coupling.SETTINGS.stagger(settings)).isEqualTo(10);
+        assertThat(BatchSampler.Coupling.SETTINGS.feedback(settings)).isEqualTo(0.5);
+        assertThat(BatchSampler.Coupling.TOKENS_ONLY.stagger(settings)).isEqualTo(10);
+        assertThat(BatchSampler.Coupling.TOKENS_ONLY.feedback(settings)).isZero();
+        assertThat(BatchSampler.Coupling.LOCKSTEP.stagger(settings)).isZero();
+        assertThat(BatchSampler.Coupling.LOCKSTEP.feedback(settings)).isZero();
     }
 
     @Test

@@ -53,6 +53,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--stagger", description = "DDIM steps between the starts of jointly sampled outputs; 0: lockstep "
             + "(default: a fifth of the steps)")
     Integer stagger;
+    @Option(names = "--feedback", description = "weight of the other outputs' readings in each jointly sampled "
+            + "output's conditioning, against the prompt's 1; 0: off (default 0.5)")
+    Double feedback;
     @Option(names = "--timeout", defaultValue = "600", description = "seconds to wait for the job (default ${DEFAULT-VALUE})")
     long timeoutSeconds;
 
@@ -94,6 +97,9 @@ final class GenerateCommand implements Callable<Integer> {
         }
         if (stagger != null) {
             params.put("stagger", stagger);
+        }
+        if (feedback != null) {
+            params.put("feedback", feedback);
         }
         if (independent) {
             params.put("joint", false);

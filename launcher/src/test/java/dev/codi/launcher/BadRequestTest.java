@@ -29,6 +29,7 @@ class BadRequestTest {
                 Arguments.of("empty outputs", "{\"inputs\": {\"text\": \"a red circle\"}, \"outputs\": []}", 422, "outputs"),
                 Arguments.of("no inputs", "{\"inputs\": {}, \"outputs\": [\"image\"]}", 422, "inputs"),
                 Arguments.of("steps over the limit", "{\"inputs\": {\"text\": \"a\"}, \"outputs\": [\"image\"], \"params\": {\"steps\": 201}}", 422, "steps"),
+                Arguments.of("feedback out of range", "{\"inputs\": {\"text\": \"a\"}, \"outputs\": [\"image\", \"audio\"], \"params\": {\"feedback\": 10.5}}", 422, "params.feedback must be within [0, 10]"),
                 Arguments.of("weight of a missing input", "{\"inputs\": {\"text\": \"a\"}, \"weights\": {\"audio\": 1}, \"outputs\": [\"image\"]}", 422, "weights.audio"),
                 Arguments.of("truncated PNG", "{\"inputs\": {\"image\": {\"base64\": \"" + garbagePng + "\"}}, \"outputs\": [\"text\"]}", 422, "inputs.image"),
                 Arguments.of("not media at all", "{\"inputs\": {\"audio\": {\"base64\": \"" + notMedia + "\"}}, \"outputs\": [\"text\"]}", 422, "inputs.audio"),

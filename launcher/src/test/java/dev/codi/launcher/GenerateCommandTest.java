@@ -27,5 +27,10 @@ class GenerateCommandTest {
         assertThat(joint.getJsonObject("params").containsKey("stagger")).isFalse(); // the server's default
         JsonObject lockstep = requestOf("--text", "a circle", "--outputs", "image,audio", "--stagger", "0");
         assertThat(lockstep.getJsonObject("params").getInteger("stagger")).isZero();
+        assertThat(joint.getJsonObject("params").containsKey("feedback")).isFalse(); // the server's default
+        assertThat(lockstep.getJsonObject("params").containsKey("feedback")).isFalse();
+        JsonObject uncoupled = requestOf("--text", "a circle", "--outputs", "image,audio", "--feedback", "0");
+        assertThat(uncoupled.getJsonObject("params").getDouble("feedback")).isZero();
+        assertThat(uncoupled.getJsonObject("params").containsKey("stagger")).isFalse();
     }
 }

@@ -9,9 +9,18 @@ package dev.codi.model;
  *                {@code stagger} steps later, and so on; each runs its own {@code steps} steps, so an
  *                output reads the earlier outputs' environment tokens at a lower noise level than its
  *                own. 0 samples every output in lockstep, as CoDi does. Ignored when not joint.
+ * @param feedback in joint sampling, the weight of each other output's reading in an output's
+ *                 conditioning, against the job's own conditioning's 1: every step, each output's clean
+ *                 estimate is decoded and read by its modality's prompt encoder into the shared space,
+ *                 and the other outputs are conditioned on that reading mixed with the prompt (CoDi's
+ *                 composable conditioning, §3.2). 0 turns it off, leaving only the environment tokens
+ *                 of CoDi §3.3. Ignored when not joint.
  */
-public record SamplingParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger) {
+public record SamplingParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger, double feedback) {
     public static final int MAX_STEPS = 200;
+    /** The weight measured in docs/training.md, session 10 (as JobParams'). */
+    public static final double DEFAULT_FEEDBACK = 0.5;
+    public static final double MAX_FEEDBACK = 10;
 
     public SamplingParams {
         if (steps < 1 || steps > MAX_STEPS) {
@@ -26,9 +35,17 @@ public record SamplingParams(int steps, double guidance, double eta, long seed, 
         if (stagger < 0 || stagger > steps) {
             throw new IllegalArgumentException("stagger must be within [0, steps = " + steps + "], got " + stagger);
         }
+        if (!(feedback >= 0 && feedback <= MAX_FEEDBACK)) {
+            throw new IllegalArgumentException("feedback must be within [0, " + MAX_FEEDBACK + "], got " + feedback);
+        }
     }
 
-    /** With the default stagger for {@code steps}. */
+    /** With the default feedback. */
+    public SamplingParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger) {
+        this(steps, guidance, eta, seed, joint, stagger, DEFAULT_FEEDBACK);
+    }
+
+    /** With the default stagger for {@code steps} and the default feedback. */
     public SamplingParams(int steps, double guidance, double eta, long seed, boolean joint) {
         this(steps, guidance, eta, seed, joint, defaultStagger(steps));
     }

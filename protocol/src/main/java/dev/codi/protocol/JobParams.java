@@ -6,17 +6,27 @@ import io.vertx.core.json.JsonObject;
  * Sampling parameters of a job as clients send them (DESIGN §1: DDIM, η = 0, 50 steps,
  * guidance 7.5 by default).
  *
- * @param joint   sample several requested outputs jointly (CoDi's latent alignment); false gives
- *                independent sampling with the same conditioning, for comparison
- * @param stagger in joint sampling, the DDIM steps between the starts of two outputs in modality
- *                order (text, image, audio, video); 0 samples them in lockstep. Default: a fifth of
- *                the steps
+ * @param joint    sample several requested outputs jointly (CoDi's latent alignment); false gives
+ *                 independent sampling with the same conditioning, for comparison
+ * @param stagger  in joint sampling, the DDIM steps between the starts of two outputs in modality
+ *                 order (text, image, audio, video); 0 samples them in lockstep. Default: a fifth of
+ *                 the steps
+ * @param feedback in joint sampling, the weight, against the prompt's conditioning's 1, of the other
+ *                 outputs' readings in an output's conditioning: every DDIM step each output's clean
+ *                 estimate is decoded and read by its modality's prompt encoder, and the other outputs
+ *                 are conditioned on that reading mixed with the prompt's conditioning (CoDi's
+ *                 composable conditioning, §3.2). 0 turns it off, leaving only the environment tokens
+ *                 of CoDi §3.3 to couple the outputs. Within [0, {@value #MAX_FEEDBACK}]; default
+ *                 {@value #DEFAULT_FEEDBACK}. Ignored when not joint
  */
-public record JobParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger) {
+public record JobParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger, double feedback) {
     public static final int DEFAULT_STEPS = 50;
     public static final int MAX_STEPS = 200;
     public static final double DEFAULT_GUIDANCE = 7.5;
     public static final double MAX_GUIDANCE = 50;
+    /** The sampler's default weight, as SamplingParams.DEFAULT_FEEDBACK. */
+    public static final double DEFAULT_FEEDBACK = 0.5;
+    public static final double MAX_FEEDBACK = 10;
 
     public JobParams {
         if (steps < 1 || steps > MAX_STEPS) {
@@ -31,9 +41,17 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
         if (stagger < 0 || stagger > steps) {
             throw new IllegalArgumentException("params.stagger must be within [0, params.steps = " + steps + "], got " + stagger);
         }
+        if (!(feedback >= 0 && feedback <= MAX_FEEDBACK)) { // NaN fails both comparisons
+            throw new IllegalArgumentException("params.feedback must be within [0, " + (long) MAX_FEEDBACK + "], got " + feedback);
+        }
     }
 
-    /** With the default stagger for {@code steps}. */
+    /** With the default feedback. */
+    public JobParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger) {
+        this(steps, guidance, eta, seed, joint, stagger, DEFAULT_FEEDBACK);
+    }
+
+    /** With the default stagger for {@code steps} and the default feedback. */
     public JobParams(int steps, double guidance, double eta, long seed, boolean joint) {
         this(steps, guidance, eta, seed, joint, defaultStagger(steps));
     }
@@ -50,8 +68,9 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
     public static JobParams fromJson(JsonObject json, long defaultSeed) {
         JsonObject params = json == null ? new JsonObject() : json;
         for (String field : params.fieldNames()) {
-            if (!field.matches("steps|guidance|eta|seed|joint|stagger")) {
-                throw new IllegalArgumentException("unknown field params." + field + "; expected steps, guidance, eta, seed, joint or stagger");
+            if (!field.matches("steps|guidance|eta|seed|joint|stagger|feedback")) {
+                throw new IllegalArgumentException("unknown field params." + field
+                        + "; expected steps, guidance, eta, seed, joint, stagger or feedback");
             }
         }
         int steps = integer(params, "steps", DEFAULT_STEPS);
@@ -61,12 +80,13 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
                 number(params, "eta", 0.0),
                 longInteger(params, "seed", defaultSeed),
                 bool(params, "joint", true),
-                integer(params, "stagger", defaultStagger(steps)));
+                integer(params, "stagger", defaultStagger(steps)),
+                number(params, "feedback", DEFAULT_FEEDBACK));
     }
 
     public JsonObject toJson() {
         return new JsonObject().put("steps", steps).put("guidance", guidance).put("eta", eta).put("seed", seed).put("joint", joint)
-                .put("stagger", stagger);
+                .put("stagger", stagger).put("feedback", feedback);
     }
 
     private static int integer(JsonObject json, String field, int fallback) {

@@ -11,7 +11,27 @@ class JobParamsTest {
     void absentFieldsTakeTheDesignDefaultsAndTheGivenSeed() {
         JobParams params = JobParams.fromJson(new JsonObject(), 99);
 
-        assertThat(params).isEqualTo(new JobParams(50, 7.5, 0.0, 99, true, 10));
+        assertThat(params).isEqualTo(new JobParams(50, 7.5, 0.0, 99, true, 10, 0.5));
+        assertThat(params.feedback()).isEqualTo(JobParams.DEFAULT_FEEDBACK).isEqualTo(0.5);
+        assertThat(new JobParams(50, 7.5, 0.0, 99, true, 10).feedback()).isEqualTo(0.5);
+        assertThat(new JobParams(50, 7.5, 0.0, 99, true)).isEqualTo(params);
+    }
+
+    @Test
+    void feedbackRoundTripsThroughJson() {
+        JobParams off = JobParams.fromJson(new JsonObject().put("feedback", 0), 1);
+        assertThat(off.feedback()).isZero();
+        assertThat(off.toJson().getDouble("feedback")).isZero();
+        assertThat(JobParams.fromJson(off.toJson(), 2)).isEqualTo(off);
+        JobParams strong = JobParams.fromJson(new JsonObject().put("feedback", 2.25).put("stagger", 0), 1);
+        assertThat(strong.feedback()).isEqualTo(2.25);
+        assertThat(JobParams.fromJson(strong.toJson(), 2)).isEqualTo(strong);
+        JobParams most = JobParams.fromJson(new JsonObject().put("feedback", 10), 1);
+        assertThat(JobParams.fromJson(most.toJson(), 2)).isEqualTo(most);
+        // a job stored before feedback existed reads back with the default
+        JsonObject stored = new JobParams(50, 7.5, 0.0, 3, true, 10).toJson();
+        stored.remove("feedback");
+        assertThat(JobParams.fromJson(stored, 2).feedback()).isEqualTo(0.5);
     }
 
     @Test
@@ -39,7 +59,23 @@ class JobParamsTest {
                 .hasMessageContaining("params.stagger must be within [0, params.steps = 10], got 11");
         assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("stagger", -1), 1))
                 .hasMessageContaining("params.stagger");
+        assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("feedback", -0.1), 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("params.feedback must be within [0, 10], got -0.1");
+        assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("feedback", 10.5), 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("params.feedback must be within [0, 10], got 10.5");
+        assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("feedback", "strong"), 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("params.feedback must be a number");
+        assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("feedback", true), 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("params.feedback must be a number");
+        assertThatThrownBy(() -> new JobParams(50, 7.5, 0.0, 1, true, 10, Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("params.feedback");
         assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("temperature", 1), 1))
-                .hasMessageContaining("unknown field params.temperature");
+                .hasMessageContaining("unknown field params.temperature")
+                .hasMessageContaining("stagger or feedback");
     }
 }

@@ -28,9 +28,9 @@ import java.util.stream.Collectors;
 
 /**
  * Joint generation against independent generation (issue 5, CoDi §3.3): the same under-specified
- * prompt, the same conditioning and the same seeds, sampled with the denoisers attending to each
- * other's environment tokens — joint, the outputs staggered as the settings say, and lockstep, all
- * at the same t as in the CoDi paper — and without (independent). Coherence is the share of jobs
+ * prompt, the same conditioning and the same seeds, sampled jointly as the settings say (staggered,
+ * with shared-space feedback), jointly with the environment tokens alone (staggered, feedback 0),
+ * as in the CoDi paper (lockstep, environment tokens alone), and independently. Coherence is the share of jobs
  * whose outputs agree on an attribute the prompt left open ({@link Coherence}).
  */
 public final class JointCoherence {
@@ -46,16 +46,19 @@ public final class JointCoherence {
 
     /** The ways each job is sampled, in the order of the table's columns. */
     enum Way {
-        JOINT("joint"), LOCKSTEP("lockstep"), INDEPENDENT("indep.");
+        JOINT("joint", BatchSampler.Coupling.SETTINGS), TOKENS_ONLY("tokens only", BatchSampler.Coupling.TOKENS_ONLY),
+        LOCKSTEP("lockstep", BatchSampler.Coupling.LOCKSTEP), INDEPENDENT("indep.", BatchSampler.Coupling.SETTINGS);
 
         final String label;
+        final BatchSampler.Coupling coupling;
 
-        Way(String label) {
+        Way(String label, BatchSampler.Coupling coupling) {
             this.label = label;
+            this.coupling = coupling;
         }
 
         BatchSampler.Request request(Conditioning conditioning, Set<Modality> outputs, long seed) {
-            return new BatchSampler.Request(conditioning, outputs, seed, this != INDEPENDENT, this == LOCKSTEP);
+            return new BatchSampler.Request(conditioning, outputs, seed, this != INDEPENDENT, coupling);
         }
     }
 
@@ -87,9 +90,10 @@ public final class JointCoherence {
     public static SectionResult run(EvaluationContext context) {
         long seed = context.settings().seed();
         int samples = context.settings().samples();
-        Markdown table = Markdown.table("outputs", "open attribute", "jobs", "joint agree", "lockstep agree", "independent agree",
-                "chance", "specified right (joint)", "specified right (lockstep)", "specified right (independent)");
-        Markdown timing = Markdown.table("outputs", "jobs", "jobs joint sampling changed", "joint wall", "lockstep wall",
+        Markdown table = Markdown.table("outputs", "open attribute", "jobs", "joint agree", "tokens-only agree", "lockstep agree",
+                "independent agree", "chance", "specified right (joint)", "specified right (tokens only)", "specified right (lockstep)",
+                "specified right (independent)");
+        Markdown timing = Markdown.table("outputs", "jobs", "jobs joint sampling changed", "joint wall", "tokens-only wall", "lockstep wall",
                 "independent wall", "joint / independent");
         int changedJobs = 0;
         int allJobs = 0;
@@ -131,6 +135,7 @@ public final class JointCoherence {
             changedJobs += changed;
             allJobs += samples;
             Measure joint = measures.get(Way.JOINT);
+            Measure tokensOnly = measures.get(Way.TOKENS_ONLY);
             Measure lockstep = measures.get(Way.LOCKSTEP);
             Measure independent = measures.get(Way.INDEPENDENT);
             for (Attribute attribute : Attribute.values()) {
@@ -138,22 +143,27 @@ public final class JointCoherence {
                 if (jointAgreement.counted() == 0) {
                     continue;
                 }
-                table.row(name, attribute.word(), jointAgreement.counted(), jointAgreement.percent(), lockstep.agreement(attribute).percent(),
-                        independent.agreement(attribute).percent(), Percent.of(Coherence.chance(attribute, Coherence.carriers(attribute, outputs))),
-                        joint.specified.attributes().percent(), lockstep.specified.attributes().percent(),
+                table.row(name, attribute.word(), jointAgreement.counted(), jointAgreement.percent(), tokensOnly.agreement(attribute).percent(),
+                        lockstep.agreement(attribute).percent(), independent.agreement(attribute).percent(),
+                        Percent.of(Coherence.chance(attribute, Coherence.carriers(attribute, outputs))),
+                        joint.specified.attributes().percent(), tokensOnly.specified.attributes().percent(), lockstep.specified.attributes().percent(),
                         independent.specified.attributes().percent());
             }
-            timing.row(name, samples, changed, seconds(joint.wallTime), seconds(lockstep.wallTime), seconds(independent.wallTime),
+            timing.row(name, samples, changed, seconds(joint.wallTime), seconds(tokensOnly.wallTime), seconds(lockstep.wallTime),
+                    seconds(independent.wallTime),
                     String.format(Locale.ROOT, "%.2f×", joint.wallTime.toNanos() / (double) independent.wallTime.toNanos()));
         }
         String markdown = """
                 %d jobs per output set; prompts cycle through the under-specified patterns that leave open an \
                 attribute two of the outputs carry ("a red shape moving left", "something green", "a circle", \
-                "a blue square", "something moving up"), values drawn per job, caption templates varied. Joint, \
-                lockstep and independent runs use the same conditioning and the same seeds (%d DDIM steps, guidance %s). \
-                *joint*: the outputs start %d steps apart in modality order (image, audio, video), so a later one reads \
-                the earlier ones' environment tokens at lower noise than its own; *lockstep*: every output at the same t, \
-                as in the CoDi paper (stagger 0); *independent*: no environment tokens. \
+                "a blue square", "something moving up"), values drawn per job, caption templates varied. All four \
+                ways use the same conditioning and the same seeds (%d DDIM steps, guidance %s). \
+                *joint* (the service's default): the outputs start %d steps apart in modality order (image, audio, video), \
+                so a later one reads the earlier ones' environment tokens at lower noise than its own, and every step each \
+                output's clean estimate, read by its prompt encoder into the shared space, is mixed into the others' \
+                conditioning with weight %s against the prompt's 1; *tokens only*: staggered alike, no shared-space feedback; \
+                *lockstep*: as in the CoDi paper, every output at the same t, coupled by the environment tokens alone; \
+                *independent*: no coupling. \
                 *agree*: share of jobs whose outputs all read the same known value of the open attribute; *chance*: \
                 independent uniform outputs, (1/n)^(k−1) for k outputs carrying it. *specified right*: accuracy \
                 of every output on the attributes the prompt names and it carries. Targets (issue 5): ≥ 90 %% \
@@ -164,6 +174,7 @@ public final class JointCoherence {
                 time of sampling and decoding (judging excluded), from the same run:
 
                 %s%s""".formatted(samples, context.settings().steps(), context.settings().guidance(), context.settings().stagger(),
+                context.settings().feedback(),
                 table.render(), timing.render(),
                 changedJobs > 0 ? "" : """
 

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,16 @@ import java.util.TreeSet;
  * are settled, a token of z_t at the same t shows almost nothing of them (docs/training.md,
  * session 6). k = 0 is CoDi's lockstep sampling.
  *
+ * <p>Shared-space feedback ({@link dev.codi.model.SamplingParams#feedback()}): every step, each output's
+ * clean estimate x̂₀ (from its conditional prediction) is decoded and read by its modality's prompt
+ * encoder into the shared conditioning space ({@link SharedSpace}), and every other output is
+ * conditioned on the job's conditioning (weight 1) mixed with those readings (weight {@code feedback}
+ * each), with the readings' null embeddings mixed into the unconditional side alike — CoDi's composable
+ * conditioning (§3.2) applied to the outputs being generated. The environment tokens tell a denoiser
+ * little at the high noise where the open attributes are settled; the prompt encoders read a clean
+ * estimate well (docs/training.md, session 10). A text output is conditioned on the others' readings
+ * but gives none. 0 turns it off.
+ *
  * <p>Jobs are batched when they share (outputs, steps, eta, joint, stagger); each job's noise comes from
  * its own generators, seeded by (seed, modality), so a job's latents do not depend on which jobs
  * share its batch. Latents are in the scaled space of the denoisers (see the manifest's latent
@@ -51,10 +62,13 @@ public final class CodiPipeline {
     private final Map<Modality, int[]> latentShapes;
     private final DdimScheduler.Config schedulerConfig;
     private final int embeddingDim;
+    private final SharedSpace sharedSpace;
 
     public CodiPipeline(NDManager manager, Map<Modality, Denoiser> denoisers, Map<Modality, EnvironmentEncoder> environmentEncoders,
-                        Map<Modality, int[]> latentShapes, DdimScheduler.Config schedulerConfig, int embeddingDim) {
+                        Map<Modality, int[]> latentShapes, DdimScheduler.Config schedulerConfig, int embeddingDim,
+                        SharedSpace sharedSpace) {
         this.manager = manager;
+        this.sharedSpace = sharedSpace;
         this.denoisers = Map.copyOf(denoisers);
         this.environmentEncoders = Map.copyOf(environmentEncoders);
         this.latentShapes = Map.copyOf(latentShapes);
@@ -62,7 +76,19 @@ public final class CodiPipeline {
         this.embeddingDim = embeddingDim;
     }
 
-    private record GroupKey(Set<Modality> outputs, int steps, double eta, boolean joint, int stagger) { }
+    /** Reads a batch of scaled clean latents into the shared conditioning space: the decoder, then the prompt encoder. */
+    public interface SharedSpace {
+        /** Whether {@link #read} reads this modality's latents. */
+        boolean reads(Modality modality);
+
+        /** @return (batch, embeddingDim), unit L2 norm per row */
+        NDArray read(ParameterStore store, Modality modality, NDArray scaledLatents);
+
+        /** The modality's null embedding, mixed into the unconditional side with the same weight. */
+        float[] nullEmbedding(Modality modality);
+    }
+
+    private record GroupKey(Set<Modality> outputs, int steps, double eta, boolean joint, int stagger, double feedback) { }
 
     public List<Map<Modality, Latent>> sample(List<SamplingJob> batch, SamplingListener listener) {
         Map<GroupKey, List<Integer>> groups = new LinkedHashMap<>();
@@ -74,7 +100,8 @@ public final class CodiPipeline {
             }
             var params = job.params();
             boolean joint = params.joint() && job.outputs().size() > 1;
-            groups.computeIfAbsent(new GroupKey(job.outputs(), params.steps(), params.eta(), joint, joint ? params.stagger() : 0),
+            groups.computeIfAbsent(new GroupKey(job.outputs(), params.steps(), params.eta(), joint, joint ? params.stagger() : 0,
+                            joint ? params.feedback() : 0),
                     key -> new ArrayList<>()).add(i);
         }
         List<Map<Modality, Latent>> results = new ArrayList<>(Collections.nCopies(batch.size(), Map.of()));
@@ -89,7 +116,7 @@ public final class CodiPipeline {
     }
 
     /**
-     * The denoising loop for jobs that share outputs, steps, eta, joint and stagger. With a stagger
+     * The denoising loop for jobs that share outputs, steps, eta, joint, stagger and feedback. With a stagger
      * of k, the output at position p (modality order) takes its steps in iterations p·k to p·k + steps − 1;
      * before, it waits as its initial noise, after, it is finished, and either way the others still
      * read its environment token.
@@ -120,6 +147,9 @@ public final class CodiPipeline {
             Guidance guidance = Guidance.of(jobs, active);
 
             int iterations = timesteps.length + (outputs.size() - 1) * key.stagger();
+            boolean feedback = key.joint() && key.feedback() > 0;
+            Map<Modality, NDArray> readings = new EnumMap<>(Modality.class); // (batch, dim): each output's latest x̂₀, read into the shared space
+            Set<Modality> finishedReadings = EnumSet.noneOf(Modality.class);
             for (int i = 0; i < iterations; i++) {
                 // 0. poll cancellation between steps; canceled jobs leave the batch
                 List<Integer> kept = active.stream().filter(j -> !jobs.get(j).canceled().getAsBoolean()).toList();
@@ -130,6 +160,9 @@ public final class CodiPipeline {
                         latents.put(modality, selectRows(groupManager, latents.get(modality), rows));
                         List<Random> generators = noise.get(modality);
                         noise.put(modality, Arrays.stream(rows).mapToObj(generators::get).toList());
+                    }
+                    for (Modality modality : readings.keySet()) {
+                        replace(readings, modality, selectRows(groupManager, readings.get(modality), rows));
                     }
                     active = new ArrayList<>(kept);
                     guidance = Guidance.of(jobs, active);
@@ -151,6 +184,20 @@ public final class CodiPipeline {
                     Map<Modality, NDArray> unconditional = new EnumMap<>(Modality.class); // (batch, ...)
                     Map<Modality, NDArray> environment = new EnumMap<>(Modality.class);   // (batch, environmentDim)
                     NDList nullAndConditioning = contexts.split(2, 0);
+                    if (feedback) {                                                     // a finished output is read once, as z_0
+                        for (Modality modality : outputs) {
+                            if (ownSteps.get(modality) >= timesteps.length && sharedSpace.reads(modality) && finishedReadings.add(modality)) {
+                                NDArray reading = sharedSpace.read(store, modality, latents.get(modality));
+                                reading.attach(groupManager);
+                                replace(readings, modality, reading);
+                            }
+                        }
+                    }
+                    Map<Modality, NDList> outputContexts = new EnumMap<>(Modality.class);   // [null; conditioning] per output
+                    for (Modality modality : outputs) {
+                        outputContexts.put(modality, feedback ? withFeedback(stepManager, nullAndConditioning, readings, modality, key.feedback())
+                                : nullAndConditioning);
+                    }
                     if (key.joint()) {
                         for (Modality modality : outputs) {
                             NDArray z = latents.get(modality);
@@ -172,7 +219,7 @@ public final class CodiPipeline {
                             } else {
                                 if (step >= 0) {
                                     unconditional.put(modality, denoisers.get(modality)
-                                            .predictNoise(store, z, stepManager.full(new Shape(batchSize), (float) t), nullAndConditioning.get(0), null));
+                                            .predictNoise(store, z, stepManager.full(new Shape(batchSize), (float) t), outputContexts.get(modality).get(0), null));
                                 }
                                 environment.put(modality, encoder.encode(store, z, null));
                             }
@@ -196,8 +243,17 @@ public final class CodiPipeline {
                             NDList tokens = new NDList();
                             outputs.stream().filter(other -> other != modality).forEach(other -> tokens.add(environment.get(other)));
                             NDArray others = NDArrays.stack(tokens, 1);                                     // (batch, outputs−1, envDim)
-                            NDArray conditional = denoisers.get(modality).predictNoise(store, z, stepTimes, nullAndConditioning.get(1), others);
+                            NDArray conditional = denoisers.get(modality).predictNoise(store, z, stepTimes, outputContexts.get(modality).get(1), others);
                             epsilon = guide(unconditional.get(modality), conditional, guidance.scales(stepManager, z.getShape().dimension()));
+                            if (feedback && sharedSpace.reads(modality)) {
+                                // 2b. feedback: this output's clean estimate, read into the shared space for the others' next step
+                                float[] rowTimes = new float[batchSize];
+                                Arrays.fill(rowTimes, t);
+                                NDArray clean = scheduler.predictedClean(z, conditional, rowTimes, EnvironmentEncoder.CLEAN_ESTIMATE_BOUND);
+                                NDArray reading = sharedSpace.read(store, modality, clean);
+                                reading.attach(groupManager);
+                                replace(readings, modality, reading);
+                            }
                         } else {
                             // 2. independent: ε_θ on [unconditional; conditional] in one batch
                             NDList halves = bothHalves(store, modality, z, doubledTimes, contexts);
@@ -236,6 +292,34 @@ public final class CodiPipeline {
                 results.set(j, Collections.unmodifiableMap(jobLatents));
             }
             return results;
+        }
+    }
+
+    /**
+     * The contexts of one output with feedback: [null; conditioning] of the job mixed with the other
+     * outputs' readings, c' = (c + w·Σ r_B) / (1 + w·n) and ∅' = (∅ + w·Σ ∅_B) / (1 + w·n), over the n
+     * other outputs read so far.
+     */
+    private NDList withFeedback(NDManager stepManager, NDList nullAndConditioning, Map<Modality, NDArray> readings, Modality output,
+                                double weight) {
+        NDArray nullSum = nullAndConditioning.get(0);                                       // (batch, 1, dim)
+        NDArray conditionSum = nullAndConditioning.get(1);
+        double weightSum = 1;
+        for (Map.Entry<Modality, NDArray> reading : readings.entrySet()) {
+            if (reading.getKey() == output) {
+                continue;
+            }
+            conditionSum = conditionSum.add(reading.getValue().expandDims(1).mul(weight));
+            nullSum = nullSum.add(stepManager.create(sharedSpace.nullEmbedding(reading.getKey())).reshape(1, 1, embeddingDim).mul(weight));
+            weightSum += weight;
+        }
+        return weightSum == 1 ? nullAndConditioning : new NDList(nullSum.div(weightSum), conditionSum.div(weightSum));
+    }
+
+    private static void replace(Map<Modality, NDArray> readings, Modality modality, NDArray reading) {
+        NDArray replaced = readings.put(modality, reading);
+        if (replaced != null && replaced != reading) {
+            replaced.close();
         }
     }
 

@@ -74,7 +74,7 @@ public final class CodiTinyModel implements CodiModel {
                     DdimScheduler.BetaSchedule.valueOf(s.betaSchedule().toUpperCase(java.util.Locale.ROOT)),
                     s.betaStart(), s.betaEnd(), s.stepsOffset());
             pipeline = new CodiPipeline(manager, networks.denoisers, networks.environmentEncoders, latentShapes, schedule,
-                    config.embeddingDim());
+                    config.embeddingDim(), new SharedSpaceReader());
             Map<Modality, int[]> shapes = new EnumMap<>(latentShapes);
             manifest = new ModelManifest(bundleManifest.name(), bundleManifest.version(), bundleManifest.trained(),
                     bundleManifest.description(), bundleManifest.embeddingDimension(), shapes, bundleManifest.metrics());
@@ -203,6 +203,42 @@ public final class CodiTinyModel implements CodiModel {
                     yield new GeneratedMedia.Audio(new AudioClip(spectrogram.sampleRate(), spectrogram.synthesise(values, phaseSeed)));
                 }
             };
+        }
+    }
+
+    /**
+     * The shared-space feedback of joint sampling: a batch of scaled latents, decoded as {@link #decode}
+     * does (pixels clipped to [−1, 1]; audio stays a spectrogram, as the audio prompt encoder reads it),
+     * then encoded by the modality's prompt encoder. Text latents are not read.
+     */
+    private final class SharedSpaceReader implements CodiPipeline.SharedSpace {
+        @Override
+        public boolean reads(Modality modality) {
+            return modality != Modality.TEXT;
+        }
+
+        @Override
+        public NDArray read(ParameterStore store, Modality modality, NDArray scaledLatents) {
+            NDArray z = scaledLatents.div(latentScales.get(modality));
+            int size = config.imageSize();
+            NDArray media = switch (modality) {
+                case IMAGE -> networks.imageAutoencoder.decode(store, z).clip(-1, 1);                    // (batch, 3, H, W)
+                case VIDEO -> {
+                    long batch = z.getShape().get(0);
+                    int frames = config.videoFrames();
+                    int[] shape = latentShapes.get(modality);
+                    NDArray perFrame = z.reshape(batch * frames, shape[1], shape[2], shape[3]);
+                    yield networks.imageAutoencoder.decode(store, perFrame).clip(-1, 1).reshape(batch, frames, 3, size, size);
+                }
+                case AUDIO -> networks.audioAutoencoder.decode(store, z);                                 // (batch, 1, bins, frames)
+                case TEXT -> throw new IllegalArgumentException("text latents are not read into the shared space");
+            };
+            return networks.promptEncoders.get(modality).encode(store, media);
+        }
+
+        @Override
+        public float[] nullEmbedding(Modality modality) {
+            return nullEmbeddings.get(modality);
         }
     }
 

@@ -48,7 +48,7 @@ class CodiTinyModelTest {
         CodiTinyBundle.createRandom(bundle, BUNDLE_SEED);
         model = CodiTinyModel.load(bundle);
         float[] text = model.encode(new PromptInput.Text("a red circle moving left"));
-        conditioning = Conditioning.mix(Map.of(Modality.TEXT, text), Map.of(Modality.TEXT, model.nullEmbedding(Modality.TEXT)), Map.of());
+        conditioning = Conditioning.single(Modality.TEXT, text, model.nullEmbedding(Modality.TEXT));
     }
 
     @AfterAll
@@ -163,7 +163,7 @@ class CodiTinyModelTest {
         // CoDi's joint cross-attention starts with a zero output projection: joint and independent
         // sampling of an untrained bundle must agree (to rounding: joint sampling runs the unconditional
         // and conditional halves as two batches), while the environment encoders do run
-        SamplingJob joint = job("joint", Set.of(Modality.IMAGE, Modality.AUDIO), 13);
+        SamplingJob joint = tokensOnly("joint", Set.of(Modality.IMAGE, Modality.AUDIO), 13);
         SamplingJob independent = new SamplingJob("independent", conditioning, Set.of(Modality.IMAGE, Modality.AUDIO),
                 new SamplingParams(5, 7.5, 0.0, 13, false), () -> false);
         Map<Modality, Latent> jointLatents = model.sample(List.of(joint), SamplingListener.NONE).get(0);
@@ -183,7 +183,7 @@ class CodiTinyModelTest {
         Map<Modality, Latent> expected = model.sample(List.of(independent), SamplingListener.NONE).get(0);
         for (int stagger : new int[] {0, 2, 5}) {
             SamplingJob staggered = new SamplingJob("stagger-" + stagger, conditioning, ALL,
-                    new SamplingParams(5, 7.5, 0.0, 17, true, stagger), () -> false);
+                    new SamplingParams(5, 7.5, 0.0, 17, true, stagger, 0), () -> false);
             AtomicInteger iterations = new AtomicInteger();
             Map<Modality, Latent> latents = model.sample(List.of(staggered), (id, step, total) -> {
                 assertThat(total).isEqualTo(5 + 3 * stagger);
@@ -198,6 +198,38 @@ class CodiTinyModelTest {
     }
 
     @Test
+    void feedbackConditionsEachOutputOnTheOtherOutputsReadingsAndTextGivesNone() {
+        // at zero-initialised joint attention only the feedback couples the outputs: text is
+        // conditioned on the image's reading, while text is not read, so the image must end where
+        // independent sampling takes it; image and audio read each other, so both change
+        Set<Modality> textImage = Set.of(Modality.TEXT, Modality.IMAGE);
+        Map<Modality, Latent> independent = model.sample(List.of(new SamplingJob("independent", conditioning, textImage,
+                new SamplingParams(5, 7.5, 0.0, 19, false), () -> false)), SamplingListener.NONE).get(0);
+        Map<Modality, Latent> withFeedback = model.sample(List.of(new SamplingJob("feedback", conditioning, textImage,
+                new SamplingParams(5, 7.5, 0.0, 19, true, 1, 1.0), () -> false)), SamplingListener.NONE).get(0);
+        assertNearlyEqual(withFeedback.get(Modality.IMAGE).values(), independent.get(Modality.IMAGE).values(), "image");
+        assertThat(maxDifference(withFeedback.get(Modality.TEXT), independent.get(Modality.TEXT))).as("text").isGreaterThan(1e-3);
+
+        Set<Modality> imageAudio = Set.of(Modality.IMAGE, Modality.AUDIO);
+        Map<Modality, Latent> tokensOnly = model.sample(List.of(tokensOnly("tokens", imageAudio, 19)), SamplingListener.NONE).get(0);
+        Map<Modality, Latent> coupled = model.sample(List.of(new SamplingJob("coupled", conditioning, imageAudio,
+                new SamplingParams(5, 7.5, 0.0, 19, true, 1, 1.0), () -> false)), SamplingListener.NONE).get(0);
+        for (Modality modality : imageAudio) {
+            assertThat(maxDifference(coupled.get(modality), tokensOnly.get(modality))).as(modality.toString()).isGreaterThan(1e-3);
+        }
+        assertThatThrownBy(() -> new SamplingParams(5, 7.5, 0.0, 19, true, 1, -0.1)).hasMessageContaining("feedback must be within [0, 10.0]");
+        assertThatThrownBy(() -> new SamplingParams(5, 7.5, 0.0, 19, true, 1, Double.NaN)).hasMessageContaining("feedback must be within");
+    }
+
+    private static double maxDifference(Latent a, Latent b) {
+        double max = 0;
+        for (int i = 0; i < a.values().length; i++) {
+            max = Math.max(max, Math.abs(a.values()[i] - b.values()[i]));
+        }
+        return max;
+    }
+
+    @Test
     void environmentEncodersThatReadTheCleanEstimateSampleJointlyToo() {
         // the clean-estimate path batches ε_u with ε_θ(z_t, t, c) alone; at zero-initialised joint
         // attention it must give what independent sampling gives, for 2 and 3 outputs
@@ -208,7 +240,7 @@ class CodiTinyModelTest {
             assertThat(cleanModel.networks().environmentEncoders.values())
                     .allSatisfy(encoder -> assertThat(encoder.reads()).isEqualTo(EnvironmentEncoder.Reads.CLEAN_ESTIMATE));
             Set<Modality> outputs = Set.of(Modality.IMAGE, Modality.AUDIO, Modality.TEXT);
-            SamplingJob joint = job("joint", outputs, 13);
+            SamplingJob joint = tokensOnly("joint", outputs, 13);
             SamplingJob independent = new SamplingJob("independent", conditioning, outputs,
                     new SamplingParams(5, 7.5, 0.0, 13, false), () -> false);
             Map<Modality, Latent> jointLatents = cleanModel.sample(List.of(joint), SamplingListener.NONE).get(0);
@@ -316,6 +348,11 @@ class CodiTinyModelTest {
 
     private static SamplingJob job(String id, Set<Modality> outputs, long seed) {
         return new SamplingJob(id, conditioning, outputs, new SamplingParams(5, 7.5, 0.0, seed, true), () -> false);
+    }
+
+    /** Joint, coupled by the environment tokens alone (no shared-space feedback). */
+    private static SamplingJob tokensOnly(String id, Set<Modality> outputs, long seed) {
+        return new SamplingJob(id, conditioning, outputs, new SamplingParams(5, 7.5, 0.0, seed, true, 1, 0), () -> false);
     }
 
     private static RgbImage gradientImage(int width, int height) {

@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Staggered joint sampling on the committed, stage-2-trained bundle, where the outputs do couple
- * (a random bundle's joint attention is zero; CodiTinyModelTest checks the step bookkeeping there).
+ * Staggered joint sampling and shared-space feedback on the committed, stage-2-trained bundle, where
+ * the outputs do couple (a random bundle's joint attention is zero; CodiTinyModelTest checks the step
+ * bookkeeping and which outputs feedback couples there).
  */
 class StaggeredSamplingTest {
     private static final Path COMMITTED_BUNDLE = Path.of("..", "models", "codi-tiny");
@@ -36,7 +37,7 @@ class StaggeredSamplingTest {
         model = CodiTinyModel.load(COMMITTED_BUNDLE);
         assertThat(model.bundleManifest().trained()).isTrue();
         float[] text = model.encode(new PromptInput.Text("something green"));
-        conditioning = Conditioning.mix(Map.of(Modality.TEXT, text), Map.of(Modality.TEXT, model.nullEmbedding(Modality.TEXT)), Map.of());
+        conditioning = Conditioning.single(Modality.TEXT, text, model.nullEmbedding(Modality.TEXT));
     }
 
     @AfterAll
@@ -65,6 +66,24 @@ class StaggeredSamplingTest {
             assertThat(maxDifference(batched.get(0).get(modality), alone.get(modality))).as("lockstep " + modality).isGreaterThan(1e-3);
         }
         assertThat(maxDifference(sampleAlone(staggered).get(Modality.VIDEO), alone.get(Modality.VIDEO))).as("same seed, same latents").isZero();
+    }
+
+    @Test
+    void feedbackChangesEveryOutputAndAJobGivesTheSameLatentsAloneAndBatchedWithOtherWeights() {
+        SamplingJob withFeedback = feedbackJob("feedback", 0.5, 23);
+        Map<Modality, Latent> alone = sampleAlone(withFeedback);
+        List<Map<Modality, Latent>> batched = model.sample(List.of(feedbackJob("tokens only", 0, 23), withFeedback,
+                feedbackJob("other seed", 0.5, 24), feedbackJob("heavier", 1.0, 23)), SamplingListener.NONE);
+        for (Modality modality : IMAGE_AUDIO_VIDEO) {
+            assertThat(maxDifference(batched.get(1).get(modality), alone.get(modality))).as(modality.toString()).isCloseTo(0, within(1e-4));
+            assertThat(maxDifference(batched.get(0).get(modality), alone.get(modality))).as("no feedback, " + modality).isGreaterThan(1e-3);
+            assertThat(maxDifference(batched.get(3).get(modality), alone.get(modality))).as("weight 1, " + modality).isGreaterThan(1e-3);
+        }
+        assertThat(maxDifference(sampleAlone(withFeedback).get(Modality.AUDIO), alone.get(Modality.AUDIO))).as("same seed, same latents").isZero();
+    }
+
+    private static SamplingJob feedbackJob(String id, double feedback, long seed) {
+        return new SamplingJob(id, conditioning, IMAGE_AUDIO_VIDEO, new SamplingParams(15, 7.5, 0, seed, true, 3, feedback), () -> false);
     }
 
     private static SamplingJob job(String id, int stagger, long seed) {
