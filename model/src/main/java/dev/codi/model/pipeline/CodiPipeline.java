@@ -50,7 +50,7 @@ import java.util.TreeSet;
  * estimate well (docs/training.md, session 10). A text output is conditioned on the others' readings
  * but gives none. 0 turns it off.
  *
- * <p>Jobs are batched when they share (outputs, steps, eta, joint, stagger); each job's noise comes from
+ * <p>Jobs are batched when they share (outputs, steps, eta, joint, stagger, feedback); each job's noise comes from
  * its own generators, seeded by (seed, modality), so a job's latents do not depend on which jobs
  * share its batch. Latents are in the scaled space of the denoisers (see the manifest's latent
  * scales).
@@ -210,7 +210,8 @@ public final class CodiPipeline {
                             }
                             int t = timesteps[Math.max(step, 0)];                               // a waiting output is at the first t
                             if (encoder.reads() == EnvironmentEncoder.Reads.CLEAN_ESTIMATE) {
-                                NDList halves = bothHalves(store, modality, z, stepManager.full(new Shape(2L * batchSize), (float) t), contexts);
+                                NDList halves = bothHalves(store, modality, z, stepManager.full(new Shape(2L * batchSize), (float) t),
+                                        NDArrays.concat(outputContexts.get(modality), 0));
                                 float[] rowTimes = new float[batchSize];
                                 Arrays.fill(rowTimes, t);
                                 NDArray clean = scheduler.predictedClean(z, halves.get(1), rowTimes, EnvironmentEncoder.CLEAN_ESTIMATE_BOUND);
