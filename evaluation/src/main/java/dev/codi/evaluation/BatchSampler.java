@@ -32,7 +32,6 @@ public final class BatchSampler {
         this.progress = progress;
     }
 
-    /** One job to run: what conditions it, what it outputs, its seed and whether outputs are sampled jointly. */
     /** How a joint job's outputs are coupled. */
     public enum Coupling {
         /** The settings' stagger and shared-space feedback. */
@@ -51,7 +50,7 @@ public final class BatchSampler {
         }
     }
 
-    /** One job; {@code coupling} matters only when {@code joint}. */
+    /** One job to run: what conditions it, what it outputs, its seed, whether outputs are sampled jointly and, if so, how coupled. */
     public record Request(Conditioning conditioning, Set<Modality> outputs, long seed, boolean joint, Coupling coupling) {
         public Request(Conditioning conditioning, Set<Modality> outputs, long seed, boolean joint) {
             this(conditioning, outputs, seed, joint, Coupling.SETTINGS);

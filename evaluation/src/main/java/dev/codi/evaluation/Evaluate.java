@@ -57,9 +57,9 @@ public final class Evaluate implements Callable<Integer> {
     @Option(names = "--stagger", description = "DDIM steps between the starts of jointly sampled outputs; 0: lockstep (default: a fifth of --steps)")
     Integer stagger;
 
-    @Option(names = "--feedback", defaultValue = "0.5",
-            description = "weight of the other outputs' shared-space readings in joint sampling; 0: environment tokens only (default: ${DEFAULT-VALUE})")
-    double feedback;
+    @Option(names = "--feedback",
+            description = "weight of the other outputs' shared-space readings in joint sampling; 0: environment tokens only (default: the sampler's, 0.5)")
+    Double feedback;
 
     @Option(names = "--seed", defaultValue = "2305", description = "report seed (default: ${DEFAULT-VALUE})")
     long seed;
@@ -121,7 +121,8 @@ public final class Evaluate implements Callable<Integer> {
             System.err.printf("%d loss points merged from %s%n", rows, trainingLogs);
         }
         QualityReport.Options options = new QualityReport.Options(directory, new Settings(samples, steps, guidance, seed, batch,
-                        stagger != null ? stagger : SamplingParams.defaultStagger(steps), feedback),
+                        stagger != null ? stagger : SamplingParams.defaultStagger(steps),
+                        feedback != null ? feedback : SamplingParams.DEFAULT_FEEDBACK),
                 selected, compositionWeights.stream().map(Composition.Weights::parse).toList(),
                 new Pictures.Layout(picturePrompts, pictureSeeds), out, pictures, loss, artifacts, command());
         try (CodiTinyModel model = CodiTinyModel.load(directory)) {

@@ -150,6 +150,11 @@ public final class CodiPipeline {
             boolean feedback = key.joint() && key.feedback() > 0;
             Map<Modality, NDArray> readings = new EnumMap<>(Modality.class); // (batch, dim): each output's latest x̂₀, read into the shared space
             Set<Modality> finishedReadings = EnumSet.noneOf(Modality.class);
+            Map<Modality, NDArray> nullReadings = new EnumMap<>(Modality.class);  // (1, 1, dim): what a reading weighs on the null side
+            if (feedback) {
+                outputs.stream().filter(sharedSpace::reads).forEach(modality -> nullReadings.put(modality,
+                        groupManager.create(sharedSpace.nullEmbedding(modality)).reshape(1, 1, embeddingDim)));
+            }
             for (int i = 0; i < iterations; i++) {
                 // 0. poll cancellation between steps; canceled jobs leave the batch
                 List<Integer> kept = active.stream().filter(j -> !jobs.get(j).canceled().getAsBoolean()).toList();
@@ -195,7 +200,7 @@ public final class CodiPipeline {
                     }
                     Map<Modality, NDList> outputContexts = new EnumMap<>(Modality.class);   // [null; conditioning] per output
                     for (Modality modality : outputs) {
-                        outputContexts.put(modality, feedback ? withFeedback(stepManager, nullAndConditioning, readings, modality, key.feedback())
+                        outputContexts.put(modality, feedback ? withFeedback(nullAndConditioning, readings, nullReadings, modality, key.feedback())
                                 : nullAndConditioning);
                     }
                     if (key.joint()) {
@@ -301,8 +306,8 @@ public final class CodiPipeline {
      * outputs' readings, c' = (c + w·Σ r_B) / (1 + w·n) and ∅' = (∅ + w·Σ ∅_B) / (1 + w·n), over the n
      * other outputs read so far.
      */
-    private NDList withFeedback(NDManager stepManager, NDList nullAndConditioning, Map<Modality, NDArray> readings, Modality output,
-                                double weight) {
+    private static NDList withFeedback(NDList nullAndConditioning, Map<Modality, NDArray> readings, Map<Modality, NDArray> nullReadings,
+                                       Modality output, double weight) {
         NDArray nullSum = nullAndConditioning.get(0);                                       // (batch, 1, dim)
         NDArray conditionSum = nullAndConditioning.get(1);
         double weightSum = 1;
@@ -311,7 +316,7 @@ public final class CodiPipeline {
                 continue;
             }
             conditionSum = conditionSum.add(reading.getValue().expandDims(1).mul(weight));
-            nullSum = nullSum.add(stepManager.create(sharedSpace.nullEmbedding(reading.getKey())).reshape(1, 1, embeddingDim).mul(weight));
+            nullSum = nullSum.add(nullReadings.get(reading.getKey()).mul(weight));
             weightSum += weight;
         }
         return weightSum == 1 ? nullAndConditioning : new NDList(nullSum.div(weightSum), conditionSum.div(weightSum));

@@ -185,11 +185,10 @@ public final class CodiTinyModel implements CodiModel {
                     NDArray logits = networks.textAutoencoder.decode(store, z);          // (1, maxTokens, vocabulary)
                     yield new GeneratedMedia.Text(vocabulary.decode(greedyTokens(logits.toFloatArray())));
                 }
-                case IMAGE -> new GeneratedMedia.Image(MediaTensors.chwToImage(networks.imageAutoencoder.decode(store, z).toFloatArray(), 0, size));
+                case IMAGE -> new GeneratedMedia.Image(MediaTensors.chwToImage(decodeMedia(store, modality, z).toFloatArray(), 0, size));
                 case VIDEO -> {
                     int frames = config.videoFrames();
-                    NDArray perFrame = z.reshape(frames, expected[1], expected[2], expected[3]);
-                    float[] pixels = networks.imageAutoencoder.decode(store, perFrame).toFloatArray(); // (frames, 3, H, W)
+                    float[] pixels = decodeMedia(store, modality, z).toFloatArray();    // (1, frames, 3, H, W)
                     RgbImage[] images = new RgbImage[frames];
                     for (int f = 0; f < frames; f++) {
                         images[f] = MediaTensors.chwToImage(pixels, f * 3 * size * size, size);
@@ -198,7 +197,7 @@ public final class CodiTinyModel implements CodiModel {
                 }
                 case AUDIO -> {
                     Spectrogram spectrogram = config.spectrogram();
-                    float[] values = networks.audioAutoencoder.decode(store, z).toFloatArray();  // (1, 1, bins, frames)
+                    float[] values = decodeMedia(store, modality, z).toFloatArray();     // (1, 1, bins, frames)
                     long phaseSeed = Arrays.hashCode(latent.values());
                     yield new GeneratedMedia.Audio(new AudioClip(spectrogram.sampleRate(), spectrogram.synthesise(values, phaseSeed)));
                 }
@@ -219,27 +218,38 @@ public final class CodiTinyModel implements CodiModel {
 
         @Override
         public NDArray read(ParameterStore store, Modality modality, NDArray scaledLatents) {
-            NDArray z = scaledLatents.div(latentScales.get(modality));
-            int size = config.imageSize();
-            NDArray media = switch (modality) {
-                case IMAGE -> networks.imageAutoencoder.decode(store, z).clip(-1, 1);                    // (batch, 3, H, W)
-                case VIDEO -> {
-                    long batch = z.getShape().get(0);
-                    int frames = config.videoFrames();
-                    int[] shape = latentShapes.get(modality);
-                    NDArray perFrame = z.reshape(batch * frames, shape[1], shape[2], shape[3]);
-                    yield networks.imageAutoencoder.decode(store, perFrame).clip(-1, 1).reshape(batch, frames, 3, size, size);
-                }
-                case AUDIO -> networks.audioAutoencoder.decode(store, z);                                 // (batch, 1, bins, frames)
-                case TEXT -> throw new IllegalArgumentException("text latents are not read into the shared space");
-            };
-            return networks.promptEncoders.get(modality).encode(store, media);
+            if (!reads(modality)) {
+                throw new IllegalArgumentException("text latents are not read into the shared space");
+            }
+            NDArray media = decodeMedia(store, modality, scaledLatents.div(latentScales.get(modality)));
+            return networks.promptEncoders.get(modality).encode(store, modality == Modality.AUDIO ? media : media.clip(-1, 1));
         }
 
         @Override
         public float[] nullEmbedding(Modality modality) {
             return nullEmbeddings.get(modality);
         }
+    }
+
+    /**
+     * The autoencoder's decoder on a batch of unscaled image, video or audio latents: images
+     * (batch, 3, H, W) and videos (batch, frames, 3, H, W) in [−1, 1] before clipping, audio
+     * spectrograms (batch, 1, bins, frames) — the layouts the prompt encoders read.
+     */
+    private NDArray decodeMedia(ParameterStore store, Modality modality, NDArray z) {
+        return switch (modality) {
+            case IMAGE -> networks.imageAutoencoder.decode(store, z);
+            case VIDEO -> {
+                long batch = z.getShape().get(0);
+                int frames = config.videoFrames();
+                int[] shape = latentShapes.get(modality);
+                int size = config.imageSize();
+                NDArray perFrame = z.reshape(batch * frames, shape[1], shape[2], shape[3]);   // the image autoencoder, frame by frame
+                yield networks.imageAutoencoder.decode(store, perFrame).reshape(batch, frames, 3, size, size);
+            }
+            case AUDIO -> networks.audioAutoencoder.decode(store, z);
+            case TEXT -> throw new IllegalArgumentException("text latents decode to tokens, not media");
+        };
     }
 
     /** Argmax per position over word tokens and <eos>; <eos> is not allowed first, so a sentence has a word. */
