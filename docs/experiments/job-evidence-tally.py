@@ -30,7 +30,7 @@ for path in sys.argv[1:]:
                     key = output + '.' + ('color', 'shape', 'motion')[i]
                     missed[key][0] += not ok
                     missed[key][1] += 1
-        for scores in re.findall(r"iou=\{([^}]*)\}", job)[:1]:
+        for scores in [s for s in re.findall(r"iou=\{([^}]*)\}", job) if s][:1]:
             best = sorted((float(s.split('=')[1]) for s in scores.split(', ')), reverse=True)
             kind = 'open' if prompt[1] == '?' else 'named'
             ties[kind][0] += best[0] - best[1] < 0.03
