@@ -38,9 +38,7 @@ import java.util.TreeSet;
  * one after another, k steps apart in modality order, so every output but the first reads an earlier
  * output's token at a lower noise level than its own — at the high noise where the open attributes
  * are settled, a token of z_t at the same t shows almost nothing of them (docs/training.md,
- * session 6). k = 0 is CoDi's lockstep sampling. A waiting output is not being generated yet: it gives
- * no environment token (nor, below, a reading), so an output whose companions all wait is sampled as
- * it would be alone; a finished output gives both, from z_0.
+ * session 6). k = 0 is CoDi's lockstep sampling.
  *
  * <p>Shared-space feedback ({@link dev.codi.model.SamplingParams#feedback()}): every step, each output's
  * clean estimate x̂₀ (from its conditional prediction) is decoded and read by its modality's prompt
@@ -120,8 +118,8 @@ public final class CodiPipeline {
     /**
      * The denoising loop for jobs that share outputs, steps, eta, joint, stagger and feedback. With a stagger
      * of k, the output at position p (modality order) takes its steps in iterations p·k to p·k + steps − 1;
-     * before, it waits as its initial noise and gives the others nothing; after, it is finished and
-     * the others read its environment token (and reading) of z_0.
+     * before, it waits as its initial noise, after, it is finished, and either way the others still
+     * read its environment token.
      */
     private List<Map<Modality, Latent>> sampleGroup(GroupKey key, List<SamplingJob> jobs, SamplingListener listener) {
         List<Modality> outputs = List.copyOf(new TreeSet<>(key.outputs()));
@@ -215,10 +213,7 @@ public final class CodiPipeline {
                                         encoder.reads() == EnvironmentEncoder.Reads.CLEAN_ESTIMATE ? z : null));
                                 continue;
                             }
-                            if (step < 0) {                                                     // waiting: no token, no step
-                                continue;
-                            }
-                            int t = timesteps[step];
+                            int t = timesteps[Math.max(step, 0)];                               // a waiting output is at the first t
                             if (encoder.reads() == EnvironmentEncoder.Reads.CLEAN_ESTIMATE) {
                                 NDList halves = bothHalves(store, modality, z, stepManager.full(new Shape(2L * batchSize), (float) t),
                                         NDArrays.concat(outputContexts.get(modality), 0));
@@ -228,8 +223,10 @@ public final class CodiPipeline {
                                 unconditional.put(modality, halves.get(0));
                                 environment.put(modality, encoder.encode(store, z, clean));
                             } else {
-                                unconditional.put(modality, denoisers.get(modality)
-                                        .predictNoise(store, z, stepManager.full(new Shape(batchSize), (float) t), outputContexts.get(modality).get(0), null));
+                                if (step >= 0) {
+                                    unconditional.put(modality, denoisers.get(modality)
+                                            .predictNoise(store, z, stepManager.full(new Shape(batchSize), (float) t), outputContexts.get(modality).get(0), null));
+                                }
                                 environment.put(modality, encoder.encode(store, z, null));
                             }
                         }
@@ -248,11 +245,10 @@ public final class CodiPipeline {
                         NDArray doubledTimes = stepManager.full(new Shape(2L * batchSize), (float) t);     // both halves in one call
                         NDArray epsilon;
                         if (key.joint()) {
-                            // 2. joint: ε_c = ε_θ(z_t, t, c, V_B for the other outputs B that have started), guided against ε_u
+                            // 2. joint: ε_c = ε_θ(z_t, t, c, V_B for B ≠ A), guided against ε_u
                             NDList tokens = new NDList();
-                            outputs.stream().filter(other -> other != modality && environment.containsKey(other))
-                                    .forEach(other -> tokens.add(environment.get(other)));
-                            NDArray others = tokens.isEmpty() ? null : NDArrays.stack(tokens, 1);           // (batch, started others, envDim)
+                            outputs.stream().filter(other -> other != modality).forEach(other -> tokens.add(environment.get(other)));
+                            NDArray others = NDArrays.stack(tokens, 1);                                     // (batch, outputs−1, envDim)
                             NDArray conditional = denoisers.get(modality).predictNoise(store, z, stepTimes, outputContexts.get(modality).get(1), others);
                             epsilon = guide(unconditional.get(modality), conditional, guidance.scales(stepManager, z.getShape().dimension()));
                             if (feedback && sharedSpace.reads(modality)) {

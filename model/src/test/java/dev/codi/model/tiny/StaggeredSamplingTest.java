@@ -69,19 +69,6 @@ class StaggeredSamplingTest {
     }
 
     @Test
-    void aWaitingOutputGivesNoTokenSoTheFirstOutputAloneIsSampledAsIndependently() {
-        // stagger = steps: the image takes all its steps while the audio waits, then the audio takes its
-        // steps reading the finished image; a waiting output's token of its initial noise would move the image
-        Set<Modality> imageAudio = Set.of(Modality.IMAGE, Modality.AUDIO);
-        Map<Modality, Latent> apart = sampleAlone(new SamplingJob("apart", conditioning, imageAudio,
-                new SamplingParams(15, 7.5, 0, 29, true, 15, 0), () -> false));
-        Map<Modality, Latent> independent = sampleAlone(new SamplingJob("independent", conditioning, imageAudio,
-                new SamplingParams(15, 7.5, 0, 29, false), () -> false));
-        assertThat(maxDifference(apart.get(Modality.IMAGE), independent.get(Modality.IMAGE))).as("image").isCloseTo(0, within(1e-4));
-        assertThat(maxDifference(apart.get(Modality.AUDIO), independent.get(Modality.AUDIO))).as("audio").isGreaterThan(1e-3);
-    }
-
-    @Test
     void feedbackChangesEveryOutputAndAJobGivesTheSameLatentsAloneAndBatchedWithOtherWeights() {
         SamplingJob withFeedback = feedbackJob("feedback", 0.5, 23);
         Map<Modality, Latent> alone = sampleAlone(withFeedback);
