@@ -1,5 +1,7 @@
 package dev.codi.evaluation;
 
+import dev.codi.model.SamplingParams;
+
 /**
  * How a report is measured.
  *
@@ -19,14 +21,14 @@ public record Settings(int samples, int steps, double guidance, long seed, int b
         require(guidance >= 0 && guidance <= 50, "--guidance must be within [0, 50], got " + guidance);
         require(batchSize >= 1 && batchSize <= 256, "--batch must be within [1, 256], got " + batchSize);
         require(stagger >= 0 && stagger <= steps, "--stagger must be within [0, --steps], got " + stagger);
-        require(feedback >= 0 && feedback <= dev.codi.model.SamplingParams.MAX_FEEDBACK,
-                "--feedback must be within [0, " + dev.codi.model.SamplingParams.MAX_FEEDBACK + "], got " + feedback);
+        require(feedback >= 0 && feedback <= SamplingParams.MAX_FEEDBACK,
+                "--feedback must be within [0, " + SamplingParams.MAX_FEEDBACK + "], got " + feedback);
     }
 
     /** With the sampler's default stagger for {@code steps} and its default feedback. */
     public Settings(int samples, int steps, double guidance, long seed, int batchSize) {
-        this(samples, steps, guidance, seed, batchSize, dev.codi.model.SamplingParams.defaultStagger(steps),
-                dev.codi.model.SamplingParams.DEFAULT_FEEDBACK);
+        this(samples, steps, guidance, seed, batchSize, SamplingParams.defaultStagger(steps),
+                SamplingParams.DEFAULT_FEEDBACK);
     }
 
     private static void require(boolean condition, String message) {
