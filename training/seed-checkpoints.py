@@ -9,15 +9,12 @@ bundle, target = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 last = sys.argv[3] if len(sys.argv) > 3 else 'joint-text-audio'
 m = json.loads((bundle / 'manifest.json').read_text())
 tr = m['training']; config = tr['config']
-stages = ['image-autoencoder', 'audio-autoencoder', 'text-autoencoder', 'text-image-alignment', 'image-alignment',
-          'audio-alignment', 'video-alignment', 'image-denoiser', 'audio-denoiser', 'text-denoiser', 'video-denoiser',
-          'joint-text-image', 'joint-text-audio', 'joint-audio-video', 'joint-mixed']
+stages = list(tr['stageSeeds'])  # every stage, in the order the trainer runs them
 def camel(s):
     p = s.split('-'); return p[0] + ''.join(w.capitalize() for w in p[1:])
 def steps(stage):
     if stage.startswith('joint-'):
-        key = {'joint-text-image': 'textImage', 'joint-text-audio': 'textAudio', 'joint-audio-video': 'audioVideo', 'joint-mixed': 'mixed'}[stage]
-        return config['stageTwo'][key]['steps']
+        return config['stageTwo'][camel(stage.removeprefix('joint-'))]['steps']
     return config[camel(stage)]['steps']
 losses, seconds = {}, {}
 for stage in stages[:stages.index(last) + 1]:
