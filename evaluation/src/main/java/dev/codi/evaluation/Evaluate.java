@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  *   --guidance 7.5     classifier-free guidance (DESIGN §1)
  *   --batch 16         jobs per sampling call
  *   --stagger          DDIM steps between the starts of jointly sampled outputs (default: a fifth of --steps)
- *   --feedback 0.5     weight of the other outputs' shared-space readings in joint sampling
+ *   --feedback 1.0     weight of the other outputs' shared-space readings in joint sampling
  *   --seed 2305        every draw of the report derives from it
  * </pre>
  */
@@ -58,7 +58,7 @@ public final class Evaluate implements Callable<Integer> {
     Integer stagger;
 
     @Option(names = "--feedback",
-            description = "weight of the other outputs' shared-space readings in joint sampling; 0: environment tokens only (default: the sampler's, 0.5)")
+            description = "weight of the other outputs' shared-space readings in joint sampling; 0: environment tokens only (default: the sampler's, 1.0)")
     Double feedback;
 
     @Option(names = "--seed", defaultValue = "2305", description = "report seed (default: ${DEFAULT-VALUE})")

@@ -9,17 +9,18 @@ package dev.codi.model;
  *                {@code stagger} steps later, and so on; each runs its own {@code steps} steps, so an
  *                output reads the earlier outputs' environment tokens at a lower noise level than its
  *                own. 0 samples every output in lockstep, as CoDi does. Ignored when not joint.
- * @param feedback in joint sampling, the weight of each other output's reading in an output's
+ * @param feedback in joint sampling, the weight of another output's reading in an output's
  *                 conditioning, against the job's own conditioning's 1: every step, each output's clean
  *                 estimate is decoded and read by its modality's prompt encoder into the shared space,
  *                 and the other outputs are conditioned on that reading mixed with the prompt (CoDi's
- *                 composable conditioning, §3.2). 0 turns it off, leaving only the environment tokens
- *                 of CoDi §3.3. Ignored when not joint.
+ *                 composable conditioning, §3.2). A reading weighs this when its modality shows all the
+ *                 output shows, less when not ({@link dev.codi.model.pipeline.FeedbackWeights}).
+ *                 0 turns it off, leaving only the environment tokens of CoDi §3.3. Ignored when not joint.
  */
 public record SamplingParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger, double feedback) {
     public static final int MAX_STEPS = 200;
-    /** The weight measured in docs/training.md, session 10 (as JobParams'). */
-    public static final double DEFAULT_FEEDBACK = 0.5;
+    /** The weight measured in docs/training.md, sessions 10 and 13 (as JobParams'). */
+    public static final double DEFAULT_FEEDBACK = 1.0;
     public static final double MAX_FEEDBACK = 10;
 
     public SamplingParams {

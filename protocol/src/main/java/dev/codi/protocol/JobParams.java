@@ -15,9 +15,12 @@ import io.vertx.core.json.JsonObject;
  *                 outputs' readings in an output's conditioning: every DDIM step each output's clean
  *                 estimate is decoded and read by its modality's prompt encoder, and the other outputs
  *                 are conditioned on that reading mixed with the prompt's conditioning (CoDi's
- *                 composable conditioning, §3.2). 0 turns it off, leaving only the environment tokens
- *                 of CoDi §3.3 to couple the outputs. Within [0, {@value #MAX_FEEDBACK}]; default
- *                 {@value #DEFAULT_FEEDBACK}. Ignored when not joint
+ *                 composable conditioning, §3.2). A reading whose modality shows every attribute the
+ *                 output shows gets this weight; an image's reading (no motion) read by audio, video or
+ *                 text gets half of it, and none when another output's reading shows motion. 0 turns
+ *                 it off, leaving only the environment tokens of CoDi §3.3 to couple the outputs.
+ *                 Within [0, {@value #MAX_FEEDBACK}]; default {@value #DEFAULT_FEEDBACK}. Ignored when
+ *                 not joint
  */
 public record JobParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger, double feedback) {
     public static final int DEFAULT_STEPS = 50;
@@ -25,7 +28,7 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
     public static final double DEFAULT_GUIDANCE = 7.5;
     public static final double MAX_GUIDANCE = 50;
     /** The sampler's default weight, as SamplingParams.DEFAULT_FEEDBACK. */
-    public static final double DEFAULT_FEEDBACK = 0.5;
+    public static final double DEFAULT_FEEDBACK = 1.0;
     public static final double MAX_FEEDBACK = 10;
 
     public JobParams {

@@ -11,9 +11,9 @@ class JobParamsTest {
     void absentFieldsTakeTheDesignDefaultsAndTheGivenSeed() {
         JobParams params = JobParams.fromJson(new JsonObject(), 99);
 
-        assertThat(params).isEqualTo(new JobParams(50, 7.5, 0.0, 99, true, 10, 0.5));
-        assertThat(params.feedback()).isEqualTo(JobParams.DEFAULT_FEEDBACK).isEqualTo(0.5);
-        assertThat(new JobParams(50, 7.5, 0.0, 99, true, 10).feedback()).isEqualTo(0.5);
+        assertThat(params).isEqualTo(new JobParams(50, 7.5, 0.0, 99, true, 10, 1.0));
+        assertThat(params.feedback()).isEqualTo(JobParams.DEFAULT_FEEDBACK).isEqualTo(1.0);
+        assertThat(new JobParams(50, 7.5, 0.0, 99, true, 10).feedback()).isEqualTo(1.0);
         assertThat(new JobParams(50, 7.5, 0.0, 99, true)).isEqualTo(params);
     }
 
@@ -31,7 +31,7 @@ class JobParamsTest {
         // a job stored before feedback existed reads back with the default
         JsonObject stored = new JobParams(50, 7.5, 0.0, 3, true, 10).toJson();
         stored.remove("feedback");
-        assertThat(JobParams.fromJson(stored, 2).feedback()).isEqualTo(0.5);
+        assertThat(JobParams.fromJson(stored, 2).feedback()).isEqualTo(1.0);
     }
 
     @Test

@@ -161,7 +161,8 @@ public final class JointCoherence {
                 *joint* (the service's default): the outputs start %d steps apart in modality order (image, audio, video), \
                 so a later one reads the earlier ones' environment tokens at lower noise than its own, and every step each \
                 output's clean estimate, read by its prompt encoder into the shared space, is mixed into the others' \
-                conditioning with weight %s against the prompt's 1; *tokens only*: staggered alike, no shared-space feedback; \
+                conditioning with weight %s against the prompt's 1 (half of it for an image read by audio or \
+                video, none when the other output read shows motion too); *tokens only*: staggered alike, no shared-space feedback; \
                 *lockstep*: as in the CoDi paper, every output at the same t, coupled by the environment tokens alone; \
                 *independent*: no coupling. \
                 *agree*: share of jobs whose outputs all read the same known value of the open attribute; *chance*: \

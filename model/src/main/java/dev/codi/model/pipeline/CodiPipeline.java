@@ -43,8 +43,9 @@ import java.util.TreeSet;
  * <p>Shared-space feedback ({@link dev.codi.model.SamplingParams#feedback()}): every step, each output's
  * clean estimate x̂₀ (from its conditional prediction) is decoded and read by its modality's prompt
  * encoder into the shared conditioning space ({@link SharedSpace}), and every other output is
- * conditioned on the job's conditioning (weight 1) mixed with those readings (weight {@code feedback}
- * each), with the readings' null embeddings mixed into the unconditional side alike — CoDi's composable
+ * conditioned on the job's conditioning (weight 1) mixed with those readings (weighted by what their
+ * modality shows, {@link FeedbackWeights}: {@code feedback}, or half of it or none for an image read by an
+ * output that shows motion), with the readings' null embeddings mixed into the unconditional side alike — CoDi's composable
  * conditioning (§3.2) applied to the outputs being generated. The environment tokens tell a denoiser
  * little at the high noise where the open attributes are settled; the prompt encoders read a clean
  * estimate well (docs/training.md, session 10). A text output is conditioned on the others' readings
@@ -151,9 +152,12 @@ public final class CodiPipeline {
             Map<Modality, NDArray> readings = new EnumMap<>(Modality.class); // (batch, dim): each output's latest x̂₀, read into the shared space
             Set<Modality> finishedReadings = EnumSet.noneOf(Modality.class);
             Map<Modality, NDArray> nullReadings = new EnumMap<>(Modality.class);  // (1, 1, dim): what a reading weighs on the null side
+            Map<Modality, Map<Modality, Double>> readingWeights = new EnumMap<>(Modality.class); // per output: the weight of each other's reading
             if (feedback) {
-                outputs.stream().filter(sharedSpace::reads).forEach(modality -> nullReadings.put(modality,
+                List<Modality> readOutputs = outputs.stream().filter(sharedSpace::reads).toList();
+                readOutputs.forEach(modality -> nullReadings.put(modality,
                         groupManager.create(sharedSpace.nullEmbedding(modality)).reshape(1, 1, embeddingDim)));
+                outputs.forEach(modality -> readingWeights.put(modality, FeedbackWeights.of(modality, readOutputs, key.feedback())));
             }
             for (int i = 0; i < iterations; i++) {
                 // 0. poll cancellation between steps; canceled jobs leave the batch
@@ -200,7 +204,7 @@ public final class CodiPipeline {
                     }
                     Map<Modality, NDList> outputContexts = new EnumMap<>(Modality.class);   // [null; conditioning] per output
                     for (Modality modality : outputs) {
-                        outputContexts.put(modality, feedback ? withFeedback(nullAndConditioning, readings, nullReadings, modality, key.feedback())
+                        outputContexts.put(modality, feedback ? withFeedback(nullAndConditioning, readings, nullReadings, readingWeights.get(modality))
                                 : nullAndConditioning);
                     }
                     if (key.joint()) {
@@ -303,20 +307,22 @@ public final class CodiPipeline {
 
     /**
      * The contexts of one output with feedback: [null; conditioning] of the job mixed with the other
-     * outputs' readings, c' = (c + w·Σ r_B) / (1 + w·n) and ∅' = (∅ + w·Σ ∅_B) / (1 + w·n), over the n
-     * other outputs read so far.
+     * outputs' readings, c' = (c + Σ w_B·r_B) / (1 + Σ w_B) and ∅' = (∅ + Σ w_B·∅_B) / (1 + Σ w_B), over
+     * the other outputs read so far that {@link FeedbackWeights} gives a weight w_B.
      */
     private static NDList withFeedback(NDList nullAndConditioning, Map<Modality, NDArray> readings, Map<Modality, NDArray> nullReadings,
-                                       Modality output, double weight) {
+                                       Map<Modality, Double> weights) {
         NDArray nullSum = nullAndConditioning.get(0);                                       // (batch, 1, dim)
         NDArray conditionSum = nullAndConditioning.get(1);
         double weightSum = 1;
-        for (Map.Entry<Modality, NDArray> reading : readings.entrySet()) {
-            if (reading.getKey() == output) {
+        for (Map.Entry<Modality, Double> weighted : weights.entrySet()) {
+            NDArray reading = readings.get(weighted.getKey());
+            if (reading == null) {                                                          // not read yet: waiting to start
                 continue;
             }
-            conditionSum = conditionSum.add(reading.getValue().expandDims(1).mul(weight));
-            nullSum = nullSum.add(nullReadings.get(reading.getKey()).mul(weight));
+            double weight = weighted.getValue();
+            conditionSum = conditionSum.add(reading.expandDims(1).mul(weight));
+            nullSum = nullSum.add(nullReadings.get(weighted.getKey()).mul(weight));
             weightSum += weight;
         }
         return weightSum == 1 ? nullAndConditioning : new NDList(nullSum.div(weightSum), conditionSum.div(weightSum));

@@ -221,6 +221,27 @@ class CodiTinyModelTest {
         assertThatThrownBy(() -> new SamplingParams(5, 7.5, 0.0, 19, true, 1, Double.NaN)).hasMessageContaining("feedback must be within");
     }
 
+    @Test
+    void audioAndVideoReadNoImageBesideEachOtherSoTheImageLeavesThemAsTheyAreWithoutIt() {
+        // at zero-initialised joint attention and in lockstep only the readings couple the outputs:
+        // beside a video, audio skips the image's reading (no motion) and so does the video beside
+        // audio, so image + audio + video must give audio + video's audio and video; the image reads both
+        Set<Modality> audioVideo = Set.of(Modality.AUDIO, Modality.VIDEO);
+        Set<Modality> imageAudioVideo = Set.of(Modality.IMAGE, Modality.AUDIO, Modality.VIDEO);
+        Map<Modality, Latent> withoutImage = model.sample(List.of(new SamplingJob("audio+video", conditioning, audioVideo,
+                new SamplingParams(5, 7.5, 0.0, 29, true, 0, 1.0), () -> false)), SamplingListener.NONE).get(0);
+        Map<Modality, Latent> withImage = model.sample(List.of(new SamplingJob("image+audio+video", conditioning, imageAudioVideo,
+                new SamplingParams(5, 7.5, 0.0, 29, true, 0, 1.0), () -> false)), SamplingListener.NONE).get(0);
+        for (Modality modality : audioVideo) {
+            assertNearlyEqual(withImage.get(modality).values(), withoutImage.get(modality).values(), modality.toString());
+        }
+        Map<Modality, Latent> tokensOnly = model.sample(List.of(new SamplingJob("tokens", conditioning, imageAudioVideo,
+                new SamplingParams(5, 7.5, 0.0, 29, true, 0, 0), () -> false)), SamplingListener.NONE).get(0);
+        for (Modality modality : imageAudioVideo) {
+            assertThat(maxDifference(withImage.get(modality), tokensOnly.get(modality))).as(modality.toString()).isGreaterThan(1e-3);
+        }
+    }
+
     private static double maxDifference(Latent a, Latent b) {
         double max = 0;
         for (int i = 0; i < a.values().length; i++) {
