@@ -54,7 +54,7 @@ final class GenerateCommand implements Callable<Integer> {
             + "(default: a fifth of the steps)")
     Integer stagger;
     @Option(names = "--feedback", description = "weight of the other outputs' readings in each jointly sampled "
-            + "output's conditioning, against the prompt's 1 (an image's reading, read by an output that shows motion: half, "
+            + "output's conditioning, against the prompt's 1 (an image's reading, read by an output that shows motion: a quarter, "
             + "or none beside a reading that shows motion); 0: off (default 1.0)")
     Double feedback;
     @Option(names = "--timeout", defaultValue = "600", description = "seconds to wait for the job (default ${DEFAULT-VALUE})")

@@ -17,7 +17,7 @@ import io.vertx.core.json.JsonObject;
  *                 are conditioned on that reading mixed with the prompt's conditioning (CoDi's
  *                 composable conditioning, §3.2). A reading whose modality shows every attribute the
  *                 output shows gets this weight; an image's reading (no motion) read by audio, video or
- *                 text gets half of it, and none when another output's reading shows motion. 0 turns
+ *                 text gets a quarter of it, and none when another output's reading shows motion. 0 turns
  *                 it off, leaving only the environment tokens of CoDi §3.3 to couple the outputs.
  *                 Within [0, {@value #MAX_FEEDBACK}]; default {@value #DEFAULT_FEEDBACK}. Ignored when
  *                 not joint

@@ -14,6 +14,7 @@ import dev.codi.evaluation.scoring.Tally;
 import dev.codi.media.Modality;
 import dev.codi.model.Conditioning;
 import dev.codi.model.GeneratedMedia;
+import dev.codi.model.pipeline.FeedbackWeights;
 import dev.codi.world.Attributes;
 
 import java.time.Duration;
@@ -161,7 +162,7 @@ public final class JointCoherence {
                 *joint* (the service's default): the outputs start %d steps apart in modality order (image, audio, video), \
                 so a later one reads the earlier ones' environment tokens at lower noise than its own, and every step each \
                 output's clean estimate, read by its prompt encoder into the shared space, is mixed into the others' \
-                conditioning with weight %s against the prompt's 1 (half of it for an image read by audio or \
+                conditioning with weight %s against the prompt's 1 (×%s for an image read by audio or \
                 video, none when the other output read shows motion too); *tokens only*: staggered alike, no shared-space feedback; \
                 *lockstep*: as in the CoDi paper, every output at the same t, coupled by the environment tokens alone; \
                 *independent*: no coupling. \
@@ -175,7 +176,7 @@ public final class JointCoherence {
                 time of sampling and decoding (judging excluded), from the same run:
 
                 %s%s""".formatted(samples, context.settings().steps(), context.settings().guidance(), context.settings().stagger(),
-                context.settings().feedback(),
+                context.settings().feedback(), FeedbackWeights.PARTIAL_SHARE,
                 table.render(), timing.render(),
                 changedJobs > 0 ? "" : """
 

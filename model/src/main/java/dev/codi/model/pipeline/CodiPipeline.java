@@ -44,8 +44,8 @@ import java.util.TreeSet;
  * clean estimate x̂₀ (from its conditional prediction) is decoded and read by its modality's prompt
  * encoder into the shared conditioning space ({@link SharedSpace}), and every other output is
  * conditioned on the job's conditioning (weight 1) mixed with those readings (weighted by what their
- * modality shows, {@link FeedbackWeights}: {@code feedback}, or half of it or none for an image read by an
- * output that shows motion), with the readings' null embeddings mixed into the unconditional side alike — CoDi's composable
+ * modality shows, {@link FeedbackWeights}: {@code feedback}, or a quarter of it or none for an image read by
+ * an output that shows motion), with the readings' null embeddings mixed into the unconditional side alike — CoDi's composable
  * conditioning (§3.2) applied to the outputs being generated. The environment tokens tell a denoiser
  * little at the high noise where the open attributes are settled; the prompt encoders read a clean
  * estimate well (docs/training.md, session 10). A text output is conditioned on the others' readings

@@ -15,17 +15,22 @@ import java.util.Set;
  * <p>A reading counts by what its modality shows. In Shapes & Tones every modality shows color and
  * shape, and all but the image show motion (DESIGN §2). A reading whose modality shows every attribute
  * the reader shows weighs the full feedback weight {@code w}. One that lacks some (an image's, read by
- * audio, video or text: no motion) weighs {@code w / 2}, and is left out altogether when another output
+ * audio, video or text: no motion) weighs {@code w / 4}, and is left out altogether when another output
  * gives a reading that shows them all: its prompt encoder places a motion-less image at some motion,
- * which would pull the reader's motion away from the full reading's. Text is read by none (it gives no
+ * which would pull the reader's motion away from the full reading's; alone, it pulls the reader's
+ * motion away from the one the prompt names, hence the quarter. Text is read by none (it gives no
  * reading), so it never counts as the other output.
  *
  * <p>Measured in docs/training.md, session 13 (the probe's {@code CODI_FB_CARRIERS=1 CODI_FB_FULL_W=1.0}
- * at weight 0.5, which these weights give at {@code w = 1}) and session 14 (the report).
+ * at weight 0.5: these weights with a share of a half) and session 14 (the share, and the report).
  */
 public final class FeedbackWeights {
-    /** The share of the feedback weight that a reading lacking some of the reader's attributes gets. */
-    static final double PARTIAL_SHARE = 0.5;
+    /**
+     * The share of the feedback weight that a reading lacking some of the reader's attributes gets when
+     * no reading that shows them all is there: a quarter (docs/training.md, session 14, also measured a
+     * half and none).
+     */
+    public static final double PARTIAL_SHARE = 0.25;
 
     private FeedbackWeights() {
     }

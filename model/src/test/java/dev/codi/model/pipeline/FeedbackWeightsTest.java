@@ -23,15 +23,15 @@ class FeedbackWeightsTest {
     }
 
     @Test
-    void anImageReadByAnOutputThatShowsMotionWeighsHalfAloneAndNothingBesideAReadingThatShowsMotion() {
-        assertThat(FeedbackWeights.of(AUDIO, List.of(IMAGE, AUDIO), 0.8)).isEqualTo(Map.of(IMAGE, 0.4));
-        assertThat(FeedbackWeights.of(VIDEO, List.of(IMAGE, VIDEO), 0.8)).isEqualTo(Map.of(IMAGE, 0.4));
+    void anImageReadByAnOutputThatShowsMotionWeighsAQuarterAloneAndNothingBesideAReadingThatShowsMotion() {
+        assertThat(FeedbackWeights.of(AUDIO, List.of(IMAGE, AUDIO), 0.8)).isEqualTo(Map.of(IMAGE, 0.2));
+        assertThat(FeedbackWeights.of(VIDEO, List.of(IMAGE, VIDEO), 0.8)).isEqualTo(Map.of(IMAGE, 0.2));
         assertThat(FeedbackWeights.of(AUDIO, List.of(IMAGE, AUDIO, VIDEO), 0.8)).isEqualTo(Map.of(VIDEO, 0.8));
         assertThat(FeedbackWeights.of(VIDEO, List.of(IMAGE, AUDIO, VIDEO), 0.8)).isEqualTo(Map.of(AUDIO, 0.8));
         // text shows motion too; it reads the others but gives no reading, so it is never the other output
-        assertThat(FeedbackWeights.of(TEXT, List.of(IMAGE), 1.0)).isEqualTo(Map.of(IMAGE, 0.5));
+        assertThat(FeedbackWeights.of(TEXT, List.of(IMAGE), 1.0)).isEqualTo(Map.of(IMAGE, 0.25));
         assertThat(FeedbackWeights.of(TEXT, List.of(IMAGE, VIDEO), 1.0)).isEqualTo(Map.of(VIDEO, 1.0));
-        assertThat(FeedbackWeights.of(VIDEO, List.of(IMAGE, VIDEO), 1.0)).as("text beside image and video").isEqualTo(Map.of(IMAGE, 0.5));
+        assertThat(FeedbackWeights.of(VIDEO, List.of(IMAGE, VIDEO), 1.0)).as("text beside image and video").isEqualTo(Map.of(IMAGE, 0.25));
     }
 
     @Test
