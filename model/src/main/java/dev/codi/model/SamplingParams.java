@@ -19,7 +19,7 @@ package dev.codi.model;
  */
 public record SamplingParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger, double feedback) {
     public static final int MAX_STEPS = 200;
-    /** The weight measured in docs/training.md, sessions 10 and 13 (as JobParams'). */
+    /** The weight measured in docs/training.md, sessions 10, 13 and 14 (as JobParams'). */
     public static final double DEFAULT_FEEDBACK = 1.0;
     public static final double MAX_FEEDBACK = 10;
 

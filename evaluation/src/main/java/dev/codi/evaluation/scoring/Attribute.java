@@ -46,7 +46,7 @@ public enum Attribute {
 
     /** DESIGN §2: images carry color and shape; text, audio and video carry all three. */
     public static Set<Attribute> carriedBy(Modality modality) {
-        return modality == Modality.IMAGE ? EnumSet.of(COLOR, SHAPE) : EnumSet.allOf(Attribute.class);
+        return modality.showsMotion() ? EnumSet.allOf(Attribute.class) : EnumSet.of(COLOR, SHAPE);
     }
 
     /** The attributes both modalities carry: what a direction input → output can be scored on. */

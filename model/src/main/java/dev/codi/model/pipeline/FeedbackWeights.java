@@ -13,9 +13,9 @@ import java.util.Set;
  * sampling with feedback (CoDi's composable conditioning, §3.2, applied to the outputs being generated).
  *
  * <p>A reading counts by what its modality shows. In Shapes & Tones every modality shows color and
- * shape, and all but the image show motion (DESIGN §2). A reading whose modality shows every attribute
- * the reader shows weighs the full feedback weight {@code w}. One that lacks some (an image's, read by
- * audio, video or text: no motion) weighs {@code w / 4}, and is left out altogether when another output
+ * shape, and all but the image show motion ({@link Modality#showsMotion()}). A reading whose modality
+ * shows every attribute the reader shows weighs the full feedback weight {@code w}. One that lacks
+ * some (an image's, read by audio, video or text: no motion) weighs {@code w / 4}, and is left out altogether when another output
  * gives a reading that shows them all: its prompt encoder places a motion-less image at some motion,
  * which would pull the reader's motion away from the full reading's; alone, it pulls the reader's
  * motion away from the one the prompt names, hence the quarter. Text is read by none (it gives no
@@ -57,13 +57,8 @@ public final class FeedbackWeights {
         return weights;
     }
 
-    /** Whether {@code modality} shows every attribute {@code reader} shows. */
+    /** Whether {@code modality} shows every attribute {@code reader} shows (all show color and shape). */
     static boolean showsAllOf(Modality modality, Modality reader) {
-        return showsMotion(modality) || !showsMotion(reader);
-    }
-
-    /** Every modality but the image shows motion (text names it, audio's envelope, video's velocity). */
-    static boolean showsMotion(Modality modality) {
-        return modality != Modality.IMAGE;
+        return modality.showsMotion() || !reader.showsMotion();
     }
 }
