@@ -72,7 +72,8 @@ public final class GatewayVerticle extends VerticleBase {
         config().forEach(entry -> environment.put(entry.getKey(), String.valueOf(entry.getValue())));
         store = new ObjectStore(ObjectStoreConfig.fromEnvironment(environment));
         producer = KafkaProducer.create(vertx, pipeline.kafka().producer("gateway"));
-        representation = new JobRepresentation(store, gateway.artifactUrlTtl(), Clock.systemUTC());
+        representation = new JobRepresentation(store, gateway.artifactUrlTtl(), Clock.systemUTC(),
+                () -> models == null ? dev.codi.gateway.jobs.PromptWords.UNKNOWN_VOCABULARY : models.words());
         submitter = new JobSubmitter(store, producer, pipeline.topics(), view, Clock.systemUTC(), new SecureRandom());
         webhooks = new Webhooks(vertx, pipeline.kafka(), pipeline.topics(), WebhookConfig.from(config()), representation,
                 producer, Clock.systemUTC());
@@ -136,6 +137,7 @@ public final class GatewayVerticle extends VerticleBase {
         router.post("/v1/uploads").handler(uploadsApi::create);
         router.route().handler(BodyHandler.create(false).setBodyLimit(gateway.bodyLimitBytes()));
         router.post("/v1/jobs").handler(jobs::create);
+        router.get("/v1/jobs").handler(jobs::list);
         router.get("/v1/jobs/:id").handler(jobs::get);
         router.post("/v1/jobs/:id/cancel").handler(jobs::cancel);
         router.get("/v1/jobs/:id/events").handler(jobs::events);

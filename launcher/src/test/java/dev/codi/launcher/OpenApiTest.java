@@ -105,6 +105,8 @@ class OpenApiTest {
                 "{\"inputs\": {\"text\": \"" + "x".repeat(33 * 1024 * 1024) + "\"}}"));
         triggers.put("POST /v1/jobs 415", () -> send("POST", "/v1/jobs", SharedPipeline.KEY, "text/plain", job));
         triggers.put("POST /v1/jobs 422", () -> send("POST", "/v1/jobs", SharedPipeline.KEY, "application/json", "{\"inputs\": {}}"));
+        triggers.put("GET /v1/jobs 401", () -> send("GET", "/v1/jobs", null, null, null));
+        triggers.put("GET /v1/jobs 422", () -> send("GET", "/v1/jobs?limit=0", SharedPipeline.KEY, null, null));
         triggers.put("GET /v1/jobs/{id} 401", () -> send("GET", "/v1/jobs/" + finishedJob, null, null, null));
         triggers.put("GET /v1/jobs/{id} 404", () -> send("GET", "/v1/jobs/job_nosuchjob", SharedPipeline.KEY, null, null));
         triggers.put("POST /v1/jobs/{id}/cancel 401", () -> send("POST", "/v1/jobs/" + finishedJob + "/cancel", null, null, ""));

@@ -1,6 +1,8 @@
 package dev.codi.gateway.jobs;
 
 import dev.codi.gateway.view.JobRecord;
+import dev.codi.media.Modality;
+import dev.codi.protocol.InputRef;
 import dev.codi.protocol.events.Artifact;
 import dev.codi.storage.ObjectStore;
 import io.vertx.core.json.JsonArray;
@@ -9,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
  * The job resource clients see (DESIGN §4): status, progress, timings per stage, and artifacts
@@ -19,11 +22,18 @@ public final class JobRepresentation {
     private final ObjectStore store;
     private final Duration urlLifetime;
     private final Clock clock;
+    private final Supplier<PromptWords> words;
 
     public JobRepresentation(ObjectStore store, Duration urlLifetime, Clock clock) {
+        this(store, urlLifetime, clock, () -> PromptWords.UNKNOWN_VOCABULARY);
+    }
+
+    /** @param words the served model's words, to warn about the words of a text input it does not read */
+    public JobRepresentation(ObjectStore store, Duration urlLifetime, Clock clock, Supplier<PromptWords> words) {
         this.store = store;
         this.urlLifetime = urlLifetime;
         this.clock = clock;
+        this.words = words;
     }
 
     public static String path(String jobId) {
@@ -70,6 +80,12 @@ public final class JobRepresentation {
         }
         if (job.error() != null) {
             json.put("error", job.error());
+        }
+        if (job.spec().inputs().get(Modality.TEXT) instanceof InputRef.InlineText text) {
+            JsonArray warnings = words.get().warnings(text.text());
+            if (!warnings.isEmpty()) {
+                json.put("warnings", warnings);
+            }
         }
         return json.put("links", new JsonObject().put("self", path(job.id())));
     }
