@@ -141,6 +141,7 @@ public final class GatewayVerticle extends VerticleBase {
         router.get("/v1/jobs/:id").handler(jobs::get);
         router.post("/v1/jobs/:id/cancel").handler(jobs::cancel);
         router.get("/v1/jobs/:id/events").handler(jobs::events);
+        router.get("/v1/jobs/:id/artifacts/:name").handler(jobs::artifact);
         router.post("/v1/jobs/:id/webhook-deliveries/:webhookId/replay").handler(webhooksApi::replay);
         router.get("/v1/webhooks/secret").handler(webhooksApi::secret);
         router.post("/v1/webhooks/secret/rotate").handler(webhooksApi::rotate);
@@ -148,6 +149,7 @@ public final class GatewayVerticle extends VerticleBase {
         router.get("/v1/models").handler(this::listModels);
         router.get("/health").handler(this::health);
         router.get("/openapi.yaml").handler(this::openapi);
+        Playground.serve(router);
         router.route().failureHandler(Problems::handleFailure);
         return router;
     }

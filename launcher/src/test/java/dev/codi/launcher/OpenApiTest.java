@@ -114,6 +114,8 @@ class OpenApiTest {
         triggers.put("POST /v1/jobs/{id}/cancel 409", () -> send("POST", "/v1/jobs/" + finishedJob + "/cancel", SharedPipeline.KEY, null, ""));
         triggers.put("GET /v1/jobs/{id}/events 401", () -> send("GET", "/v1/jobs/" + finishedJob + "/events", null, null, null));
         triggers.put("GET /v1/jobs/{id}/events 404", () -> send("GET", "/v1/jobs/" + finishedJob + "/events", SharedPipeline.OTHER_KEY, null, null));
+        triggers.put("GET /v1/jobs/{id}/artifacts/{name} 401", () -> send("GET", "/v1/jobs/" + finishedJob + "/artifacts/text.txt", null, null, null));
+        triggers.put("GET /v1/jobs/{id}/artifacts/{name} 404", () -> send("GET", "/v1/jobs/" + finishedJob + "/artifacts/image.png", SharedPipeline.KEY, null, null));
         String replay = "/v1/jobs/" + finishedJob + "/webhook-deliveries/msg_none/replay";
         triggers.put("POST /v1/jobs/{id}/webhook-deliveries/{webhookId}/replay 401", () -> send("POST", replay, null, null, ""));
         triggers.put("POST /v1/jobs/{id}/webhook-deliveries/{webhookId}/replay 404", () -> send("POST", replay, SharedPipeline.KEY, null, ""));

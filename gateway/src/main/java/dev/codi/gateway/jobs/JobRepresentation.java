@@ -40,6 +40,21 @@ public final class JobRepresentation {
         return "/v1/jobs/" + jobId;
     }
 
+    /** The artifact's file name: the last segment of its object key (image.png, audio.wav, video.mp4, video.gif, text.txt). */
+    public static String fileName(Artifact artifact) {
+        return artifact.objectKey().substring(artifact.objectKey().lastIndexOf('/') + 1);
+    }
+
+    /** Where the gateway serves an artifact's bytes, for clients that cannot read the object store's origin. */
+    public static String artifactPath(String jobId, Artifact artifact) {
+        return path(jobId) + "/artifacts/" + fileName(artifact);
+    }
+
+    /** The bytes of an artifact. Blocking. */
+    public byte[] read(Artifact artifact) {
+        return store.get(artifact.objectKey());
+    }
+
     public JsonObject render(JobRecord job) {
         JsonArray outputs = new JsonArray();
         job.spec().outputs().forEach(modality -> outputs.add(modality.wireName()));
@@ -51,6 +66,14 @@ public final class JobRepresentation {
                 .put("inputs", new JsonArray(job.spec().inputs().keySet().stream().map(m -> m.wireName()).sorted().toList()))
                 .put("outputs", outputs)
                 .put("params", job.spec().params().toJson());
+        if (job.spec().inputs().get(Modality.TEXT) instanceof InputRef.InlineText text) {
+            json.put("input_text", text.text());
+        }
+        if (!job.spec().weights().isEmpty()) {
+            JsonObject weights = new JsonObject();
+            job.spec().weights().forEach((modality, weight) -> weights.put(modality.wireName(), weight));
+            json.put("weights", weights);
+        }
         if (job.progress() != null) {
             json.put("progress", new JsonObject().put("stage", job.progress().stage().serviceName())
                     .put("step", job.progress().step()).put("total", job.progress().total()));
@@ -71,7 +94,8 @@ public final class JobRepresentation {
                         .put("bytes", artifact.bytes())
                         .put("sha256", artifact.sha256())
                         .put("url", store.presignedGet(artifact.objectKey(), urlLifetime).toString())
-                        .put("expires_at", expiresAt.toString()));
+                        .put("expires_at", expiresAt.toString())
+                        .put("download", artifactPath(job.id(), artifact)));
             }
             json.put("artifacts", artifacts);
         }
