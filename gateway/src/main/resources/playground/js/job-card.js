@@ -92,7 +92,7 @@ export function jobCard(job, { label, onEdit, onFinished } = {}) {
         drawWaveform(canvas, artifact.download).catch((error) => { canvas.dataset.drawn = 'failed'; canvas.title = error.message; });
       } else if (artifact.content_type === 'video/mp4') {
         figures.push(element('figure', { class: 'output video' },
-          element('video', { src: artifact.url, controls: '', loop: '', muted: '', playsinline: '', preload: 'auto', width: '256', height: '256' }),
+          element('video', { src: artifact.url, class: 'pixelated', controls: '', loop: '', muted: '', playsinline: '', preload: 'auto', width: '256', height: '256' }),
           caption));
       } else if (artifact.content_type === 'image/gif') {
         figures.push(element('figure', { class: 'output gif' },
