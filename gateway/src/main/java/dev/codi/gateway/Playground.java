@@ -16,10 +16,12 @@ final class Playground {
     private Playground() {
     }
 
-    /** Registered after the API routes: a path no file answers falls through to the 404 problem. */
+    /** Registered after the API routes: a path no file answers falls through to the router's 404. */
     static void serve(Router router) {
         router.routeWithRegex("^/docs$").handler(context -> context.redirect("/docs/"));
         router.route("/docs/swagger-ui/*").handler(StaticHandler.create(SWAGGER_UI));
-        router.route().handler(StaticHandler.create("playground").setIndexPage("index.html"));
+        // The page's modules revalidate on every load, so a new gateway never serves a mix of old and new
+        // scripts; the webjar's files are versioned by their path and cached.
+        router.route().handler(StaticHandler.create("playground").setIndexPage("index.html").setCachingEnabled(false));
     }
 }

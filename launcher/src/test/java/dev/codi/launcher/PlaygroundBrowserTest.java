@@ -192,6 +192,17 @@ class PlaygroundBrowserTest {
         assertThat(browser.findElement(By.id("steps")).getDomAttribute("aria-invalid")).isEqualTo("true");
     }
 
+    @Test
+    void theApiReferenceRendersTheOpenApiDocumentOffline() {
+        browser.get(SharedPipeline.get().gatewayUrl() + "/docs/");
+
+        WebElement title = await(Duration.ofSeconds(30), b -> b.findElements(By.cssSelector(".swagger-ui .info .title")).stream()
+                .findFirst().orElse(null));
+        assertThat(title.getText()).contains("codi");
+        await(Duration.ofSeconds(30), b -> b.findElements(By.cssSelector(".opblock-summary-path")).stream()
+                .anyMatch(path -> path.getText().replace("\u200b", "").equals("/v1/jobs/{id}/artifacts/{name}")) ? true : null);
+    }
+
     /** Fills the form, submits it, and returns the id of the job whose card appeared. */
     private static String submit(String text, List<String> outputs, int steps, long seed, boolean sideBySide) {
         int before = browser.findElements(By.cssSelector("#jobs .job")).size();
