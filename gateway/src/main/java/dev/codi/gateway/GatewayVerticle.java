@@ -137,7 +137,7 @@ public final class GatewayVerticle extends VerticleBase {
         router.post("/v1/uploads").handler(uploadsApi::create);
         router.route().handler(BodyHandler.create(false).setBodyLimit(gateway.bodyLimitBytes()));
         router.post("/v1/jobs").handler(jobs::create);
-        router.get("/v1/jobs").handler(jobs::list);
+        router.get("/v1/jobs").handler(new JobListApi(vertx, view, representation, webhooks)::list);
         router.get("/v1/jobs/:id").handler(jobs::get);
         router.post("/v1/jobs/:id/cancel").handler(jobs::cancel);
         router.get("/v1/jobs/:id/events").handler(jobs::events);
