@@ -25,9 +25,9 @@ import java.util.stream.Collectors;
  * {@code evaluation/evaluate.sh}: the quality report of a bundle, written to docs/. Every default
  * in one place:
  * <pre>
- *   --samples 200      per table cell (issue 3: ≥ 200 per direction and split; issue 5: ≥ 200 jobs per set)
- *   --steps 50         DDIM steps (DESIGN §1)
- *   --guidance 7.5     classifier-free guidance (DESIGN §1)
+ *   --samples 200      per table cell (docs/design.md §8: 200 per direction and split, 200 jobs per output set)
+ *   --steps 50         DDIM steps (docs/design.md §5.4)
+ *   --guidance 7.5     classifier-free guidance (docs/design.md §5.4)
  *   --batch 16         jobs per sampling call
  *   --stagger          DDIM steps between the starts of jointly sampled outputs (default: a fifth of --steps)
  *   --feedback 1.0     weight of the other outputs' shared-space readings in joint sampling

@@ -7,8 +7,8 @@ import dev.codi.model.SamplingParams;
  *
  * @param samples   samples per table cell (per direction and split, per composition row, per
  *                  output set, …)
- * @param steps     DDIM steps (DESIGN §1: 50)
- * @param guidance  classifier-free guidance scale (DESIGN §1: 7.5)
+ * @param steps     DDIM steps (docs/design.md §5.4: 50)
+ * @param guidance  classifier-free guidance scale (docs/design.md §5.4: 7.5)
  * @param seed      every input, nuisance draw and noise of the report derives from it
  * @param batchSize jobs per {@code CodiModel.sample} call: batching is ~3× cheaper per sample on CPU
  * @param stagger   DDIM steps between the starts of jointly sampled outputs ({@code SamplingParams#stagger})

@@ -1,7 +1,7 @@
 package dev.codi.model;
 
 /**
- * Sampling parameters of one job (DESIGN §1: DDIM, η = 0, 50 steps, guidance 7.5 by default).
+ * Sampling parameters of one job (docs/design.md §5.4: DDIM, η = 0, 50 steps, guidance 7.5 by default).
  *
  * @param joint   sample several outputs jointly (CoDi point 3) rather than independently
  * @param stagger in joint sampling, the DDIM steps between the starts of two outputs, in modality
@@ -19,7 +19,7 @@ package dev.codi.model;
  */
 public record SamplingParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger, double feedback) {
     public static final int MAX_STEPS = 200;
-    /** The weight measured in docs/training.md, sessions 10, 13 and 14 (as JobParams'). */
+    /** The default of docs/design.md §6.4, measured in docs/quality.md, "Joint coherence" (as JobParams'). */
     public static final double DEFAULT_FEEDBACK = 1.0;
     public static final double MAX_FEEDBACK = 10;
 
@@ -55,7 +55,7 @@ public record SamplingParams(int steps, double guidance, double eta, long seed, 
         return new SamplingParams(50, 7.5, 0.0, seed, true);
     }
 
-    /** A fifth of the steps (10 of 50): the setting measured in docs/training.md, session 9 (as JobParams'). */
+    /** A fifth of the steps (10 of 50): the default of docs/design.md §6.4 (as JobParams'). */
     public static int defaultStagger(int steps) {
         return steps / 5;
     }

@@ -3,7 +3,7 @@ package dev.codi.protocol;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Sampling parameters of a job as clients send them (DESIGN §1: DDIM, η = 0, 50 steps,
+ * Sampling parameters of a job as clients send them (docs/design.md §5.4: DDIM, η = 0, 50 steps,
  * guidance 7.5 by default).
  *
  * @param joint    sample several requested outputs jointly (CoDi's latent alignment); false gives
@@ -59,7 +59,7 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
         this(steps, guidance, eta, seed, joint, defaultStagger(steps));
     }
 
-    /** A fifth of the steps (10 of 50), the sampler's default (docs/training.md, session 9). */
+    /** A fifth of the steps (10 of 50), the sampler's default (docs/design.md §6.4). */
     public static int defaultStagger(int steps) {
         return steps / 5;
     }

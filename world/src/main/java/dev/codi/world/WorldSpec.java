@@ -1,6 +1,6 @@
 package dev.codi.world;
 
-/** The fixed numbers of the Shapes &amp; Tones world (DESIGN §2); generator and judge share them. */
+/** The fixed numbers of the Shapes &amp; Tones world (docs/design.md §7); generator and judge share them. */
 public final class WorldSpec {
     /** Images and video frames are square, this many pixels a side. */
     public static final int IMAGE_SIZE = 32;

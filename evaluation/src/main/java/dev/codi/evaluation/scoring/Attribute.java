@@ -10,7 +10,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
-/** The three attributes of the Shapes &amp; Tones world (DESIGN §2), and which modality carries which. */
+/** The three attributes of the Shapes &amp; Tones world (docs/design.md §7), and which modality carries which. */
 public enum Attribute {
     COLOR(Color.values().length),
     SHAPE(Shape.values().length),
@@ -44,7 +44,7 @@ public enum Attribute {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** DESIGN §2: images carry color and shape; text, audio and video carry all three. */
+    /** docs/design.md §7: images carry color and shape; text, audio and video carry all three. */
     public static Set<Attribute> carriedBy(Modality modality) {
         return modality.showsMotion() ? EnumSet.allOf(Attribute.class) : EnumSet.of(COLOR, SHAPE);
     }

@@ -28,7 +28,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Joint generation against independent generation (issue 5, CoDi §3.3): the same under-specified
+ * Joint generation against independent generation (docs/design.md §8, CoDi §3.3): the same under-specified
  * prompt, the same conditioning and the same seeds, sampled jointly as the settings say (staggered,
  * with shared-space feedback), jointly with the environment tokens alone (staggered, feedback 0),
  * as in the CoDi paper (lockstep, environment tokens alone), and independently. Coherence is the share of jobs
@@ -168,7 +168,7 @@ public final class JointCoherence {
                 *independent*: no coupling. \
                 *agree*: share of jobs whose outputs all read the same known value of the open attribute; *chance*: \
                 independent uniform outputs, (1/n)^(k−1) for k outputs carrying it. *specified right*: accuracy \
-                of every output on the attributes the prompt names and it carries. Targets (issue 5): ≥ 90 %% \
+                of every output on the attributes the prompt names and it carries. Targets: ≥ 90 %% \
                 joint agreement, against about 25 %% (shape) independent, specified ≥ 95 %%.
 
                 %s

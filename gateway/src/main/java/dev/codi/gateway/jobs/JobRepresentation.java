@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The job resource clients see (DESIGN §4): status, progress, timings per stage, and artifacts
+ * The job resource clients see (docs/design.md §4): status, progress, timings per stage, and artifacts
  * as presigned object-storage URLs with their expiry, type, size and sha256. Signing URLs may
  * touch the network in some S3 set-ups: call it off the event loop.
  */

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The word vocabulary of the Shapes &amp; Tones world (DESIGN §2) plus four special tokens. A
+ * The word vocabulary of the Shapes &amp; Tones world (docs/design.md §7) plus four special tokens. A
  * sentence is encoded as {@code <bos> w₁ … wₙ <eos> <pad>…}, {@link #MAX_TOKENS} tokens in all.
  */
 public final class Vocabulary {

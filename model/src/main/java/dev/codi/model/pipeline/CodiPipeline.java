@@ -37,8 +37,7 @@ import java.util.TreeSet;
  * <p>Staggered joint sampling ({@link dev.codi.model.SamplingParams#stagger()}): the outputs start
  * one after another, k steps apart in modality order, so every output but the first reads an earlier
  * output's token at a lower noise level than its own — at the high noise where the open attributes
- * are settled, a token of z_t at the same t shows almost nothing of them (docs/training.md,
- * session 6). k = 0 is CoDi's lockstep sampling.
+ * are settled, a token of z_t at the same t shows almost nothing of them (docs/design.md §6.4). k = 0 is CoDi's lockstep sampling.
  *
  * <p>Shared-space feedback ({@link dev.codi.model.SamplingParams#feedback()}): every step, each output's
  * clean estimate x̂₀ (from its conditional prediction) is decoded and read by its modality's prompt
@@ -48,7 +47,7 @@ import java.util.TreeSet;
  * an output that shows motion), with the readings' null embeddings mixed into the unconditional side alike — CoDi's composable
  * conditioning (§3.2) applied to the outputs being generated. The environment tokens tell a denoiser
  * little at the high noise where the open attributes are settled; the prompt encoders read a clean
- * estimate well (docs/training.md, session 10). A text output is conditioned on the others' readings
+ * estimate well (docs/design.md §6.4). A text output is conditioned on the others' readings
  * but gives none. 0 turns it off.
  *
  * <p>Jobs are batched when they share (outputs, steps, eta, joint, stagger, feedback); each job's noise comes from

@@ -21,14 +21,13 @@ import java.util.Set;
  * motion away from the one the prompt names, hence the quarter. Text is read by none (it gives no
  * reading), so it never counts as the other output.
  *
- * <p>Measured in docs/training.md, session 13 (the probe's {@code CODI_FB_CARRIERS=1 CODI_FB_FULL_W=1.0}
- * at weight 0.5: these weights with a share of a half) and session 14 (the share, and the report).
+ * <p>Measured on the quality report's jobs: docs/quality.md, "Joint coherence".
  */
 public final class FeedbackWeights {
     /**
      * The share of the feedback weight that a reading lacking some of the reader's attributes gets when
-     * no reading that shows them all is there: a quarter (docs/training.md, session 14, also measured a
-     * half and none).
+     * no reading that shows them all is there: a quarter (measured against a half and none on
+     * the report's jobs; docs/quality.md, "Joint coherence").
      */
     public static final double PARTIAL_SHARE = 0.25;
 

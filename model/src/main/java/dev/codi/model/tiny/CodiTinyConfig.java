@@ -59,7 +59,7 @@ public record CodiTinyConfig(
         Spectrogram spectrogram = Spectrogram.codiTiny();
         int vocabulary = new Vocabulary().size();
         int textLatent = 32;
-        // what V_m reads: z_t, as the paper (reading the clean estimate measured worse overall: docs/training.md, session 5)
+        // what V_m reads: z_t, as the paper (reading the clean estimate measured worse overall: docs/design.md §9)
         EnvironmentEncoder.Reads reads = EnvironmentEncoder.Reads.NOISY_LATENT;
         return new CodiTinyConfig(embedding, environment, image, frames, 8.0, spectrogram,
                 new TextAutoencoder.Config(vocabulary, Vocabulary.MAX_TOKENS, 32, 128, textLatent),

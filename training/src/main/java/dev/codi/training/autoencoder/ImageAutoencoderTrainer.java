@@ -18,7 +18,7 @@ import java.util.Random;
  * videos half of the time, because the video LDM uses the same autoencoder per frame.
  */
 public final class ImageAutoencoderTrainer implements StageTrainer {
-    /** Background channels are ≤ 40 (DESIGN §2), every shape color has a channel ≥ 200: split at 127.5, i.e. 0. */
+    /** Background channels are ≤ 40 (docs/design.md §7), every shape color has a channel ≥ 200: split at 127.5, i.e. 0. */
     private static final float FOREGROUND_THRESHOLD = 0f;
     private final TrainingContext context;
 

@@ -129,7 +129,7 @@ public abstract class DenoiserTrainer implements StageTrainer {
             }
             float total = firstWeight + secondWeight;
             for (int k = 0; k < dimension; k++) {
-                contexts[offset + k] /= total;   // c = Σ wᵢ·Eᵢ / Σ wᵢ (DESIGN §1)
+                contexts[offset + k] /= total;   // c = Σ wᵢ·Eᵢ / Σ wᵢ (docs/design.md §5.2)
             }
         }
 
