@@ -57,7 +57,7 @@ public final class Stages {
     }
 
     /** A state before any step of {@code stage}, carrying what earlier stages recorded. */
-    static CheckpointState fresh(Stage stage, TrainConfig config, CheckpointState previous) {
+    public static CheckpointState fresh(Stage stage, TrainConfig config, CheckpointState previous) {
         return new CheckpointState(stage.id(), 0, config.schedule(stage).steps(), false, config.seed(), config,
                 previous == null ? Map.of() : previous.latentScales(),
                 previous == null ? Map.of() : previous.losses(),

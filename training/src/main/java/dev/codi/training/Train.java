@@ -1,10 +1,8 @@
 package dev.codi.training;
 
 import ai.djl.engine.Engine;
-import dev.codi.media.Modality;
 import dev.codi.model.tiny.BundleManifest;
 import dev.codi.model.tiny.CodiTinyBundle;
-import dev.codi.training.diffusion.EnvironmentTokenProbe;
 import dev.codi.training.loop.CheckpointState;
 import dev.codi.training.loop.Checkpoints;
 import org.slf4j.Logger;
@@ -30,15 +28,13 @@ import java.util.concurrent.Callable;
  * train joint [--seed N]          stage 2 (text–image, text–audio, audio–video, then mixed sets) on finished stage 1, then the bundle
  * train stage image-autoencoder   one stage, from its predecessor's final checkpoint (or its own latest)
  * train export --out DIR          a bundle from the latest checkpoint, for evaluation mid-run
- * train bench                     measured seconds per step of every stage, to size the schedule
  * </pre>
  *
  * Run with OPT_OUT_TRACKING=true, -Dai.djl.offline=true, DJL_CACHE_DIR set, and
  * -Dai.djl.pytorch.num_threads=2 on the 2-core machines.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Trains codi-tiny on the Shapes & Tones world.",
-        subcommands = {Train.All.class, Train.Joint.class, Train.OneStage.class, Train.Export.class, Train.ProbeEnvironment.class,
-                Bench.class})
+        subcommands = {Train.All.class, Train.Joint.class, Train.OneStage.class, Train.Export.class})
 public final class Train {
     private static final Logger LOG = LoggerFactory.getLogger(Train.class);
 
@@ -115,7 +111,7 @@ public final class Train {
         }
     }
 
-    static Path home() {
+    public static Path home() {
         return Path.of(System.getProperty("codi.home", ".")).toAbsolutePath().normalize();
     }
 
@@ -198,56 +194,6 @@ public final class Train {
         public Integer call() {
             Path checkpoint = export(common.directory(), out);
             System.out.printf("wrote a bundle of checkpoint %s to %s%n", checkpoint, out);
-            return 0;
-        }
-    }
-
-    @Command(name = "probe-environment", mixinStandardHelpOptions = true,
-            description = "How well each attribute can be read off V_m(z_t), and off z_t, at each noise level (the run's last stage-2 checkpoint).")
-    static final class ProbeEnvironment implements Callable<Integer> {
-        @Mixin
-        Common common;
-
-        @Option(names = "--probe-samples", defaultValue = "1500", description = "dataset samples probed, a third of them scored (default: ${DEFAULT-VALUE})")
-        int probeSamples;
-
-        @Option(names = "--timesteps", split = ",", defaultValue = "50,200,400,600,800,950",
-                description = "noise levels t of z_t (default: ${DEFAULT-VALUE})")
-        int[] timesteps;
-
-        @Option(names = "--reader", defaultValue = "CENTROID", description = "CENTROID (nearest class mean) or RIDGE (ridge regression)")
-        EnvironmentTokenProbe.Reader reader;
-
-        @Override
-        public Integer call() {
-            Checkpoints checkpoints = new Checkpoints(common.directory());
-            // the last stage-2 stage that has run: every environment encoder is trained from audio–video on
-            Path checkpoint = checkpoints.latest(Stage.JOINT_MIXED).or(() -> checkpoints.latest(Stage.JOINT_AUDIO_VIDEO))
-                    .orElseThrow(() -> new IllegalStateException("no audio-video or mixed checkpoint under " + checkpoints.root()));
-            CheckpointState state = checkpoints.readState(checkpoint);
-            List<EnvironmentTokenProbe.Row> rows;
-            try (TrainingContext context = new TrainingContext(state.config(), common.directory())) {
-                checkpoints.loadWeights(checkpoint, context.networks, context.manager);
-                rows = new EnvironmentTokenProbe(context).run(List.of(Modality.IMAGE, Modality.AUDIO, Modality.VIDEO),
-                        probeSamples, timesteps, state.config().seed(), reader);
-            }
-            System.out.printf("checkpoint %s%n%s accuracy (%%) on held-out samples: from the token V_m(z_t) / from z_t itself%n%n", checkpoint,
-                    reader == EnvironmentTokenProbe.Reader.RIDGE ? "ridge-regression" : "nearest-centroid");
-            StringBuilder header = new StringBuilder("| output | attribute | chance |");
-            StringBuilder rule = new StringBuilder("|---|---|---|");
-            for (int t : timesteps) {
-                header.append(" t=").append(t).append(" |");
-                rule.append("---|");
-            }
-            System.out.println(header);
-            System.out.println(rule);
-            for (EnvironmentTokenProbe.Row row : rows) {
-                StringBuilder line = new StringBuilder("| %s | %s | %.0f %% |".formatted(row.modality().wireName(), row.attribute(), 100.0 / row.classes()));
-                for (int k = 0; k < timesteps.length; k++) {
-                    line.append(" %.0f / %.0f |".formatted(100 * row.fromToken()[k], 100 * row.fromLatent()[k]));
-                }
-                System.out.println(line);
-            }
             return 0;
         }
     }

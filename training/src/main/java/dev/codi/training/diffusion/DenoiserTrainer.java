@@ -53,7 +53,7 @@ public abstract class DenoiserTrainer implements StageTrainer {
     protected abstract float[] encodeLatents();
 
     /** Values per latent, e.g. 4·8·8: the product of {@link #latentShapeOfOne()}. */
-    protected int latentValues() {
+    public int latentValues() {
         int values = 1;
         for (int dimension : latentShapeOfOne()) {
             values *= dimension;
@@ -150,7 +150,7 @@ public abstract class DenoiserTrainer implements StageTrainer {
      * After {@link #prepare()}: z_t = √ᾱ_t·z₀ + √(1−ᾱ_t)·ε for each row's sample, timestep and noise
      * (noise row-major, one latent per row).
      */
-    float[] noised(int[] samples, float[] timesteps, float[] noise) {
+    public float[] noised(int[] samples, float[] timesteps, float[] noise) {
         int values = latentValues();
         float[] noisy = new float[samples.length * values];
         float[] clean = new float[values];
@@ -166,7 +166,7 @@ public abstract class DenoiserTrainer implements StageTrainer {
         return noisy;
     }
 
-    Shape latentShape(int n) {
+    public Shape latentShape(int n) {
         int[] shape = latentShapeOfOne();
         long[] full = new long[shape.length + 1];
         full[0] = n;

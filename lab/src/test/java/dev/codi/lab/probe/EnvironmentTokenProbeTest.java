@@ -1,4 +1,4 @@
-package dev.codi.training.diffusion;
+package dev.codi.lab.probe;
 
 import dev.codi.media.Modality;
 import org.junit.jupiter.api.Test;

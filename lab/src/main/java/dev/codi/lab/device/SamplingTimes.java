@@ -1,4 +1,4 @@
-package dev.codi.model.cli;
+package dev.codi.lab.device;
 
 import dev.codi.model.SamplingJob;
 import dev.codi.model.SamplingListener;

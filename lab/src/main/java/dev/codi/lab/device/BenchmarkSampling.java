@@ -1,4 +1,4 @@
-package dev.codi.model.cli;
+package dev.codi.lab.device;
 
 import dev.codi.media.Modality;
 import dev.codi.model.Conditioning;
@@ -9,7 +9,6 @@ import dev.codi.model.SamplingListener;
 import dev.codi.model.SamplingParams;
 import dev.codi.model.tiny.CodiTinyBundle;
 import dev.codi.model.tiny.CodiTinyModel;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -71,9 +70,5 @@ public final class BenchmarkSampling implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchmarkSampling()).execute(args));
     }
 }

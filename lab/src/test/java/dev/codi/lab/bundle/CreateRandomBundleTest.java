@@ -1,4 +1,4 @@
-package dev.codi.model.cli;
+package dev.codi.lab.bundle;
 
 import dev.codi.model.tiny.CodiTinyBundle;
 import org.junit.jupiter.api.Test;

@@ -4,9 +4,10 @@
 # jni.h, the model module and its jars WITHOUT DJL's CPU native library, and run.sh. On the GPU
 # machine run.sh builds deploy/gpu/djl-jni against that machine's own libtorch (Maven serves no
 # CUDA build of pytorch-native, and DJL's JNI does not link against another libtorch), points DJL
-# at it and runs dev.codi.model.cli.DeviceCheck on the committed bundle. See docs/gpu.md.
+# at it and runs the lab's device-check on the committed bundle. See docs/gpu.md and
+# lab/notebook/gpu-device-check.md.
 #
-#   deploy/gpu/prepare-probe.sh            # here
+#   lab/gpu/prepare-probe.sh               # here
 #   .gpu/run.sh OUT_DIR                    # on the GPU machine, from the repository root
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -19,11 +20,11 @@ jlink --add-modules java.base,java.desktop,java.logging,java.management,java.nam
   --compress=2 --strip-debug --no-header-files --no-man-pages --output "$OUT/jre"
 find "$OUT/jre" -name "*.so" -exec strip --strip-unneeded {} +   # the working tree travels within 64 MiB
 cp -r "$JAVA_HOME/include/." "$OUT/include/"
-(cd "$ROOT" && mvn -q -B -o -pl media,model install -DskipTests \
-  && mvn -q -B -o -pl model dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=runtime)
+(cd "$ROOT" && mvn -q -B -o -pl lab -am install -DskipTests \
+  && mvn -q -B -o -pl lab dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=runtime)
 tr ':' '\n' < "$OUT/cp.txt" | grep -v -E "pytorch-native|assertj|byte-buddy|junit|opentest4j|apiguardian" \
   | xargs -I{} cp {} "$OUT/lib/"
-cp "$ROOT/model/target/codi-model-0.1.0-SNAPSHOT.jar" "$OUT/lib/"
+cp "$ROOT/lab/target/codi-lab-0.1.0-SNAPSHOT.jar" "$OUT/lib/"
 # DJL's own JNI binaries would not link there; keep only the jar's version properties.
 for jar in "$OUT"/lib/pytorch-jni-*.jar; do
   python3 -c "import sys, zipfile
@@ -37,7 +38,7 @@ rm -rf "$ROOT/.gpu" && mkdir -p "$ROOT/.gpu"
 (cd "$OUT" && tar -cf - jre lib include | xz -T0 -6 > "$ROOT/.gpu/bundle.tar.xz")
 cat > "$ROOT/.gpu/run.sh" <<'RUN'
 #!/usr/bin/env bash
-# On the GPU machine, from the repository root: .gpu/run.sh OUT_DIR [DeviceCheck options]
+# On the GPU machine, from the repository root: .gpu/run.sh OUT_DIR [device-check options]
 # OUT_DIR receives device-check-log.txt (everything the check printed) and artifacts.tar (the first
 # jobs' PNG, WAV and MP4, decoded on the GPU).
 set -uo pipefail
@@ -68,7 +69,7 @@ cp "$WORK/jni/libdjl_torch.so" "$TORCH_LIB/libdjl_torch.so" 2>/dev/null \
        && cp "$WORK/jni/libdjl_torch.so" "$DJL_CACHE_DIR/pytorch/$PYTORCH_VERSION-cu130-linux-x86_64/0.36.0-libdjl_torch.so"; }
 export LD_LIBRARY_PATH=$TORCH_LIB:$CUDART_DIR:${LD_LIBRARY_PATH:-}
 "$WORK/jre/bin/java" -Dai.djl.offline=true -Djna.library.path="$CUDART_DIR" -cp "$WORK/lib/*" \
-  dev.codi.model.cli.DeviceCheck --bundle models/codi-tiny --gpu --artifacts "$WORK/artifacts" "$@" 2>&1 \
+  dev.codi.lab.Lab device-check --bundle models/codi-tiny --gpu --artifacts "$WORK/artifacts" "$@" 2>&1 \
   | tee "$OUT_DIR/device-check-log.txt" | grep -v -E "NNPACK| DEBUG |^\s+at "
 tar -cf "$OUT_DIR/artifacts.tar" -C "$WORK/artifacts" .
 RUN

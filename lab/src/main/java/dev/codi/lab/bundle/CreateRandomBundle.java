@@ -1,8 +1,7 @@
-package dev.codi.model.cli;
+package dev.codi.lab.bundle;
 
 import dev.codi.model.tiny.BundleManifest;
 import dev.codi.model.tiny.CodiTinyBundle;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,9 +25,5 @@ public final class CreateRandomBundle implements Callable<Integer> {
         System.out.printf("wrote %s %s (seed %d, %d networks, %,d parameters) to %s%n", manifest.name(), manifest.version(),
                 seed, manifest.weights().size(), parameters, out.toAbsolutePath());
         return 0;
-    }
-
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new CreateRandomBundle()).execute(args));
     }
 }

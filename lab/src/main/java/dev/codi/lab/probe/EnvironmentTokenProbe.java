@@ -1,4 +1,4 @@
-package dev.codi.training.diffusion;
+package dev.codi.lab.probe;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
@@ -8,6 +8,7 @@ import dev.codi.training.Stage;
 import dev.codi.training.Stages;
 import dev.codi.training.TrainingContext;
 import dev.codi.training.data.WorldDataset;
+import dev.codi.training.diffusion.DenoiserTrainer;
 import dev.codi.training.loop.Draws;
 import dev.codi.world.Combination;
 

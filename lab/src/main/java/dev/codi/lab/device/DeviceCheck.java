@@ -1,4 +1,4 @@
-package dev.codi.model.cli;
+package dev.codi.lab.device;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -14,7 +14,6 @@ import dev.codi.model.SamplingJob;
 import dev.codi.model.SamplingListener;
 import dev.codi.model.SamplingParams;
 import dev.codi.model.tiny.CodiTinyModel;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -184,9 +183,5 @@ public final class DeviceCheck implements Callable<Integer> {
             }
         }
         System.out.printf("wrote the first %d jobs' outputs, decoded on %s, to %s%n", Math.min(PROMPTS.size(), sampled.size()), device, artifacts);
-    }
-
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new DeviceCheck()).execute(args));
     }
 }

@@ -1,5 +1,10 @@
-package dev.codi.training;
+package dev.codi.lab.bench;
 
+import dev.codi.training.Stage;
+import dev.codi.training.Stages;
+import dev.codi.training.Train;
+import dev.codi.training.TrainConfig;
+import dev.codi.training.TrainingContext;
 import dev.codi.training.loop.CheckpointState;
 import dev.codi.training.loop.StageRunner;
 import picocli.CommandLine.Command;
@@ -18,8 +23,8 @@ import java.util.stream.Stream;
  * default schedule costs at that speed: the figures the schedule in {@link TrainConfig} is sized by.
  * Starts from random weights in a scratch directory; the dataset cache is shared with real runs.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measures seconds per step of every stage.")
-final class Bench implements Callable<Integer> {
+@Command(name = "bench-training", mixinStandardHelpOptions = true, description = "Measures seconds per step of every stage.")
+public final class TrainingBench implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "8", description = "timed steps per stage (default: ${DEFAULT-VALUE})")
     int steps;
 
