@@ -4,7 +4,7 @@ import dev.codi.evaluation.QualityReport.Section;
 import dev.codi.evaluation.pictures.LossCurves;
 import dev.codi.evaluation.sections.Composition;
 import dev.codi.evaluation.sections.Pictures;
-import dev.codi.model.SamplingParams;
+import dev.codi.protocol.JobParams;
 import dev.codi.model.tiny.CodiTinyModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -121,8 +121,8 @@ public final class Evaluate implements Callable<Integer> {
             System.err.printf("%d loss points merged from %s%n", rows, trainingLogs);
         }
         QualityReport.Options options = new QualityReport.Options(directory, new Settings(samples, steps, guidance, seed, batch,
-                        stagger != null ? stagger : SamplingParams.defaultStagger(steps),
-                        feedback != null ? feedback : SamplingParams.DEFAULT_FEEDBACK),
+                        stagger != null ? stagger : JobParams.defaultStagger(steps),
+                        feedback != null ? feedback : JobParams.DEFAULT_FEEDBACK),
                 selected, compositionWeights.stream().map(Composition.Weights::parse).toList(),
                 new Pictures.Layout(picturePrompts, pictureSeeds), out, pictures, loss, artifacts, command());
         try (CodiTinyModel model = CodiTinyModel.load(directory)) {

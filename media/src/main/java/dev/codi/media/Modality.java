@@ -7,14 +7,6 @@ import java.util.Locale;
 public enum Modality {
     TEXT, IMAGE, AUDIO, VIDEO;
 
-    /**
-     * Whether this modality shows motion (docs/design.md §7): text names it, audio has its envelope, video its
-     * velocity; an image shows only color and shape. Every modality shows color and shape.
-     */
-    public boolean showsMotion() {
-        return this != IMAGE;
-    }
-
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -71,12 +71,12 @@ public final class Train {
          * finished stages' (a second stage-2 draw on the same stage 1) renders and trains on that
          * seed's own dataset; each checkpoint records the seed its stage ran with.
          */
-        TrainConfig config(List<Stage> trained) {
+        TrainConfig config(List<TrainingStep> trained) {
             Path dir = directory();
             Checkpoints checkpoints = new Checkpoints(dir);
             TrainConfig saved = null;
             Long newestSeed = null;
-            for (Stage stage : Stage.values()) {
+            for (TrainingStep stage : TrainingStep.values()) {
                 var latest = checkpoints.latest(stage);
                 if (latest.isPresent()) {
                     CheckpointState state = checkpoints.readState(latest.get());
@@ -93,7 +93,7 @@ public final class Train {
                         checkpointEvery != null ? checkpointEvery : config.checkpointEvery());
             }
             LOG.info("checkpoints exist under {}: continuing the run they belong to, with its saved config", dir);
-            for (Stage stage : trained) {
+            for (TrainingStep stage : trained) {
                 var latest = checkpoints.latest(stage);
                 if (latest.isEmpty()) {
                     continue;
@@ -123,8 +123,8 @@ public final class Train {
         @Option(names = "--bundle", description = "where the finished model goes (default: <codi.home>/models/codi-tiny)")
         Path bundle;
 
-        List<Stage> stages() {
-            return Arrays.asList(Stage.values());
+        List<TrainingStep> stages() {
+            return Arrays.asList(TrainingStep.values());
         }
 
         @Override
@@ -134,20 +134,20 @@ public final class Train {
     }
 
     @Command(name = "joint", mixinStandardHelpOptions = true,
-            description = "Stage 2 (joint generation: text–image, text–audio, audio–video, then every set of 2–4 outputs mixed) on the finished stage 1, then the bundle.")
+            description = "TrainingStep 2 (joint generation: text–image, text–audio, audio–video, then every set of 2–4 outputs mixed) on the finished stage 1, then the bundle.")
     static final class Joint extends All {
         @Override
-        List<Stage> stages() {
-            return Stage.stageTwo();
+        List<TrainingStep> stages() {
+            return TrainingStep.stageTwo();
         }
     }
 
-    private static int trainAndWrite(Common common, Path bundle, List<Stage> stages) {
+    private static int trainAndWrite(Common common, Path bundle, List<TrainingStep> stages) {
         TrainConfig config = common.config(stages);
         Path target = bundle != null ? bundle : home().resolve("models/codi-tiny");
         try (TrainingContext context = new TrainingContext(config, common.directory())) {
             CheckpointState state = Stages.run(context, stages);
-            if (!state.done() || !state.stage().equals(Stage.values()[Stage.values().length - 1].id())) {
+            if (!state.done() || !state.stage().equals(TrainingStep.values()[TrainingStep.values().length - 1].id())) {
                 throw new IllegalStateException("training did not finish every stage; the bundle was not written");
             }
             BundleManifest manifest = writeBundle(context, state, target);
@@ -173,8 +173,8 @@ public final class Train {
 
         @Override
         public Integer call() {
-            try (TrainingContext context = new TrainingContext(common.config(List.of(Stage.fromId(stage))), common.directory())) {
-                CheckpointState state = Stages.run(context, List.of(Stage.fromId(stage)), extendTo);
+            try (TrainingContext context = new TrainingContext(common.config(List.of(TrainingStep.fromId(stage))), common.directory())) {
+                CheckpointState state = Stages.run(context, List.of(TrainingStep.fromId(stage)), extendTo);
                 System.out.printf("%s: step %d/%d, loss %s%n", stage, state.step(), state.steps(), state.losses().get(stage));
             }
             return 0;
@@ -204,8 +204,8 @@ public final class Train {
      */
     static Path export(Path directory, Path out) {
         Checkpoints checkpoints = new Checkpoints(directory);
-        Stage last = null;
-        for (Stage stage : Stage.values()) {
+        TrainingStep last = null;
+        for (TrainingStep stage : TrainingStep.values()) {
             if (checkpoints.latest(stage).isPresent()) {
                 last = stage;
             }
@@ -226,8 +226,8 @@ public final class Train {
 
     static BundleManifest writeBundle(TrainingContext context, CheckpointState state, Path target) {
         // trained: stage 1 finished (a bundle without stage 2 samples every output independently well)
-        boolean jointTrained = state.done() && state.stage().equals(Stage.JOINT_MIXED.id());
-        boolean finished = jointTrained || (state.done() && state.stage().equals(Stage.VIDEO_DENOISER.id()));
+        boolean jointTrained = state.done() && state.stage().equals(TrainingStep.JOINT_MIXED.id());
+        boolean finished = jointTrained || (state.done() && state.stage().equals(TrainingStep.VIDEO_DENOISER.id()));
         String engine = "DJL " + Engine.getDjlVersion() + ", " + Engine.getInstance().getEngineName() + " "
                 + Engine.getInstance().getVersion() + ", CPU";
         Map<String, Double> metrics = new java.util.LinkedHashMap<>();

@@ -17,20 +17,20 @@ class StageTest {
 
     @Test
     void bridgingTrainsOnlyTheSideNewToStageTwoAndTheMixedStageTrainsEverySide() {
-        assertThat(Stage.stageTwo()).containsExactly(Stage.JOINT_TEXT_IMAGE, Stage.JOINT_TEXT_AUDIO, Stage.JOINT_AUDIO_VIDEO, Stage.JOINT_MIXED);
-        assertThat(Stage.JOINT_TEXT_IMAGE.trainedInStageTwo()).containsExactly(TEXT, IMAGE);
-        assertThat(Stage.JOINT_TEXT_AUDIO.trainedInStageTwo()).containsExactly(AUDIO);
-        assertThat(Stage.JOINT_AUDIO_VIDEO.trainedInStageTwo()).containsExactly(VIDEO);
-        assertThat(Stage.JOINT_MIXED.trainedInStageTwo()).containsExactly(TEXT, IMAGE, AUDIO, VIDEO);
-        assertThat(Stage.JOINT_AUDIO_VIDEO.pair()).containsExactly(AUDIO, VIDEO);
-        assertThat(Stage.JOINT_MIXED.pair()).isEmpty();
-        assertThat(Stage.IMAGE_DENOISER.joint()).isFalse();
-        assertThat(Stage.IMAGE_DENOISER.outputSets()).isEmpty();
+        assertThat(TrainingStep.stageTwo()).containsExactly(TrainingStep.JOINT_TEXT_IMAGE, TrainingStep.JOINT_TEXT_AUDIO, TrainingStep.JOINT_AUDIO_VIDEO, TrainingStep.JOINT_MIXED);
+        assertThat(TrainingStep.JOINT_TEXT_IMAGE.trainedInStageTwo()).containsExactly(TEXT, IMAGE);
+        assertThat(TrainingStep.JOINT_TEXT_AUDIO.trainedInStageTwo()).containsExactly(AUDIO);
+        assertThat(TrainingStep.JOINT_AUDIO_VIDEO.trainedInStageTwo()).containsExactly(VIDEO);
+        assertThat(TrainingStep.JOINT_MIXED.trainedInStageTwo()).containsExactly(TEXT, IMAGE, AUDIO, VIDEO);
+        assertThat(TrainingStep.JOINT_AUDIO_VIDEO.pair()).containsExactly(AUDIO, VIDEO);
+        assertThat(TrainingStep.JOINT_MIXED.pair()).isEmpty();
+        assertThat(TrainingStep.IMAGE_DENOISER.joint()).isFalse();
+        assertThat(TrainingStep.IMAGE_DENOISER.outputSets()).isEmpty();
     }
 
     @Test
     void theMixedStageDrawsFromEverySetOfTwoToFourOutputsEachInModalityOrder() {
-        List<List<Modality>> sets = Stage.JOINT_MIXED.outputSets();
+        List<List<Modality>> sets = TrainingStep.JOINT_MIXED.outputSets();
         assertThat(sets).hasSize(11);                                   // 6 pairs, 4 triples, 1 of all four
         assertThat(new HashSet<>(sets)).hasSize(11);
         assertThat(sets).filteredOn(set -> set.size() == 2).hasSize(6);
@@ -38,8 +38,8 @@ class StageTest {
         assertThat(sets).contains(List.of(TEXT, IMAGE, AUDIO, VIDEO), List.of(IMAGE, VIDEO), List.of(IMAGE, AUDIO));
         // the sampler stacks the other outputs' tokens in modality order: training must see them in that order
         assertThat(sets).allSatisfy(set -> assertThat(set).isSortedAccordingTo(java.util.Comparator.comparingInt(Modality::ordinal)));
-        assertThat(Stage.JOINT_MIXED.modalities()).containsExactly(TEXT, IMAGE, AUDIO, VIDEO);
-        assertThat(Stage.fromId("joint-mixed")).isEqualTo(Stage.JOINT_MIXED);
+        assertThat(TrainingStep.JOINT_MIXED.modalities()).containsExactly(TEXT, IMAGE, AUDIO, VIDEO);
+        assertThat(TrainingStep.fromId("joint-mixed")).isEqualTo(TrainingStep.JOINT_MIXED);
     }
 
     @Test
@@ -48,7 +48,7 @@ class StageTest {
         var saved = (com.fasterxml.jackson.databind.node.ObjectNode) json.valueToTree(TrainConfig.defaults());
         ((com.fasterxml.jackson.databind.node.ObjectNode) saved.get("stageTwo")).remove("mixed");
         TrainConfig config = json.treeToValue(saved, TrainConfig.class);
-        assertThat(config.schedule(Stage.JOINT_MIXED)).isEqualTo(TrainConfig.defaults().schedule(Stage.JOINT_MIXED));
-        assertThat(config.schedule(Stage.JOINT_AUDIO_VIDEO)).isEqualTo(TrainConfig.defaults().schedule(Stage.JOINT_AUDIO_VIDEO));
+        assertThat(config.schedule(TrainingStep.JOINT_MIXED)).isEqualTo(TrainConfig.defaults().schedule(TrainingStep.JOINT_MIXED));
+        assertThat(config.schedule(TrainingStep.JOINT_AUDIO_VIDEO)).isEqualTo(TrainConfig.defaults().schedule(TrainingStep.JOINT_AUDIO_VIDEO));
     }
 }

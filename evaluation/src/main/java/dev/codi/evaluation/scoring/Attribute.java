@@ -5,6 +5,7 @@ import dev.codi.world.Attributes;
 import dev.codi.world.Color;
 import dev.codi.world.Motion;
 import dev.codi.world.Shape;
+import dev.codi.world.WorldSpec;
 
 import java.util.EnumSet;
 import java.util.Locale;
@@ -46,7 +47,7 @@ public enum Attribute {
 
     /** docs/design.md §7: images carry color and shape; text, audio and video carry all three. */
     public static Set<Attribute> carriedBy(Modality modality) {
-        return modality.showsMotion() ? EnumSet.allOf(Attribute.class) : EnumSet.of(COLOR, SHAPE);
+        return WorldSpec.showsMotion(modality) ? EnumSet.allOf(Attribute.class) : EnumSet.of(COLOR, SHAPE);
     }
 
     /** The attributes both modalities carry: what a direction input → output can be scored on. */

@@ -1,6 +1,6 @@
 package dev.codi.lab.bench;
 
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 import dev.codi.training.Stages;
 import dev.codi.training.Train;
 import dev.codi.training.TrainConfig;
@@ -48,7 +48,7 @@ public final class TrainingBench implements Callable<Integer> {
             StageRunner runner = new StageRunner(config, shared.networks, shared.manager, shared.checkpoints);
             CheckpointState state = null;
             System.out.printf("%-22s %6s %10s %8s %12s%n", "stage", "batch", "s/step", "steps", "minutes");
-            for (Stage stage : Stage.values()) {
+            for (TrainingStep stage : TrainingStep.values()) {
                 state = runner.run(Stages.trainer(stage, shared), Stages.fresh(stage, config, state));
                 double perStep = state.seconds().get(stage.id()) / steps;
                 int planned = defaults.schedule(stage).steps();

@@ -6,7 +6,7 @@ import dev.codi.model.Latent;
 import dev.codi.model.PromptInput;
 import dev.codi.model.SamplingJob;
 import dev.codi.model.SamplingListener;
-import dev.codi.model.SamplingParams;
+import dev.codi.protocol.JobParams;
 import dev.codi.model.tiny.CodiTinyBundle;
 import dev.codi.model.tiny.CodiTinyModel;
 import picocli.CommandLine.Command;
@@ -53,14 +53,14 @@ public final class BenchmarkSampling implements Callable<Integer> {
                 List<SamplingJob> jobs = new ArrayList<>();
                 for (int j = 0; j < batchSize; j++) {
                     jobs.add(new SamplingJob("job-" + j, conditioning, outputs,
-                            new SamplingParams(steps, 7.5, 0.0, j, true), () -> false));
+                            new JobParams(steps, 7.5, 0.0, j, true), () -> false));
                 }
                 double median = SamplingTimes.medianSeconds(model, jobs, repeats);
                 System.out.printf("joint image+audio+video, %d steps, CFG, batch %d: median %.3f s (%.3f s per job)%n",
                         steps, batchSize, median, median / batchSize);
             }
             List<Map<Modality, Latent>> one = model.sample(List.of(new SamplingJob("decode", conditioning,
-                    Set.of(Modality.TEXT, Modality.IMAGE, Modality.AUDIO, Modality.VIDEO), new SamplingParams(5, 7.5, 0, 0, true), () -> false)),
+                    Set.of(Modality.TEXT, Modality.IMAGE, Modality.AUDIO, Modality.VIDEO), new JobParams(5, 7.5, 0, 0, true), () -> false)),
                     SamplingListener.NONE);
             for (Modality modality : Modality.values()) {
                 model.decode(modality, one.get(0).get(modality));

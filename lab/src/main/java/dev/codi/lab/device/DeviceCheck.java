@@ -12,7 +12,7 @@ import dev.codi.model.Latent;
 import dev.codi.model.PromptInput;
 import dev.codi.model.SamplingJob;
 import dev.codi.model.SamplingListener;
-import dev.codi.model.SamplingParams;
+import dev.codi.protocol.JobParams;
 import dev.codi.model.tiny.CodiTinyModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -118,7 +118,7 @@ public final class DeviceCheck implements Callable<Integer> {
         for (int j = 0; j < count; j++) {
             float[] text = model.encode(new PromptInput.Text(PROMPTS.get(j % PROMPTS.size())));
             Conditioning conditioning = Conditioning.single(Modality.TEXT, text, model.nullEmbedding(Modality.TEXT));
-            jobs.add(new SamplingJob("job-" + j, conditioning, OUTPUTS, new SamplingParams(steps, 7.5, 0.0, j, true), () -> false));
+            jobs.add(new SamplingJob("job-" + j, conditioning, OUTPUTS, new JobParams(steps, 7.5, 0.0, j, true), () -> false));
         }
         return jobs;
     }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.codi.media.Modality;
 import dev.codi.model.denoiser.EnvironmentEncoder;
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 import dev.codi.training.Stages;
 import dev.codi.training.TrainingContext;
 import dev.codi.training.data.WorldDataset;
@@ -65,7 +65,7 @@ public final class EnvironmentTokenProbe {
         List<Row> rows = new ArrayList<>();
         ParameterStore store = new ParameterStore(context.manager, false);
         for (Modality modality : modalities) {
-            DenoiserTrainer bank = (DenoiserTrainer) Stages.trainer(Stage.denoiserOf(modality), context);
+            DenoiserTrainer bank = (DenoiserTrainer) Stages.trainer(TrainingStep.denoiserOf(modality), context);
             bank.prepare();
             EnvironmentEncoder encoder = context.networks.environmentEncoders.get(modality);
             Map<String, double[][]> accuracies = new LinkedHashMap<>();

@@ -1,7 +1,7 @@
 package dev.codi.lab.probe;
 
 import dev.codi.media.Modality;
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 import dev.codi.training.Train;
 import dev.codi.training.TrainingContext;
 import dev.codi.training.loop.CheckpointState;
@@ -39,7 +39,7 @@ public final class ProbeEnvironmentCommand implements Callable<Integer> {
         Path dir = directory != null ? directory : Train.home().resolve(".cache/training");
         Checkpoints checkpoints = new Checkpoints(dir);
         // the last stage-2 stage that has run: every environment encoder is trained from audio–video on
-        Path checkpoint = checkpoints.latest(Stage.JOINT_MIXED).or(() -> checkpoints.latest(Stage.JOINT_AUDIO_VIDEO))
+        Path checkpoint = checkpoints.latest(TrainingStep.JOINT_MIXED).or(() -> checkpoints.latest(TrainingStep.JOINT_AUDIO_VIDEO))
                 .orElseThrow(() -> new IllegalStateException("no audio-video or mixed checkpoint under " + checkpoints.root()));
         CheckpointState state = checkpoints.readState(checkpoint);
         List<EnvironmentTokenProbe.Row> rows;

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.codi.model.nn.TinyBlock;
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 import dev.codi.training.TrainingContext;
 import dev.codi.training.data.WorldDataset;
 import dev.codi.training.loop.StageTrainer;
@@ -27,8 +27,8 @@ public final class ImageAutoencoderTrainer implements StageTrainer {
     }
 
     @Override
-    public Stage stage() {
-        return Stage.IMAGE_AUTOENCODER;
+    public TrainingStep stage() {
+        return TrainingStep.IMAGE_AUTOENCODER;
     }
 
     @Override

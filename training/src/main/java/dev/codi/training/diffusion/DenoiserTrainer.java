@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.codi.media.Modality;
-import dev.codi.model.autoencoder.Vocabulary;
+import dev.codi.model.autoencoder.WordTokenizer;
 import dev.codi.model.nn.TinyBlock;
 import dev.codi.model.scheduler.DdimScheduler;
 import dev.codi.training.TrainingContext;
@@ -101,15 +101,15 @@ public abstract class DenoiserTrainer implements StageTrainer {
         int n = context.config.schedule(stage()).batch();
         int dimension = conditioning.dimension();
         int[] samples = new int[n];
-        int[] captionTokens = new int[n * Vocabulary.MAX_TOKENS];
+        int[] captionTokens = new int[n * WordTokenizer.MAX_TOKENS];
         for (int row = 0; row < n; row++) {
             samples[row] = random.nextInt(data.size);
             String caption = Prompts.caption(Prompts.named(data.combination(samples[row]),
                     context.config.underSpecifiedCaptionShare(), random), random);
-            System.arraycopy(context.vocabulary.encode(caption), 0, captionTokens, row * Vocabulary.MAX_TOKENS, Vocabulary.MAX_TOKENS);
+            System.arraycopy(context.vocabulary.encode(caption), 0, captionTokens, row * WordTokenizer.MAX_TOKENS, WordTokenizer.MAX_TOKENS);
         }
         float[] text = context.networks.promptEncoders.get(Modality.TEXT)                       // frozen, (n, dimension)
-                .encode(store, batch.create(captionTokens, new Shape(n, Vocabulary.MAX_TOKENS))).toFloatArray();
+                .encode(store, batch.create(captionTokens, new Shape(n, WordTokenizer.MAX_TOKENS))).toFloatArray();
 
         float[] contexts = new float[n * dimension];
         for (int row = 0; row < n; row++) {

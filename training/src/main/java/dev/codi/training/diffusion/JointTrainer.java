@@ -7,12 +7,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.codi.media.Modality;
-import dev.codi.model.autoencoder.Vocabulary;
+import dev.codi.model.autoencoder.WordTokenizer;
 import dev.codi.model.denoiser.Denoiser;
 import dev.codi.model.denoiser.EnvironmentEncoder;
 import dev.codi.model.nn.TinyBlock;
 import dev.codi.model.scheduler.DdimScheduler;
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 import dev.codi.training.Stages;
 import dev.codi.training.TrainConfig;
 import dev.codi.training.TrainingContext;
@@ -43,7 +43,7 @@ import java.util.Random;
  * are trained (see {@link #trainedNetworks()}); every stage-1 network is frozen.
  *
  * <p>A bridging stage trains one pair. The mixed stage draws one of its sets of two to four outputs
- * per step ({@link Stage#outputSets()}); every output of the step is trained.
+ * per step ({@link TrainingStep#outputSets()}); every output of the step is trained.
  *
  * <p>Conditioning c is the text encoder's embedding of a caption that most of the time leaves
  * attributes open ("a red shape", "something moving up"), and sometimes the null embedding: what
@@ -52,12 +52,12 @@ import java.util.Random;
  */
 public final class JointTrainer implements StageTrainer {
     private final TrainingContext context;
-    private final Stage stage;
+    private final TrainingStep stage;
     private static final int HIGH_NOISE_FROM = 400;
     private final DdimScheduler scheduler = new DdimScheduler(DdimScheduler.Config.codi());
     private final Map<Modality, DenoiserTrainer> latentBanks = new EnumMap<>(Modality.class); // stage-1 trainers, as banks of clean latents
 
-    public JointTrainer(TrainingContext context, Stage stage) {
+    public JointTrainer(TrainingContext context, TrainingStep stage) {
         if (!stage.joint()) {
             throw new IllegalArgumentException(stage.id() + " is not a joint-generation stage");
         }
@@ -66,7 +66,7 @@ public final class JointTrainer implements StageTrainer {
     }
 
     @Override
-    public Stage stage() {
+    public TrainingStep stage() {
         return stage;
     }
 
@@ -91,7 +91,7 @@ public final class JointTrainer implements StageTrainer {
     public void prepare() {
         latentBanks.clear();
         for (Modality modality : stage.modalities()) {
-            DenoiserTrainer bank = (DenoiserTrainer) Stages.trainer(Stage.denoiserOf(modality), context);
+            DenoiserTrainer bank = (DenoiserTrainer) Stages.trainer(TrainingStep.denoiserOf(modality), context);
             bank.prepare();
             latentBanks.put(modality, bank);
         }
@@ -116,15 +116,15 @@ public final class JointTrainer implements StageTrainer {
         // 1. samples and their conditioning: a caption leaving attributes open, or the null embedding
         int[] samples = new int[n];
         boolean[] dropped = new boolean[n];
-        int[] captionTokens = new int[n * Vocabulary.MAX_TOKENS];
+        int[] captionTokens = new int[n * WordTokenizer.MAX_TOKENS];
         for (int row = 0; row < n; row++) {
             samples[row] = random.nextInt(data.size);
             dropped[row] = random.nextDouble() < settings.nullShare();
             String caption = Prompts.caption(Prompts.named(data.combination(samples[row]), settings.underSpecifiedShare(), random), random);
-            System.arraycopy(context.vocabulary.encode(caption), 0, captionTokens, row * Vocabulary.MAX_TOKENS, Vocabulary.MAX_TOKENS);
+            System.arraycopy(context.vocabulary.encode(caption), 0, captionTokens, row * WordTokenizer.MAX_TOKENS, WordTokenizer.MAX_TOKENS);
         }
         float[] text = context.networks.promptEncoders.get(Modality.TEXT)                      // frozen, (n, dimension)
-                .encode(store, batch.create(captionTokens, new Shape(n, Vocabulary.MAX_TOKENS))).toFloatArray();
+                .encode(store, batch.create(captionTokens, new Shape(n, WordTokenizer.MAX_TOKENS))).toFloatArray();
         float[] nullText = context.conditioningBank().nullEmbedding(Modality.TEXT);
         float[] contexts = new float[n * dimension];
         for (int row = 0; row < n; row++) {

@@ -11,7 +11,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.codi.model.nn.TinyBlock;
 import dev.codi.model.tiny.CodiTinyNetworks;
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 import dev.codi.training.TrainConfig;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -71,7 +71,7 @@ public final class StageRunner {
     }
 
     /** The draws of one step: the same (seed, stage, step) gives the same batch and noise in any run. */
-    public static Random stepRandom(long seed, Stage stage, int step) {
+    public static Random stepRandom(long seed, TrainingStep stage, int step) {
         long mixed = seed * 0x9E3779B97F4A7C15L + (stage.ordinal() + 1L) * 0xBF58476D1CE4E5B9L + step * 0x94D049BB133111EBL;
         return new Random(mixed);
     }
@@ -82,7 +82,7 @@ public final class StageRunner {
      * state, which is also saved as a checkpoint. Batch and peak learning rate come from the schedule.
      */
     public CheckpointState run(StageTrainer trainer, CheckpointState start) {
-        Stage stage = trainer.stage();
+        TrainingStep stage = trainer.stage();
         TrainConfig.Schedule schedule = config.schedule(stage);
         int steps = start.steps();
         int segmentStart = start.segmentStart();
@@ -197,7 +197,7 @@ public final class StageRunner {
         }
     }
 
-    private CheckpointState state(Stage stage, int step, int steps, int segmentStart, double smoothed, double seconds, int skipped,
+    private CheckpointState state(TrainingStep stage, int step, int steps, int segmentStart, double smoothed, double seconds, int skipped,
                                   CheckpointState start, StageTrainer trainer) {
         Map<String, Double> scales = new LinkedHashMap<>(start.latentScales());
         scales.putAll(trainer.latentScales());
@@ -273,7 +273,7 @@ public final class StageRunner {
         return Math.sqrt(sum);
     }
 
-    private static ProgressBar progressBar(Stage stage, int steps, int start) {
+    private static ProgressBar progressBar(TrainingStep stage, int steps, int start) {
         ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(stage.id()).setInitialMax(steps)
                 .setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(" steps", 1)
                 .startsFrom(start, Duration.ZERO);

@@ -1,4 +1,4 @@
-package dev.codi.model.encoder;
+package dev.codi.model.prompt;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;

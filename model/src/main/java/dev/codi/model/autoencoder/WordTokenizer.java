@@ -10,7 +10,7 @@ import java.util.Map;
  * The word vocabulary of the Shapes &amp; Tones world (docs/design.md §7) plus four special tokens. A
  * sentence is encoded as {@code <bos> w₁ … wₙ <eos> <pad>…}, {@link #MAX_TOKENS} tokens in all.
  */
-public final class Vocabulary {
+public final class WordTokenizer {
     public static final String PAD = "<pad>";
     public static final String BOS = "<bos>";
     public static final String EOS = "<eos>";
@@ -24,7 +24,7 @@ public final class Vocabulary {
     private final List<String> tokens;
     private final Map<String, Integer> ids = new HashMap<>();
 
-    public Vocabulary() {
+    public WordTokenizer() {
         tokens = new ArrayList<>(List.of(PAD, BOS, EOS, UNK));
         tokens.addAll(WORDS);
         for (int i = 0; i < tokens.size(); i++) {

@@ -7,16 +7,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The steps of training codi-tiny, in the order they run (CoDi §3). Stage 1: each modality's
+ * The steps of training codi-tiny, in the order they run (CoDi §3). TrainingStep 1: each modality's
  * autoencoder, then bridging alignment of the prompt encoders (text ↔ image first, then image, audio
  * and video each against the frozen text encoder), then each modality's ε-denoiser on the frozen
  * encoders.
- * Stage 2 (joint generation): environment encoders and joint cross-attention on paired outputs —
+ * TrainingStep 2 (joint generation): environment encoders and joint cross-attention on paired outputs —
  * text–image, then text–audio, then audio–video (bridging, as the paper) — then every set of two to
  * four outputs mixed, with everything of stage 1 frozen. Each stage starts from the networks the
  * previous one finished with.
  */
-public enum Stage {
+public enum TrainingStep {
     IMAGE_AUTOENCODER,
     AUDIO_AUTOENCODER,
     TEXT_AUTOENCODER,
@@ -41,11 +41,11 @@ public enum Stage {
 
     private final List<List<Modality>> outputSets;
 
-    Stage() {
+    TrainingStep() {
         this.outputSets = List.of();
     }
 
-    Stage(List<List<Modality>> outputSets) {
+    TrainingStep(List<List<Modality>> outputSets) {
         this.outputSets = outputSets;
     }
 
@@ -90,7 +90,7 @@ public enum Stage {
     }
 
     /** The stage-1 stage that trains {@code modality}'s denoiser. */
-    public static Stage denoiserOf(Modality modality) {
+    public static TrainingStep denoiserOf(Modality modality) {
         return switch (modality) {
             case TEXT -> TEXT_DENOISER;
             case IMAGE -> IMAGE_DENOISER;
@@ -100,8 +100,8 @@ public enum Stage {
     }
 
     /** The stage-2 stages, in order. */
-    public static List<Stage> stageTwo() {
-        return Arrays.stream(values()).filter(Stage::joint).toList();
+    public static List<TrainingStep> stageTwo() {
+        return Arrays.stream(values()).filter(TrainingStep::joint).toList();
     }
 
     /** The command-line and directory name, e.g. {@code image-autoencoder}. */
@@ -109,10 +109,10 @@ public enum Stage {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    public static Stage fromId(String id) {
+    public static TrainingStep fromId(String id) {
         return Arrays.stream(values()).filter(s -> s.id().equals(id)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown stage '" + id + "'; stages are "
-                        + Arrays.stream(values()).map(Stage::id).toList()));
+                        + Arrays.stream(values()).map(TrainingStep::id).toList()));
     }
 
     /**
@@ -136,8 +136,8 @@ public enum Stage {
     }
 
     /** The bridged-encoder stages, in order. */
-    public static List<Stage> bridgedEncoders() {
-        return Arrays.stream(values()).filter(Stage::bridgedEncoder).toList();
+    public static List<TrainingStep> bridgedEncoders() {
+        return Arrays.stream(values()).filter(TrainingStep::bridgedEncoder).toList();
     }
 
     /** Every set of two or more of the four modalities (11), each in modality order. */
@@ -160,7 +160,7 @@ public enum Stage {
         return List.copyOf(sets);
     }
 
-    public Stage previous() {
+    public TrainingStep previous() {
         return ordinal() == 0 ? null : values()[ordinal() - 1];
     }
 }
