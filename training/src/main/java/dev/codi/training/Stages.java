@@ -79,13 +79,7 @@ public final class Stages {
      */
     public static CheckpointState run(TrainingContext context, List<TrainingStep> stages, Integer extendTo) {
         if (extendTo != null) {
-            if (stages.size() != 1 || !stages.get(0).extensible()) {
-                throw new IllegalArgumentException("--extend-to applies to one stage-1 denoiser or bridged encoder (nothing trains against it), got "
-                        + stages.stream().map(TrainingStep::id).toList());
-            }
-            if (context.checkpoints.latest(stages.get(0)).isEmpty()) {
-                throw new IllegalStateException(stages.get(0).id() + " has no checkpoint to extend under " + context.checkpoints.root());
-            }
+            requireExtensible(context, stages);
         }
         var checkpoints = context.checkpoints;
         context.dataset(); // rendered or read before any step is timed
@@ -159,6 +153,17 @@ public final class Stages {
             state = overlayExtensions(context, state);
         }
         return state;
+    }
+
+    /** {@code --extend-to} continues one finished stage-1 denoiser or bridged encoder that has a checkpoint. */
+    private static void requireExtensible(TrainingContext context, List<TrainingStep> stages) {
+        if (stages.size() != 1 || !stages.get(0).extensible()) {
+            throw new IllegalArgumentException("--extend-to applies to one stage-1 denoiser or bridged encoder (nothing trains against it), got "
+                    + stages.stream().map(TrainingStep::id).toList());
+        }
+        if (context.checkpoints.latest(stages.get(0)).isEmpty()) {
+            throw new IllegalStateException(stages.get(0).id() + " has no checkpoint to extend under " + context.checkpoints.root());
+        }
     }
 
     /**

@@ -154,7 +154,14 @@ public final class JointCoherence {
                     seconds(independent.wallTime),
                     String.format(Locale.ROOT, "%.2f×", joint.wallTime.toNanos() / (double) independent.wallTime.toNanos()));
         }
-        String markdown = """
+        String markdown = markdown(context, table, timing, changedJobs, allJobs);
+        return new SectionResult("Joint coherence: joint against independent sampling", markdown,
+                Map.of(TABLE, table, "coherence-timing", timing));
+    }
+
+    /** The section's text around its two tables, with the settings the run used. */
+    private static String markdown(EvaluationContext context, Markdown table, Markdown timing, int changedJobs, int allJobs) {
+        return """
                 %d jobs per output set; prompts cycle through the under-specified patterns that leave open an \
                 attribute two of the outputs carry ("a red shape moving left", "something green", "a circle", \
                 "a blue square", "something moving up"), values drawn per job, caption templates varied. All four \
@@ -175,7 +182,7 @@ public final class JointCoherence {
                 Jobs whose artifacts joint sampling changed (against the same job sampled independently), and wall \
                 time of sampling and decoding (judging excluded), from the same run:
 
-                %s%s""".formatted(samples, context.settings().steps(), context.settings().guidance(), context.settings().stagger(),
+                %s%s""".formatted(context.settings().samples(), context.settings().steps(), context.settings().guidance(), context.settings().stagger(),
                 context.settings().feedback(), FeedbackWeights.PARTIAL_SHARE,
                 table.render(), timing.render(),
                 changedJobs > 0 ? "" : """
@@ -184,8 +191,6 @@ public final class JointCoherence {
                 bundle (codi-tiny zero-initialises its output projection; stage 2 trains it), so the joint and \
                 independent figures above are identical by construction.
                 """.formatted(allJobs));
-        return new SectionResult("Joint coherence: joint against independent sampling", markdown,
-                Map.of(TABLE, table, "coherence-timing", timing));
     }
 
     static String seconds(Duration duration) {
