@@ -13,7 +13,7 @@ import static dev.codi.media.Modality.VIDEO;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Which outputs each stage-2 stage generates together, and which sides it trains. */
-class StageTest {
+class TrainingStepTest {
 
     @Test
     void bridgingTrainsOnlyTheSideNewToStageTwoAndTheMixedStageTrainsEverySide() {
