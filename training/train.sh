@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Runs `train` (dev.codi.training.Train) from a frozen copy of its classpath, so a long run is not
 # disturbed by rebuilds of the checkout. Examples:
-#   training/train.sh bench
 #   training/train.sh all                      # every stage, resumes from .cache/training, then models/codi-tiny
 #   training/train.sh stage image-denoiser
 #   training/train.sh export --out /tmp/codi-preview && evaluation/evaluate.sh --bundle /tmp/codi-preview --samples 16

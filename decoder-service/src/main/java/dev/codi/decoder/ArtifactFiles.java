@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Turns decoded media into the artifact files of DESIGN §2: PNG; WAV (16-bit PCM mono); MP4
+ * Turns decoded media into the artifact files of docs/design.md §7: PNG; WAV (16-bit PCM mono); MP4
  * (H.264) plus an animated GIF for a video; one line of UTF-8 text.
  */
 public final class ArtifactFiles {

@@ -5,9 +5,7 @@ import dev.codi.model.Conditioning;
 import dev.codi.model.Latent;
 import dev.codi.model.SamplingJob;
 import dev.codi.model.SamplingListener;
-import dev.codi.model.SamplingParams;
 import dev.codi.protocol.CloudEvent;
-import dev.codi.protocol.JobParams;
 import dev.codi.protocol.JobSpec;
 import dev.codi.protocol.Stage;
 import dev.codi.protocol.events.ConditioningReady;
@@ -63,12 +61,8 @@ public final class DiffusionVerticle extends ModelStageVerticle {
             try {
                 ConditioningReady ready = ConditioningReady.fromJson(event.data());
                 JobSpec job = ready.job();
-                JobParams params = job.params();
                 samplingJobs.add(new SamplingJob(job.id(), new Conditioning(ready.conditioning(), ready.nullConditioning()),
-                        new LinkedHashSet<>(job.outputs()),
-                        new SamplingParams(params.steps(), params.guidance(), params.eta(), params.seed(), params.joint(), params.stagger(),
-                                params.feedback()),
-                        () -> stopping() || isCanceled(job.id())));
+                        new LinkedHashSet<>(job.outputs()), job.params(), () -> stopping() || isCanceled(job.id())));
                 jobs.add(job);
                 outputs.add(jobEvent(new JobEvent.Started(job.id(), stage())));
             } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {

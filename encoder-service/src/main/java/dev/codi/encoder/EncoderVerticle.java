@@ -23,7 +23,7 @@ import java.util.Map;
 
 /**
  * encoder-service: runs the prompt encoder of every input of a job and mixes the embeddings by
- * weight into one shared-space conditioning vector (CoDi's composable conditioning, DESIGN §1
+ * weight into one shared-space conditioning vector (CoDi's composable conditioning, docs/design.md §5.2
  * point 2), with the null embeddings mixed alike for classifier-free guidance.
  */
 public final class EncoderVerticle extends ModelStageVerticle {

@@ -8,7 +8,7 @@ import dev.codi.model.Latent;
 import dev.codi.model.PromptInput;
 import dev.codi.model.SamplingJob;
 import dev.codi.model.SamplingListener;
-import dev.codi.model.SamplingParams;
+import dev.codi.protocol.JobParams;
 import me.tongfei.progressbar.ProgressBar;
 
 import java.util.ArrayList;
@@ -98,7 +98,7 @@ public final class BatchSampler {
                 List<SamplingJob> jobs = new ArrayList<>(chunk.size());
                 for (int j = 0; j < chunk.size(); j++) {
                     Request request = chunk.get(j);
-                    SamplingParams params = new SamplingParams(settings.steps(), settings.guidance(), 0.0, request.seed(), request.joint(),
+                    JobParams params = new JobParams(settings.steps(), settings.guidance(), 0.0, request.seed(), request.joint(),
                             request.coupling().stagger(settings), request.coupling().feedback(settings));
                     jobs.add(new SamplingJob(task + "-" + (start + j), request.conditioning(), request.outputs(), params, () -> false));
                 }

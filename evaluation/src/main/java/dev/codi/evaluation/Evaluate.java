@@ -4,7 +4,7 @@ import dev.codi.evaluation.QualityReport.Section;
 import dev.codi.evaluation.pictures.LossCurves;
 import dev.codi.evaluation.sections.Composition;
 import dev.codi.evaluation.sections.Pictures;
-import dev.codi.model.SamplingParams;
+import dev.codi.protocol.JobParams;
 import dev.codi.model.tiny.CodiTinyModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,9 +25,9 @@ import java.util.stream.Collectors;
  * {@code evaluation/evaluate.sh}: the quality report of a bundle, written to docs/. Every default
  * in one place:
  * <pre>
- *   --samples 200      per table cell (issue 3: ≥ 200 per direction and split; issue 5: ≥ 200 jobs per set)
- *   --steps 50         DDIM steps (DESIGN §1)
- *   --guidance 7.5     classifier-free guidance (DESIGN §1)
+ *   --samples 200      per table cell (docs/design.md §8: 200 per direction and split, 200 jobs per output set)
+ *   --steps 50         DDIM steps (docs/design.md §5.4)
+ *   --guidance 7.5     classifier-free guidance (docs/design.md §5.4)
  *   --batch 16         jobs per sampling call
  *   --stagger          DDIM steps between the starts of jointly sampled outputs (default: a fifth of --steps)
  *   --feedback 1.0     weight of the other outputs' shared-space readings in joint sampling
@@ -121,8 +121,8 @@ public final class Evaluate implements Callable<Integer> {
             System.err.printf("%d loss points merged from %s%n", rows, trainingLogs);
         }
         QualityReport.Options options = new QualityReport.Options(directory, new Settings(samples, steps, guidance, seed, batch,
-                        stagger != null ? stagger : SamplingParams.defaultStagger(steps),
-                        feedback != null ? feedback : SamplingParams.DEFAULT_FEEDBACK),
+                        stagger != null ? stagger : JobParams.defaultStagger(steps),
+                        feedback != null ? feedback : JobParams.DEFAULT_FEEDBACK),
                 selected, compositionWeights.stream().map(Composition.Weights::parse).toList(),
                 new Pictures.Layout(picturePrompts, pictureSeeds), out, pictures, loss, artifacts, command());
         try (CodiTinyModel model = CodiTinyModel.load(directory)) {

@@ -1,18 +1,18 @@
 package dev.codi.evaluation;
 
-import dev.codi.model.SamplingParams;
+import dev.codi.protocol.JobParams;
 
 /**
  * How a report is measured.
  *
  * @param samples   samples per table cell (per direction and split, per composition row, per
  *                  output set, …)
- * @param steps     DDIM steps (DESIGN §1: 50)
- * @param guidance  classifier-free guidance scale (DESIGN §1: 7.5)
+ * @param steps     DDIM steps (docs/design.md §5.4: 50)
+ * @param guidance  classifier-free guidance scale (docs/design.md §5.4: 7.5)
  * @param seed      every input, nuisance draw and noise of the report derives from it
  * @param batchSize jobs per {@code CodiModel.sample} call: batching is ~3× cheaper per sample on CPU
- * @param stagger   DDIM steps between the starts of jointly sampled outputs ({@code SamplingParams#stagger})
- * @param feedback  weight of the other outputs' shared-space readings in joint sampling ({@code SamplingParams#feedback})
+ * @param stagger   DDIM steps between the starts of jointly sampled outputs ({@code JobParams#stagger})
+ * @param feedback  weight of the other outputs' shared-space readings in joint sampling ({@code JobParams#feedback})
  */
 public record Settings(int samples, int steps, double guidance, long seed, int batchSize, int stagger, double feedback) {
     public Settings {
@@ -21,14 +21,14 @@ public record Settings(int samples, int steps, double guidance, long seed, int b
         require(guidance >= 0 && guidance <= 50, "--guidance must be within [0, 50], got " + guidance);
         require(batchSize >= 1 && batchSize <= 256, "--batch must be within [1, 256], got " + batchSize);
         require(stagger >= 0 && stagger <= steps, "--stagger must be within [0, --steps], got " + stagger);
-        require(feedback >= 0 && feedback <= SamplingParams.MAX_FEEDBACK,
-                "--feedback must be within [0, " + SamplingParams.MAX_FEEDBACK + "], got " + feedback);
+        require(feedback >= 0 && feedback <= JobParams.MAX_FEEDBACK,
+                "--feedback must be within [0, " + JobParams.MAX_FEEDBACK + "], got " + feedback);
     }
 
     /** With the sampler's default stagger for {@code steps} and its default feedback. */
     public Settings(int samples, int steps, double guidance, long seed, int batchSize) {
-        this(samples, steps, guidance, seed, batchSize, SamplingParams.defaultStagger(steps),
-                SamplingParams.DEFAULT_FEEDBACK);
+        this(samples, steps, guidance, seed, batchSize, JobParams.defaultStagger(steps),
+                JobParams.DEFAULT_FEEDBACK);
     }
 
     private static void require(boolean condition, String message) {

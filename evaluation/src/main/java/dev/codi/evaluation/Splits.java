@@ -8,7 +8,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Held-in (the 82 combinations training may use) and held-out (the 14 it never sees, DESIGN §2
+ * Held-in (the 82 combinations training may use) and held-out (the 14 it never sees, docs/design.md §7
  * "generalisation"). Samples walk a seeded shuffle of a split, so N samples cover its combinations
  * evenly.
  */

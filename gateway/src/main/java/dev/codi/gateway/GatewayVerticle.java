@@ -38,7 +38,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The HTTP face of the pipeline (DESIGN §3–4): accepts jobs, stores their inputs, publishes
+ * The HTTP face of the pipeline (docs/design.md §2, §4): accepts jobs, stores their inputs, publishes
  * them to Kafka, and answers from the job view folded from the job-events topic. Blocking work
  * (media decoding, object storage) runs on worker threads, never on the event loop.
  */

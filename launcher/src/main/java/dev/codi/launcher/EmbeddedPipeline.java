@@ -32,7 +32,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * The whole system in one JVM (DESIGN §3, "one machine, one command"): a real Kafka broker and
+ * The whole system in one JVM (docs/design.md §2, "one machine, one command"): a real Kafka broker and
  * a real S3-compatible server (in-process, or containers where a Docker engine exists), and
  * every stage deployed as Vert.x verticles configured exactly as separate processes would be.
  */

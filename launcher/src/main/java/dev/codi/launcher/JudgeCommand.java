@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * {@code codi judge FILE...}: what the Shapes & Tones judge reads in artifact files (DESIGN §2,
+ * {@code codi judge FILE...}: what the Shapes & Tones judge reads in artifact files (docs/design.md §8,
  * analytic, no learned network) — e.g. on what {@code codi generate} wrote.
  */
 @Command(name = "judge", mixinStandardHelpOptions = true,

@@ -3,17 +3,9 @@ package dev.codi.media;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** The four modalities of CoDi (DESIGN §1). Their JSON names are the lower-case enum names. */
+/** The four modalities of CoDi (docs/design.md §5). Their JSON names are the lower-case enum names. */
 public enum Modality {
     TEXT, IMAGE, AUDIO, VIDEO;
-
-    /**
-     * Whether this modality shows motion (DESIGN §2): text names it, audio has its envelope, video its
-     * velocity; an image shows only color and shape. Every modality shows color and shape.
-     */
-    public boolean showsMotion() {
-        return this != IMAGE;
-    }
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

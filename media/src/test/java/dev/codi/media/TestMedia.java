@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** Synthetic media for the tests: Shapes & Tones style clips (DESIGN §2). */
+/** Synthetic media for the tests: Shapes & Tones style clips (docs/design.md §7). */
 final class TestMedia {
     static final int[] RED = {220, 40, 40};
     static final int[] BACKGROUND = {20, 20, 30};

@@ -9,8 +9,8 @@ import java.util.Map;
  * What the pipeline needs from a Composable Diffusion model (CoDi, Tang et al. 2023).
  *
  * <p>The three stages of the pipeline call one method each: the encoder-service calls
- * {@link #encode} (prompt encoders into the shared space, DESIGN §1 point 2), the
- * diffusion-service calls {@link #sample} (joint DDIM sampling, point 3), the decoder-service
+ * {@link #encode} (prompt encoders into the shared space, docs/design.md §5.2), the
+ * diffusion-service calls {@link #sample} (joint DDIM sampling, §5.3), the decoder-service
  * calls {@link #decode} (the autoencoders' decoders). Implementations are thread-safe for
  * concurrent calls; every call is blocking and must never run on a Vert.x event loop.
  */

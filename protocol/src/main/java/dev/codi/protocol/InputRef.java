@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Where a job's input lives: text inline (it is small), media by reference to object storage
- * (claim check, DESIGN §3).
+ * (claim check, docs/design.md §2).
  */
 public sealed interface InputRef {
     JsonObject toJson();

@@ -3,31 +3,31 @@ package dev.codi.protocol;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Sampling parameters of a job as clients send them (DESIGN §1: DDIM, η = 0, 50 steps,
- * guidance 7.5 by default).
+ * Sampling parameters of a job: what clients send as {@code params}, and what the sampler runs with
+ * (one record for both, docs/design.md §4). DDIM, η = 0, 50 steps, guidance 7.5 by default
+ * (docs/design.md §5.4).
  *
- * @param joint    sample several requested outputs jointly (CoDi's latent alignment); false gives
+ * @param joint    sample several requested outputs jointly (CoDi's latent alignment, §3.3); false gives
  *                 independent sampling with the same conditioning, for comparison
  * @param stagger  in joint sampling, the DDIM steps between the starts of two outputs in modality
- *                 order (text, image, audio, video); 0 samples them in lockstep. Default: a fifth of
- *                 the steps
+ *                 order (text, image, audio, video): each output still runs its own {@code steps} steps,
+ *                 and reads the earlier outputs' environment tokens at a lower noise level than its own.
+ *                 0 samples them in lockstep, as CoDi does. Default: a fifth of the steps
+ *                 (docs/design.md §6.4). Ignored when not joint
  * @param feedback in joint sampling, the weight, against the prompt's conditioning's 1, of the other
- *                 outputs' readings in an output's conditioning: every DDIM step each output's clean
- *                 estimate is decoded and read by its modality's prompt encoder, and the other outputs
- *                 are conditioned on that reading mixed with the prompt's conditioning (CoDi's
- *                 composable conditioning, §3.2). A reading whose modality shows every attribute the
- *                 output shows gets this weight; an image's reading (no motion) read by audio, video or
- *                 text gets a quarter of it, and none when another output's reading shows motion. 0 turns
- *                 it off, leaving only the environment tokens of CoDi §3.3 to couple the outputs.
- *                 Within [0, {@value #MAX_FEEDBACK}]; default {@value #DEFAULT_FEEDBACK}. Ignored when
- *                 not joint
+ *                 outputs' shared-space readings in an output's conditioning (CoDi's composable
+ *                 conditioning, §3.2, applied to the outputs being generated), each reading weighed by
+ *                 what its modality shows (the rule: the model's {@code FeedbackWeights}; docs/design.md
+ *                 §6.4). 0 turns it off, leaving only the environment tokens of CoDi §3.3 to couple the
+ *                 outputs. Within [0, {@value #MAX_FEEDBACK}]; default {@value #DEFAULT_FEEDBACK}. Ignored
+ *                 when not joint
  */
 public record JobParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger, double feedback) {
     public static final int DEFAULT_STEPS = 50;
     public static final int MAX_STEPS = 200;
     public static final double DEFAULT_GUIDANCE = 7.5;
     public static final double MAX_GUIDANCE = 50;
-    /** The sampler's default weight, as SamplingParams.DEFAULT_FEEDBACK. */
+    /** The default of docs/design.md §6.4, measured in docs/quality.md, "Joint coherence". */
     public static final double DEFAULT_FEEDBACK = 1.0;
     public static final double MAX_FEEDBACK = 10;
 
@@ -59,9 +59,19 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
         this(steps, guidance, eta, seed, joint, defaultStagger(steps));
     }
 
-    /** A fifth of the steps (10 of 50), the sampler's default (docs/training.md, session 9). */
+    /** Every default, with this seed: 50 steps, guidance 7.5, η = 0, joint, stagger 10, feedback 1. */
+    public static JobParams defaults(long seed) {
+        return new JobParams(DEFAULT_STEPS, DEFAULT_GUIDANCE, 0.0, seed, true);
+    }
+
+    /** A fifth of the steps (10 of 50), the sampler's default (docs/design.md §6.4). */
     public static int defaultStagger(int steps) {
         return steps / 5;
+    }
+
+    /** The denoising loop's iterations for {@code outputs} outputs: the steps, plus the later outputs' delay. */
+    public int iterations(int outputs) {
+        return steps + (joint && outputs > 1 ? (outputs - 1) * stagger : 0);
     }
 
     /**

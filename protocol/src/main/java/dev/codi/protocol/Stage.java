@@ -2,7 +2,7 @@ package dev.codi.protocol;
 
 /**
  * The stages of the pipeline. Each stage is one Kafka consumer group named after the stage
- * (DESIGN §4): scaling a stage means starting more instances with the same group.
+ * (docs/design.md §2): scaling a stage means starting more instances with the same group.
  */
 public enum Stage {
     GATEWAY("gateway"),

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The one registry of Kafka topics (DESIGN §3). Names are a configurable prefix plus a fixed
+ * The one registry of Kafka topics (docs/design.md §3). Names are a configurable prefix plus a fixed
  * suffix, so several deployments can share a cluster; nothing else in the code spells a topic.
  *
  * @param jobs         jobs accepted by the gateway → encoder-service

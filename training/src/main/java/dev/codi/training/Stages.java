@@ -39,7 +39,7 @@ public final class Stages {
     private Stages() {
     }
 
-    public static StageTrainer trainer(Stage stage, TrainingContext context) {
+    public static StageTrainer trainer(TrainingStep stage, TrainingContext context) {
         return switch (stage) {
             case IMAGE_AUTOENCODER -> new ImageAutoencoderTrainer(context);
             case AUDIO_AUTOENCODER -> new AudioAutoencoderTrainer(context);
@@ -57,7 +57,7 @@ public final class Stages {
     }
 
     /** A state before any step of {@code stage}, carrying what earlier stages recorded. */
-    static CheckpointState fresh(Stage stage, TrainConfig config, CheckpointState previous) {
+    public static CheckpointState fresh(TrainingStep stage, TrainConfig config, CheckpointState previous) {
         return new CheckpointState(stage.id(), 0, config.schedule(stage).steps(), false, config.seed(), config,
                 previous == null ? Map.of() : previous.latentScales(),
                 previous == null ? Map.of() : previous.losses(),
@@ -66,33 +66,27 @@ public final class Stages {
     }
 
     /** Runs {@code stages} (consecutive, in order) and returns the state after the last one. */
-    public static CheckpointState run(TrainingContext context, List<Stage> stages) {
+    public static CheckpointState run(TrainingContext context, List<TrainingStep> stages) {
         return run(context, stages, null);
     }
 
     /**
      * Runs {@code stages} (consecutive, in order) and returns the state after the last one. With
-     * {@code extendTo}, {@code stages} must be one extensible stage ({@link Stage#extensible()}) with checkpoints: a finished stage
+     * {@code extendTo}, {@code stages} must be one extensible stage ({@link TrainingStep#extensible()}) with checkpoints: a finished stage
      * continues from its final checkpoint to {@code extendTo} steps in a new learning-rate segment
      * (short warm-up, cosine decay over the added steps); an unfinished extension resumes and ends at
      * {@code extendTo} instead of its recorded target.
      */
-    public static CheckpointState run(TrainingContext context, List<Stage> stages, Integer extendTo) {
+    public static CheckpointState run(TrainingContext context, List<TrainingStep> stages, Integer extendTo) {
         if (extendTo != null) {
-            if (stages.size() != 1 || !stages.get(0).extensible()) {
-                throw new IllegalArgumentException("--extend-to applies to one stage-1 denoiser or bridged encoder (nothing trains against it), got "
-                        + stages.stream().map(Stage::id).toList());
-            }
-            if (context.checkpoints.latest(stages.get(0)).isEmpty()) {
-                throw new IllegalStateException(stages.get(0).id() + " has no checkpoint to extend under " + context.checkpoints.root());
-            }
+            requireExtensible(context, stages);
         }
         var checkpoints = context.checkpoints;
         context.dataset(); // rendered or read before any step is timed
         StageRunner runner = new StageRunner(context.config, context.networks, context.manager, checkpoints);
         CheckpointState state = null;
         Path toLoad = null;   // the last finished checkpoint, loaded only when a later stage needs the weights
-        Stage first = stages.get(0);
+        TrainingStep first = stages.get(0);
         if (first.previous() != null && checkpoints.latest(first).isEmpty()) {
             Path previous = checkpoints.latest(first.previous())
                     .filter(p -> checkpoints.readState(p).done())
@@ -102,7 +96,7 @@ public final class Stages {
             state = checkpoints.readState(previous);
             toLoad = previous;
         }
-        for (Stage stage : stages) {
+        for (TrainingStep stage : stages) {
             Optional<Path> latest = checkpoints.latest(stage);
             CheckpointState start;
             if (latest.isPresent()) {
@@ -135,9 +129,9 @@ public final class Stages {
                 }
             }
             if (start.step() == 0 && stage.joint() && state != null) {
-                List<Stage> newest = java.util.stream.Stream.concat(stage.newInStageTwo().stream().map(Stage::denoiserOf),
-                        Stage.bridgedEncoders().stream()).toList(); // encoders: conditioning only, harmless to reload
-                state = Stage.fromId(state.stage()).joint()
+                List<TrainingStep> newest = java.util.stream.Stream.concat(stage.newInStageTwo().stream().map(TrainingStep::denoiserOf),
+                        TrainingStep.bridgedEncoders().stream()).toList(); // encoders: conditioning only, harmless to reload
+                state = TrainingStep.fromId(state.stage()).joint()
                         ? overlay(context, state, newest)
                         : overlayExtensions(context, state); // stage 2 starts from every stage-1 network at its newest
                 // stage 1's steps as they ran (extensions included), stage 2's settings as this run has them
@@ -161,6 +155,17 @@ public final class Stages {
         return state;
     }
 
+    /** {@code --extend-to} continues one finished stage-1 denoiser or bridged encoder that has a checkpoint. */
+    private static void requireExtensible(TrainingContext context, List<TrainingStep> stages) {
+        if (stages.size() != 1 || !stages.get(0).extensible()) {
+            throw new IllegalArgumentException("--extend-to applies to one stage-1 denoiser or bridged encoder (nothing trains against it), got "
+                    + stages.stream().map(TrainingStep::id).toList());
+        }
+        if (context.checkpoints.latest(stages.get(0)).isEmpty()) {
+            throw new IllegalStateException(stages.get(0).id() + " has no checkpoint to extend under " + context.checkpoints.root());
+        }
+    }
+
     /**
      * A checkpoint holds every network, but an extensible stage extended after later stages finished
      * has its newer weights only in its own checkpoints: loads each such stage's trained networks
@@ -170,9 +175,9 @@ public final class Stages {
      * they are conditioning, and one trained on after stage 2 finished counts.
      */
     public static CheckpointState overlayExtensions(TrainingContext context, CheckpointState state) {
-        Stage current = Stage.fromId(state.stage());
+        TrainingStep current = TrainingStep.fromId(state.stage());
         if (current.joint()) {
-            return overlay(context, state, Stage.bridgedEncoders());
+            return overlay(context, state, TrainingStep.bridgedEncoders());
         }
         if (state.config().schedule(current).steps() != state.steps()) { // the state's own stage was extended
             state = new CheckpointState(state.stage(), state.step(), state.steps(), state.done(), state.seed(),
@@ -182,8 +187,8 @@ public final class Stages {
         return overlay(context, state, extensibleBefore(current));
     }
 
-    private static List<Stage> extensibleBefore(Stage stage) {
-        return Arrays.stream(Stage.values()).filter(earlier -> earlier.ordinal() < stage.ordinal() && earlier.extensible()).toList();
+    private static List<TrainingStep> extensibleBefore(TrainingStep stage) {
+        return Arrays.stream(TrainingStep.values()).filter(earlier -> earlier.ordinal() < stage.ordinal() && earlier.extensible()).toList();
     }
 
     /**
@@ -195,8 +200,8 @@ public final class Stages {
      * denoisers new to stage 2 come so too: their joint layers are still zero, so nothing trained
      * is lost, and a denoiser extended while stage 2 ran is picked up.
      */
-    static CheckpointState overlay(TrainingContext context, CheckpointState state, List<Stage> candidates) {
-        for (Stage stage : candidates) {
+    static CheckpointState overlay(TrainingContext context, CheckpointState state, List<TrainingStep> candidates) {
+        for (TrainingStep stage : candidates) {
             Optional<Path> latest = context.checkpoints.latest(stage);
             if (latest.isEmpty()) {
                 continue;
@@ -237,7 +242,7 @@ public final class Stages {
      */
     public static Map<String, Long> stageSeeds(dev.codi.training.loop.Checkpoints checkpoints, CheckpointState state) {
         Map<String, Long> seeds = new LinkedHashMap<>();
-        for (Stage stage : Stage.values()) {
+        for (TrainingStep stage : TrainingStep.values()) {
             if (state.seconds().containsKey(stage.id())) {
                 seeds.put(stage.id(), checkpoints.latest(stage).map(p -> checkpoints.readState(p).seed()).orElse(state.seed()));
             }
@@ -261,7 +266,7 @@ public final class Stages {
         for (Map.Entry<String, Long> entry : entries) {
             if (entry.getValue() != current) {
                 current = entry.getValue();
-                Stage from = Stage.fromId(entry.getKey());
+                TrainingStep from = TrainingStep.fromId(entry.getKey());
                 command.append(", then from ").append(from.id()).append(" on (its checkpoints and later ones removed): codi train ")
                         .append(from.joint() ? "joint" : "all").append(" --seed ").append(current);
             }

@@ -1,10 +1,8 @@
 package dev.codi.training;
 
 import ai.djl.engine.Engine;
-import dev.codi.media.Modality;
 import dev.codi.model.tiny.BundleManifest;
 import dev.codi.model.tiny.CodiTinyBundle;
-import dev.codi.training.diffusion.EnvironmentTokenProbe;
 import dev.codi.training.loop.CheckpointState;
 import dev.codi.training.loop.Checkpoints;
 import org.slf4j.Logger;
@@ -30,15 +28,13 @@ import java.util.concurrent.Callable;
  * train joint [--seed N]          stage 2 (text–image, text–audio, audio–video, then mixed sets) on finished stage 1, then the bundle
  * train stage image-autoencoder   one stage, from its predecessor's final checkpoint (or its own latest)
  * train export --out DIR          a bundle from the latest checkpoint, for evaluation mid-run
- * train bench                     measured seconds per step of every stage, to size the schedule
  * </pre>
  *
  * Run with OPT_OUT_TRACKING=true, -Dai.djl.offline=true, DJL_CACHE_DIR set, and
  * -Dai.djl.pytorch.num_threads=2 on the 2-core machines.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Trains codi-tiny on the Shapes & Tones world.",
-        subcommands = {Train.All.class, Train.Joint.class, Train.OneStage.class, Train.Export.class, Train.ProbeEnvironment.class,
-                Bench.class})
+        subcommands = {Train.All.class, Train.Joint.class, Train.OneStage.class, Train.Export.class})
 public final class Train {
     private static final Logger LOG = LoggerFactory.getLogger(Train.class);
 
@@ -75,12 +71,12 @@ public final class Train {
          * finished stages' (a second stage-2 draw on the same stage 1) renders and trains on that
          * seed's own dataset; each checkpoint records the seed its stage ran with.
          */
-        TrainConfig config(List<Stage> trained) {
+        TrainConfig config(List<TrainingStep> trained) {
             Path dir = directory();
             Checkpoints checkpoints = new Checkpoints(dir);
             TrainConfig saved = null;
             Long newestSeed = null;
-            for (Stage stage : Stage.values()) {
+            for (TrainingStep stage : TrainingStep.values()) {
                 var latest = checkpoints.latest(stage);
                 if (latest.isPresent()) {
                     CheckpointState state = checkpoints.readState(latest.get());
@@ -97,7 +93,7 @@ public final class Train {
                         checkpointEvery != null ? checkpointEvery : config.checkpointEvery());
             }
             LOG.info("checkpoints exist under {}: continuing the run they belong to, with its saved config", dir);
-            for (Stage stage : trained) {
+            for (TrainingStep stage : trained) {
                 var latest = checkpoints.latest(stage);
                 if (latest.isEmpty()) {
                     continue;
@@ -115,7 +111,7 @@ public final class Train {
         }
     }
 
-    static Path home() {
+    public static Path home() {
         return Path.of(System.getProperty("codi.home", ".")).toAbsolutePath().normalize();
     }
 
@@ -127,8 +123,8 @@ public final class Train {
         @Option(names = "--bundle", description = "where the finished model goes (default: <codi.home>/models/codi-tiny)")
         Path bundle;
 
-        List<Stage> stages() {
-            return Arrays.asList(Stage.values());
+        List<TrainingStep> stages() {
+            return Arrays.asList(TrainingStep.values());
         }
 
         @Override
@@ -138,20 +134,20 @@ public final class Train {
     }
 
     @Command(name = "joint", mixinStandardHelpOptions = true,
-            description = "Stage 2 (joint generation: text–image, text–audio, audio–video, then every set of 2–4 outputs mixed) on the finished stage 1, then the bundle.")
+            description = "TrainingStep 2 (joint generation: text–image, text–audio, audio–video, then every set of 2–4 outputs mixed) on the finished stage 1, then the bundle.")
     static final class Joint extends All {
         @Override
-        List<Stage> stages() {
-            return Stage.stageTwo();
+        List<TrainingStep> stages() {
+            return TrainingStep.stageTwo();
         }
     }
 
-    private static int trainAndWrite(Common common, Path bundle, List<Stage> stages) {
+    private static int trainAndWrite(Common common, Path bundle, List<TrainingStep> stages) {
         TrainConfig config = common.config(stages);
         Path target = bundle != null ? bundle : home().resolve("models/codi-tiny");
         try (TrainingContext context = new TrainingContext(config, common.directory())) {
             CheckpointState state = Stages.run(context, stages);
-            if (!state.done() || !state.stage().equals(Stage.values()[Stage.values().length - 1].id())) {
+            if (!state.done() || !state.stage().equals(TrainingStep.values()[TrainingStep.values().length - 1].id())) {
                 throw new IllegalStateException("training did not finish every stage; the bundle was not written");
             }
             BundleManifest manifest = writeBundle(context, state, target);
@@ -177,8 +173,8 @@ public final class Train {
 
         @Override
         public Integer call() {
-            try (TrainingContext context = new TrainingContext(common.config(List.of(Stage.fromId(stage))), common.directory())) {
-                CheckpointState state = Stages.run(context, List.of(Stage.fromId(stage)), extendTo);
+            try (TrainingContext context = new TrainingContext(common.config(List.of(TrainingStep.fromId(stage))), common.directory())) {
+                CheckpointState state = Stages.run(context, List.of(TrainingStep.fromId(stage)), extendTo);
                 System.out.printf("%s: step %d/%d, loss %s%n", stage, state.step(), state.steps(), state.losses().get(stage));
             }
             return 0;
@@ -202,64 +198,14 @@ public final class Train {
         }
     }
 
-    @Command(name = "probe-environment", mixinStandardHelpOptions = true,
-            description = "How well each attribute can be read off V_m(z_t), and off z_t, at each noise level (the run's last stage-2 checkpoint).")
-    static final class ProbeEnvironment implements Callable<Integer> {
-        @Mixin
-        Common common;
-
-        @Option(names = "--probe-samples", defaultValue = "1500", description = "dataset samples probed, a third of them scored (default: ${DEFAULT-VALUE})")
-        int probeSamples;
-
-        @Option(names = "--timesteps", split = ",", defaultValue = "50,200,400,600,800,950",
-                description = "noise levels t of z_t (default: ${DEFAULT-VALUE})")
-        int[] timesteps;
-
-        @Option(names = "--reader", defaultValue = "CENTROID", description = "CENTROID (nearest class mean) or RIDGE (ridge regression)")
-        EnvironmentTokenProbe.Reader reader;
-
-        @Override
-        public Integer call() {
-            Checkpoints checkpoints = new Checkpoints(common.directory());
-            // the last stage-2 stage that has run: every environment encoder is trained from audio–video on
-            Path checkpoint = checkpoints.latest(Stage.JOINT_MIXED).or(() -> checkpoints.latest(Stage.JOINT_AUDIO_VIDEO))
-                    .orElseThrow(() -> new IllegalStateException("no audio-video or mixed checkpoint under " + checkpoints.root()));
-            CheckpointState state = checkpoints.readState(checkpoint);
-            List<EnvironmentTokenProbe.Row> rows;
-            try (TrainingContext context = new TrainingContext(state.config(), common.directory())) {
-                checkpoints.loadWeights(checkpoint, context.networks, context.manager);
-                rows = new EnvironmentTokenProbe(context).run(List.of(Modality.IMAGE, Modality.AUDIO, Modality.VIDEO),
-                        probeSamples, timesteps, state.config().seed(), reader);
-            }
-            System.out.printf("checkpoint %s%n%s accuracy (%%) on held-out samples: from the token V_m(z_t) / from z_t itself%n%n", checkpoint,
-                    reader == EnvironmentTokenProbe.Reader.RIDGE ? "ridge-regression" : "nearest-centroid");
-            StringBuilder header = new StringBuilder("| output | attribute | chance |");
-            StringBuilder rule = new StringBuilder("|---|---|---|");
-            for (int t : timesteps) {
-                header.append(" t=").append(t).append(" |");
-                rule.append("---|");
-            }
-            System.out.println(header);
-            System.out.println(rule);
-            for (EnvironmentTokenProbe.Row row : rows) {
-                StringBuilder line = new StringBuilder("| %s | %s | %.0f %% |".formatted(row.modality().wireName(), row.attribute(), 100.0 / row.classes()));
-                for (int k = 0; k < timesteps.length; k++) {
-                    line.append(" %.0f / %.0f |".formatted(100 * row.fromToken()[k], 100 * row.fromLatent()[k]));
-                }
-                System.out.println(line);
-            }
-            return 0;
-        }
-    }
-
     /**
      * Writes a bundle of the latest checkpoint under {@code directory}, with the newest weights of
      * the stages extended after it ({@link Stages#overlayExtensions}); returns that checkpoint.
      */
     static Path export(Path directory, Path out) {
         Checkpoints checkpoints = new Checkpoints(directory);
-        Stage last = null;
-        for (Stage stage : Stage.values()) {
+        TrainingStep last = null;
+        for (TrainingStep stage : TrainingStep.values()) {
             if (checkpoints.latest(stage).isPresent()) {
                 last = stage;
             }
@@ -280,8 +226,8 @@ public final class Train {
 
     static BundleManifest writeBundle(TrainingContext context, CheckpointState state, Path target) {
         // trained: stage 1 finished (a bundle without stage 2 samples every output independently well)
-        boolean jointTrained = state.done() && state.stage().equals(Stage.JOINT_MIXED.id());
-        boolean finished = jointTrained || (state.done() && state.stage().equals(Stage.VIDEO_DENOISER.id()));
+        boolean jointTrained = state.done() && state.stage().equals(TrainingStep.JOINT_MIXED.id());
+        boolean finished = jointTrained || (state.done() && state.stage().equals(TrainingStep.VIDEO_DENOISER.id()));
         String engine = "DJL " + Engine.getDjlVersion() + ", " + Engine.getInstance().getEngineName() + " "
                 + Engine.getInstance().getVersion() + ", CPU";
         Map<String, Double> metrics = new java.util.LinkedHashMap<>();

@@ -55,7 +55,7 @@ public record TrainConfig(
     }
 
     /**
-     * Stage 2 (CoDi §3.3): a schedule per stage (three bridging pairs, then the mixed sets); the conditioning each step draws (the prompt
+     * TrainingStep 2 (CoDi §3.3): a schedule per stage (three bridging pairs, then the mixed sets); the conditioning each step draws (the prompt
      * leaves attributes open most of the time, so a denoiser gains from reading them off the other
      * output's environment token; a share is the null embedding); the weight of the contrastive
      * term between the two environment tokens; the share of rows whose t comes from the noisy half
@@ -86,11 +86,11 @@ public record TrainConfig(
                     underSpecifiedShare, nullShare, contrastiveWeight, highNoiseShare);
         }
 
-        StageTwo with(Stage stage, Schedule schedule) {
-            return new StageTwo(stage == Stage.JOINT_TEXT_IMAGE ? schedule : textImage,
-                    stage == Stage.JOINT_TEXT_AUDIO ? schedule : textAudio,
-                    stage == Stage.JOINT_AUDIO_VIDEO ? schedule : audioVideo,
-                    stage == Stage.JOINT_MIXED ? schedule : mixed(),
+        StageTwo with(TrainingStep stage, Schedule schedule) {
+            return new StageTwo(stage == TrainingStep.JOINT_TEXT_IMAGE ? schedule : textImage,
+                    stage == TrainingStep.JOINT_TEXT_AUDIO ? schedule : textAudio,
+                    stage == TrainingStep.JOINT_AUDIO_VIDEO ? schedule : audioVideo,
+                    stage == TrainingStep.JOINT_MIXED ? schedule : mixed(),
                     underSpecifiedShare, nullShare, contrastiveWeight, highNoiseShare);
         }
     }
@@ -147,7 +147,7 @@ public record TrainConfig(
                 StageTwo.defaults());
     }
 
-    public Schedule schedule(Stage stage) {
+    public Schedule schedule(TrainingStep stage) {
         return switch (stage) {
             case IMAGE_AUTOENCODER -> imageAutoencoder;
             case AUDIO_AUTOENCODER -> audioAutoencoder;
@@ -180,7 +180,7 @@ public record TrainConfig(
     }
 
     /** The same config with {@code stage} at {@code steps} steps (what a stage extended with --extend-to ran). */
-    public TrainConfig withStageSteps(Stage stage, int steps) {
+    public TrainConfig withStageSteps(TrainingStep stage, int steps) {
         Schedule changed = new Schedule(steps, schedule(stage).batch(), schedule(stage).learningRate());
         return withSchedules(each -> each == stage ? changed : schedule(each), warmupSteps,
                 stage.joint() ? stageTwo().with(stage, changed) : stageTwo());
@@ -192,15 +192,15 @@ public record TrainConfig(
     }
 
     /** The same config with each stage-1 schedule from {@code scheduleOf}, and the warm-up and stage-2 settings given. */
-    private TrainConfig withSchedules(java.util.function.Function<Stage, Schedule> scheduleOf, int newWarmupSteps,
+    private TrainConfig withSchedules(java.util.function.Function<TrainingStep, Schedule> scheduleOf, int newWarmupSteps,
                                       StageTwo newStageTwo) {
         return new TrainConfig(seed, datasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare,
                 checkpointEvery, gradientClipNorm, newWarmupSteps, maxNonFiniteSteps,
-                scheduleOf.apply(Stage.IMAGE_AUTOENCODER), scheduleOf.apply(Stage.AUDIO_AUTOENCODER),
-                scheduleOf.apply(Stage.TEXT_AUTOENCODER), scheduleOf.apply(Stage.TEXT_IMAGE_ALIGNMENT),
-                scheduleOf.apply(Stage.IMAGE_ALIGNMENT), scheduleOf.apply(Stage.AUDIO_ALIGNMENT), scheduleOf.apply(Stage.VIDEO_ALIGNMENT),
-                scheduleOf.apply(Stage.IMAGE_DENOISER), scheduleOf.apply(Stage.AUDIO_DENOISER),
-                scheduleOf.apply(Stage.TEXT_DENOISER), scheduleOf.apply(Stage.VIDEO_DENOISER),
+                scheduleOf.apply(TrainingStep.IMAGE_AUTOENCODER), scheduleOf.apply(TrainingStep.AUDIO_AUTOENCODER),
+                scheduleOf.apply(TrainingStep.TEXT_AUTOENCODER), scheduleOf.apply(TrainingStep.TEXT_IMAGE_ALIGNMENT),
+                scheduleOf.apply(TrainingStep.IMAGE_ALIGNMENT), scheduleOf.apply(TrainingStep.AUDIO_ALIGNMENT), scheduleOf.apply(TrainingStep.VIDEO_ALIGNMENT),
+                scheduleOf.apply(TrainingStep.IMAGE_DENOISER), scheduleOf.apply(TrainingStep.AUDIO_DENOISER),
+                scheduleOf.apply(TrainingStep.TEXT_DENOISER), scheduleOf.apply(TrainingStep.VIDEO_DENOISER),
                 klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare,
                 newStageTwo);
     }

@@ -3,7 +3,7 @@ package dev.codi.training;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import dev.codi.model.autoencoder.Vocabulary;
+import dev.codi.model.autoencoder.WordTokenizer;
 import dev.codi.model.nn.SeededInit;
 import dev.codi.model.tiny.CodiTinyConfig;
 import dev.codi.model.tiny.CodiTinyNetworks;
@@ -26,7 +26,7 @@ public final class TrainingContext implements AutoCloseable {
     public final NDManager manager;
     public final CodiTinyNetworks networks;
     public final Checkpoints checkpoints;
-    public final Vocabulary vocabulary = new Vocabulary();
+    public final WordTokenizer vocabulary = new WordTokenizer();
     private final Path cacheDirectory;
     private WorldDataset dataset;
     private ConditioningBank conditioningBank;

@@ -19,9 +19,9 @@ class LossHistoryTest {
         TrainConfig defaults = TrainConfig.defaults();
         TrainConfig config = defaults.withEveryStage(20, 16).with(defaults.seed(), 24, 10);
         try (TrainingContext context = new TrainingContext(config, directory)) {
-            StageTrainer trainer = Stages.trainer(Stage.TEXT_AUTOENCODER, context);
+            StageTrainer trainer = Stages.trainer(TrainingStep.TEXT_AUTOENCODER, context);
             new StageRunner(config, context.networks, context.manager, context.checkpoints)
-                    .run(trainer, Stages.fresh(Stage.TEXT_AUTOENCODER, config, null));
+                    .run(trainer, Stages.fresh(TrainingStep.TEXT_AUTOENCODER, config, null));
         }
         Path csv = directory.resolve(LossHistory.FILE);
         List<String> lines = Files.readAllLines(csv);
@@ -32,10 +32,10 @@ class LossHistoryTest {
                 .containsExactly("text-autoencoder,10", "text-autoencoder,20");
 
         try (TrainingContext context = new TrainingContext(config, directory)) { // a new process goes on to step 30
-            Path latest = context.checkpoints.latest(Stage.TEXT_AUTOENCODER).orElseThrow();
+            Path latest = context.checkpoints.latest(TrainingStep.TEXT_AUTOENCODER).orElseThrow();
             context.checkpoints.loadWeights(latest, context.networks, context.manager);
             new StageRunner(config, context.networks, context.manager, context.checkpoints)
-                    .run(Stages.trainer(Stage.TEXT_AUTOENCODER, context), context.checkpoints.readState(latest).extendedTo(30));
+                    .run(Stages.trainer(TrainingStep.TEXT_AUTOENCODER, context), context.checkpoints.readState(latest).extendedTo(30));
         }
         List<String> extended = Files.readAllLines(csv);
         assertThat(extended).startsWith(lines.toArray(String[]::new)).hasSize(4);

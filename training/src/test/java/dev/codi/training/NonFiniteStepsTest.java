@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NonFiniteStepsTest {
     private static final float OFFSET = 0.01f;
-    private static final Stage STAGE = Stage.TEXT_IMAGE_ALIGNMENT;
+    private static final TrainingStep STAGE = TrainingStep.TEXT_IMAGE_ALIGNMENT;
 
     /** The first draw of each step's random: how a trainer tells which step it is computing. */
     private static Set<Long> firstDraws(TrainConfig config, int fromStep, int toStep) {
@@ -41,7 +41,7 @@ class NonFiniteStepsTest {
     private static StageTrainer pullToTarget(TinyBlock encoder, Parameter weight, float[] target, java.util.function.LongPredicate nanFor) {
         return new StageTrainer() {
             @Override
-            public Stage stage() {
+            public TrainingStep stage() {
                 return STAGE;
             }
 

@@ -30,7 +30,7 @@ class StagesTest {
     /** The networks whose weight files stage 2 changes: environment encoders, and denoisers (their joint attention). */
     private static final List<String> STAGE_TWO_NETWORKS = List.of("text_environment", "image_environment", "audio_environment",
             "video_environment", "text_denoiser", "image_denoiser", "audio_denoiser", "video_denoiser");
-    private static final List<Stage> STAGE_ONE = Arrays.stream(Stage.values()).filter(s -> !s.joint()).toList();
+    private static final List<TrainingStep> STAGE_ONE = Arrays.stream(TrainingStep.values()).filter(s -> !s.joint()).toList();
 
     private static TrainConfig tiny(int steps) {
         TrainConfig defaults = TrainConfig.defaults();
@@ -40,7 +40,7 @@ class StagesTest {
     /** {@link #tiny} at 2 steps a stage, the mixed stage at {@code mixedSteps}. */
     private static TrainConfig tinyWithMixedSteps(int mixedSteps) {
         TrainConfig tiny = tiny(2);
-        return tiny.withStageTwo(tiny.stageTwo().with(Stage.JOINT_MIXED, new TrainConfig.Schedule(mixedSteps, 16, 2e-3)));
+        return tiny.withStageTwo(tiny.stageTwo().with(TrainingStep.JOINT_MIXED, new TrainConfig.Schedule(mixedSteps, 16, 2e-3)));
     }
 
     @Test
@@ -49,12 +49,12 @@ class StagesTest {
         CheckpointState state;
         Path bundle = directory.resolve("bundle");
         try (TrainingContext context = new TrainingContext(config, directory.resolve("run"))) {
-            state = Stages.run(context, Arrays.asList(Stage.values()));
+            state = Stages.run(context, Arrays.asList(TrainingStep.values()));
             Train.writeBundle(context, state, bundle);
         }
         assertThat(state.done()).isTrue();
         assertThat(state.stage()).isEqualTo("joint-mixed");
-        assertThat(state.losses()).hasSize(Stage.values().length).allSatisfy((stage, loss) -> assertThat(loss).isFinite().isPositive());
+        assertThat(state.losses()).hasSize(TrainingStep.values().length).allSatisfy((stage, loss) -> assertThat(loss).isFinite().isPositive());
         assertThat(state.latentScales()).containsOnlyKeys("image", "audio", "text", "video")
                 .allSatisfy((modality, scale) -> assertThat(scale).isFinite().isPositive());
         try (CodiTinyModel model = CodiTinyModel.load(bundle)) {
@@ -78,7 +78,7 @@ class StagesTest {
         CheckpointState state;
         Path bundle = directory.resolve("bundle");
         try (TrainingContext context = new TrainingContext(config, run)) {
-            state = Stages.run(context, Stage.stageTwo());
+            state = Stages.run(context, TrainingStep.stageTwo());
             Train.writeBundle(context, state, bundle);
         }
         assertThat(state.stage()).isEqualTo("joint-mixed");
@@ -131,13 +131,13 @@ class StagesTest {
         copyTree(run, noisyRun);
         copyTree(run, cleanRun);
         try (TrainingContext context = new TrainingContext(config, noisyRun)) {
-            Stages.run(context, List.of(Stage.JOINT_TEXT_IMAGE));
+            Stages.run(context, List.of(TrainingStep.JOINT_TEXT_IMAGE));
         }
         CodiTinyConfig cleanEstimate = CodiTinyConfig.defaults().withEnvironmentReads(EnvironmentEncoder.Reads.CLEAN_ESTIMATE);
         CheckpointState state;
         Path bundle = directory.resolve("bundle");
         try (TrainingContext context = new TrainingContext(config, cleanRun, cleanEstimate)) {
-            state = Stages.run(context, Stage.stageTwo());
+            state = Stages.run(context, TrainingStep.stageTwo());
             Train.writeBundle(context, state, bundle);
         }
         assertThat(state.losses()).containsKeys("joint-text-image", "joint-text-audio", "joint-audio-video")
@@ -162,18 +162,18 @@ class StagesTest {
         TrainConfig config = tinyWithMixedSteps(4);
         Path run = directory.resolve("run");
         try (TrainingContext context = new TrainingContext(config, run)) {
-            Stages.run(context, Arrays.asList(Stage.values()));
+            Stages.run(context, Arrays.asList(TrainingStep.values()));
         }
         List<String> trained = STAGE_TWO_NETWORKS;
         byte[] firstSeed = concatenated(run.resolve("joint-mixed/step-000004"), trained);
         deleteTree(run.resolve("joint-mixed"));
 
         // `train joint --seed 7`: the finished stages are kept, the mixed stage starts again with seed 7
-        TrainConfig seven = common(run, 7L).config(Stage.stageTwo());
+        TrainConfig seven = common(run, 7L).config(TrainingStep.stageTwo());
         assertThat(seven.seed()).isEqualTo(7);
         Path bundle = directory.resolve("bundle");
         try (TrainingContext context = new TrainingContext(seven, run)) {
-            CheckpointState state = Stages.run(context, Stage.stageTwo());
+            CheckpointState state = Stages.run(context, TrainingStep.stageTwo());
             Train.writeBundle(context, state, bundle);
         }
         var checkpoints = new dev.codi.training.loop.Checkpoints(run);
@@ -185,7 +185,7 @@ class StagesTest {
             assertThat(manifest.seed()).isEqualTo(config.seed());
             @SuppressWarnings("unchecked")
             var stageSeeds = (java.util.Map<String, Number>) manifest.training().get("stageSeeds");
-            assertThat(stageSeeds).hasSize(Stage.values().length);
+            assertThat(stageSeeds).hasSize(TrainingStep.values().length);
             assertThat(stageSeeds.get("video-denoiser").longValue()).isEqualTo(config.seed());
             assertThat(stageSeeds.get("joint-audio-video").longValue()).isEqualTo(config.seed());
             assertThat(stageSeeds.get("joint-mixed").longValue()).isEqualTo(7);
@@ -195,12 +195,12 @@ class StagesTest {
 
         // an interrupted stage resumes with the seed it began with; another --seed is refused
         deleteTree(run.resolve("joint-mixed/step-000004"));
-        assertThat(common(run, null).config(Stage.stageTwo()).seed()).isEqualTo(7);
-        assertThatThrownBy(() -> common(run, config.seed()).config(Stage.stageTwo()))
+        assertThat(common(run, null).config(TrainingStep.stageTwo()).seed()).isEqualTo(7);
+        assertThatThrownBy(() -> common(run, config.seed()).config(TrainingStep.stageTwo()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("joint-mixed").hasMessageContaining("began with seed 7");
         // with no --seed, a new stage goes on with the seed of the run's newest checkpoint
         deleteTree(run.resolve("joint-mixed"));
-        assertThat(common(run, null).config(Stage.stageTwo()).seed()).isEqualTo(config.seed());
+        assertThat(common(run, null).config(TrainingStep.stageTwo()).seed()).isEqualTo(config.seed());
     }
 
     private static Train.Common common(Path directory, Long seed) {
@@ -244,23 +244,23 @@ class StagesTest {
         TrainConfig config = tiny(2);
         try (TrainingContext context = new TrainingContext(config, directory)) {
             Stages.run(context, STAGE_ONE);
-            Stages.run(context, List.of(Stage.JOINT_TEXT_IMAGE, Stage.JOINT_TEXT_AUDIO));
+            Stages.run(context, List.of(TrainingStep.JOINT_TEXT_IMAGE, TrainingStep.JOINT_TEXT_AUDIO));
         }
         try (TrainingContext context = new TrainingContext(config, directory)) { // `stage video-alignment --extend-to 4`
-            Stages.run(context, List.of(Stage.VIDEO_ALIGNMENT), 4);
+            Stages.run(context, List.of(TrainingStep.VIDEO_ALIGNMENT), 4);
         }
         byte[] extendedEncoder = Files.readAllBytes(directory.resolve("video-alignment/step-000004/video_encoder.params"));
         assertThat(extendedEncoder).isNotEqualTo(Files.readAllBytes(directory.resolve("video-alignment/step-000002/video_encoder.params")));
         try (TrainingContext context = new TrainingContext(config, directory)) { // then `stage video-denoiser --extend-to 4`
-            CheckpointState denoiser = Stages.run(context, List.of(Stage.VIDEO_DENOISER), 4);
-            assertThat(denoiser.config().schedule(Stage.VIDEO_ALIGNMENT).steps()).isEqualTo(4);
+            CheckpointState denoiser = Stages.run(context, List.of(TrainingStep.VIDEO_DENOISER), 4);
+            assertThat(denoiser.config().schedule(TrainingStep.VIDEO_ALIGNMENT).steps()).isEqualTo(4);
         }
         assertThat(Files.readAllBytes(directory.resolve("video-denoiser/step-000004/video_encoder.params"))).isEqualTo(extendedEncoder);
         CheckpointState state;
         try (TrainingContext context = new TrainingContext(config, directory)) {
-            state = Stages.run(context, Stage.stageTwo());
+            state = Stages.run(context, TrainingStep.stageTwo());
         }
-        assertThat(state.config().schedule(Stage.VIDEO_ALIGNMENT).steps()).isEqualTo(4);
+        assertThat(state.config().schedule(TrainingStep.VIDEO_ALIGNMENT).steps()).isEqualTo(4);
         assertThat(Files.readAllBytes(directory.resolve("joint-audio-video/step-000002/video_encoder.params"))).isEqualTo(extendedEncoder);
     }
 
@@ -268,10 +268,10 @@ class StagesTest {
     void aBridgedEncoderTrainedOnAfterStageTwoIsWhatTheExportedBundleHolds(@TempDir Path directory) throws Exception {
         TrainConfig config = tiny(2);
         try (TrainingContext context = new TrainingContext(config, directory)) {
-            Stages.run(context, Arrays.asList(Stage.values()));
+            Stages.run(context, Arrays.asList(TrainingStep.values()));
         }
         try (TrainingContext context = new TrainingContext(config, directory)) { // `stage image-alignment --extend-to 4`
-            Stages.run(context, List.of(Stage.IMAGE_ALIGNMENT), 4);
+            Stages.run(context, List.of(TrainingStep.IMAGE_ALIGNMENT), 4);
         }
         byte[] extendedEncoder = Files.readAllBytes(directory.resolve("image-alignment/step-000004/image_encoder.params"));
         assertThat(extendedEncoder).isNotEqualTo(Files.readAllBytes(directory.resolve("joint-mixed/step-000002/image_encoder.params")));
@@ -295,7 +295,7 @@ class StagesTest {
         TrainConfig config = tiny(2);
         try (TrainingContext context = new TrainingContext(config, directory)) {
             Stages.run(context, STAGE_ONE);
-            Stages.run(context, List.of(Stage.JOINT_TEXT_IMAGE, Stage.JOINT_TEXT_AUDIO));
+            Stages.run(context, List.of(TrainingStep.JOINT_TEXT_IMAGE, TrainingStep.JOINT_TEXT_AUDIO));
         }
         // video's encoder is first trained by audio–video: a text–audio checkpoint holding another layout for it
         // (written before its architecture changed) must not stop the next stage from starting
@@ -318,7 +318,7 @@ class StagesTest {
         }
         CheckpointState state;
         try (TrainingContext context = new TrainingContext(config, directory)) {
-            state = Stages.run(context, List.of(Stage.JOINT_AUDIO_VIDEO));
+            state = Stages.run(context, List.of(TrainingStep.JOINT_AUDIO_VIDEO));
         }
         assertThat(state.stage()).isEqualTo("joint-audio-video");
         assertThat(state.losses().get("joint-audio-video")).isFinite();
@@ -348,17 +348,17 @@ class StagesTest {
         TrainConfig config = tiny(2);
         try (TrainingContext context = new TrainingContext(config, directory)) {
             Stages.run(context, STAGE_ONE);
-            Stages.run(context, List.of(Stage.JOINT_TEXT_IMAGE, Stage.JOINT_TEXT_AUDIO));
+            Stages.run(context, List.of(TrainingStep.JOINT_TEXT_IMAGE, TrainingStep.JOINT_TEXT_AUDIO));
         }
         try (TrainingContext context = new TrainingContext(config, directory)) { // `stage video-denoiser --extend-to 4`
-            Stages.run(context, List.of(Stage.VIDEO_DENOISER), 4);
+            Stages.run(context, List.of(TrainingStep.VIDEO_DENOISER), 4);
         }
         CheckpointState state;
         try (TrainingContext context = new TrainingContext(config, directory)) {
-            state = Stages.run(context, Stage.stageTwo());
+            state = Stages.run(context, TrainingStep.stageTwo());
         }
         assertThat(state.stage()).isEqualTo("joint-mixed");
-        assertThat(state.config().schedule(Stage.VIDEO_DENOISER).steps()).isEqualTo(4);
+        assertThat(state.config().schedule(TrainingStep.VIDEO_DENOISER).steps()).isEqualTo(4);
         // audio–video trained only the video side's joint layers: every other video-denoiser weight is the extension's
         try (TrainingContext extended = new TrainingContext(config, directory);
              TrainingContext joint = new TrainingContext(config, directory)) {
@@ -385,10 +385,10 @@ class StagesTest {
     void textAutoencoderLossFallsWithTraining(@TempDir Path directory) {
         TrainConfig config = tiny(40);
         try (TrainingContext context = new TrainingContext(config, directory)) {
-            StageTrainer trainer = Stages.trainer(Stage.TEXT_AUTOENCODER, context);
+            StageTrainer trainer = Stages.trainer(TrainingStep.TEXT_AUTOENCODER, context);
             float before = lossAt(context, trainer, 0);
             new StageRunner(config, context.networks, context.manager, context.checkpoints)
-                    .run(trainer, Stages.fresh(Stage.TEXT_AUTOENCODER, config, null));
+                    .run(trainer, Stages.fresh(TrainingStep.TEXT_AUTOENCODER, config, null));
             assertThat(lossAt(context, trainer, 0)).isLessThan(before * 0.7f);
         }
     }
@@ -400,14 +400,14 @@ class StagesTest {
         float again;
         float otherSeed;
         try (TrainingContext context = new TrainingContext(config, directory)) {
-            first = lossAt(context, Stages.trainer(Stage.IMAGE_AUTOENCODER, context), 0);
+            first = lossAt(context, Stages.trainer(TrainingStep.IMAGE_AUTOENCODER, context), 0);
         }
         try (TrainingContext context = new TrainingContext(config, directory)) {
-            again = lossAt(context, Stages.trainer(Stage.IMAGE_AUTOENCODER, context), 0);
+            again = lossAt(context, Stages.trainer(TrainingStep.IMAGE_AUTOENCODER, context), 0);
         }
         TrainConfig other = config.with(config.seed() + 1, SAMPLES, 2);
         try (TrainingContext context = new TrainingContext(other, directory)) {
-            otherSeed = lossAt(context, Stages.trainer(Stage.IMAGE_AUTOENCODER, context), 0);
+            otherSeed = lossAt(context, Stages.trainer(TrainingStep.IMAGE_AUTOENCODER, context), 0);
         }
         assertThat(again).isEqualTo(first);
         assertThat(otherSeed).isNotEqualTo(first);
@@ -420,9 +420,9 @@ class StagesTest {
             // crash on the first batch after the step-2 checkpoint (a step whose gradient is not finite is
             // recomputed, so counting batches would not say which step a crash falls in)
             Path checkpoint = directory.resolve("image-autoencoder").resolve("step-000002");
-            StageTrainer crashing = Counting.crashingWhen(Stages.trainer(Stage.IMAGE_AUTOENCODER, context), () -> Files.isDirectory(checkpoint));
+            StageTrainer crashing = Counting.crashingWhen(Stages.trainer(TrainingStep.IMAGE_AUTOENCODER, context), () -> Files.isDirectory(checkpoint));
             StageRunner runner = new StageRunner(config, context.networks, context.manager, context.checkpoints);
-            assertThatThrownBy(() -> runner.run(crashing, Stages.fresh(Stage.IMAGE_AUTOENCODER, config, null)))
+            assertThatThrownBy(() -> runner.run(crashing, Stages.fresh(TrainingStep.IMAGE_AUTOENCODER, config, null)))
                     .hasMessageContaining("simulated crash");
         }
         Path stageDirectory = directory.resolve("image-autoencoder");
@@ -432,7 +432,7 @@ class StagesTest {
 
         CheckpointState resumed;
         try (TrainingContext context = new TrainingContext(config, directory)) { // a new process, as after a crash
-            resumed = Stages.run(context, List.of(Stage.IMAGE_AUTOENCODER));
+            resumed = Stages.run(context, List.of(TrainingStep.IMAGE_AUTOENCODER));
         }
         assertThat(resumed.step()).isEqualTo(4);
         assertThat(resumed.done()).isTrue();
@@ -443,7 +443,7 @@ class StagesTest {
         assertThat(resumed.seconds().get("image-autoencoder")).isGreaterThan(beforeCrash);
 
         try (TrainingContext context = new TrainingContext(config, directory)) { // done: nothing left to do
-            CheckpointState again = Stages.run(context, List.of(Stage.IMAGE_AUTOENCODER));
+            CheckpointState again = Stages.run(context, List.of(TrainingStep.IMAGE_AUTOENCODER));
             assertThat(again.step()).isEqualTo(4);
             assertThat(again.seconds()).isEqualTo(resumed.seconds());
         }
@@ -463,7 +463,7 @@ class StagesTest {
 
         CheckpointState extended;
         try (TrainingContext context = new TrainingContext(config, directory)) { // a new process: `stage image-denoiser --extend-to 5`
-            extended = Stages.run(context, List.of(Stage.IMAGE_DENOISER), 5);
+            extended = Stages.run(context, List.of(TrainingStep.IMAGE_DENOISER), 5);
         }
         assertThat(extended.step()).isEqualTo(5);
         assertThat(extended.steps()).isEqualTo(5);
@@ -480,11 +480,11 @@ class StagesTest {
         // a second extension, by the runner itself: exactly the added steps run
         try (TrainingContext context = new TrainingContext(config, directory)) {
             var checkpoints = context.checkpoints;
-            Path latest = checkpoints.latest(Stage.IMAGE_DENOISER).orElseThrow();
+            Path latest = checkpoints.latest(TrainingStep.IMAGE_DENOISER).orElseThrow();
             checkpoints.loadWeights(latest, context.networks, context.manager);
             CheckpointState start = checkpoints.readState(latest).extendedTo(7);
             context.latentScales.putAll(start.latentScales());
-            Counting counting = new Counting(Stages.trainer(Stage.IMAGE_DENOISER, context));
+            Counting counting = new Counting(Stages.trainer(TrainingStep.IMAGE_DENOISER, context));
             CheckpointState end = new StageRunner(config, context.networks, context.manager, checkpoints).run(counting, start);
             assertThat(counting.calls[0]).isEqualTo(2);
             assertThat(end.step()).isEqualTo(7);
@@ -499,8 +499,8 @@ class StagesTest {
             CheckpointState state = Stages.run(context, STAGE_ONE);
             assertThat(state.stage()).isEqualTo("video-denoiser");
             assertThat(state.seconds().get("image-denoiser")).isGreaterThan(extended.seconds().get("image-denoiser"));
-            assertThat(state.config().schedule(Stage.IMAGE_DENOISER).steps()).isEqualTo(7);   // the manifest says what ran
-            context.checkpoints.save(Stage.VIDEO_DENOISER, new CheckpointState("video-denoiser", 99, 99, true, state.seed(),
+            assertThat(state.config().schedule(TrainingStep.IMAGE_DENOISER).steps()).isEqualTo(7);   // the manifest says what ran
+            context.checkpoints.save(TrainingStep.VIDEO_DENOISER, new CheckpointState("video-denoiser", 99, 99, true, state.seed(),
                     state.config(), state.latentScales(), state.losses(), state.seconds(), state.skippedSteps(), 0), context.networks);
             Path written = directory.resolve("video-denoiser/step-000099");
             assertThat(Files.readAllBytes(written.resolve("image_denoiser.params"))).isEqualTo(afterSecond);
@@ -512,7 +512,7 @@ class StagesTest {
             assertThat(model.bundleManifest().trained()).isTrue();
         }
         try (TrainingContext context = new TrainingContext(config, directory)) {
-            assertThatThrownBy(() -> Stages.run(context, List.of(Stage.TEXT_AUTOENCODER), 9))
+            assertThatThrownBy(() -> Stages.run(context, List.of(TrainingStep.TEXT_AUTOENCODER), 9))
                     .hasMessageContaining("denoiser");
         }
     }
@@ -520,7 +520,7 @@ class StagesTest {
     @Test
     void aStageNeedsItsPredecessorsFinalCheckpoint(@TempDir Path directory) {
         try (TrainingContext context = new TrainingContext(tiny(2), directory)) {
-            assertThatThrownBy(() -> Stages.run(context, List.of(Stage.IMAGE_DENOISER)))
+            assertThatThrownBy(() -> Stages.run(context, List.of(TrainingStep.IMAGE_DENOISER)))
                     .hasMessageContaining("video-alignment");
         }
     }
@@ -546,7 +546,7 @@ class StagesTest {
         }
 
         @Override
-        public Stage stage() {
+        public TrainingStep stage() {
             return inner.stage();
         }
 

@@ -6,7 +6,7 @@ import java.util.Random;
 /**
  * Caption templates for every subset of known attributes. {@code {c}}, {@code {s}} and {@code {m}}
  * stand for the color, shape and motion words. The first template of each subset is its canonical
- * form; for full attributes it is DESIGN §2's {@code a <color> <shape> moving <motion>}, kept
+ * form; for full attributes it is docs/design.md §7's {@code a <color> <shape> moving <motion>}, kept
  * word for word (also "a orange …") because clients and evaluations match on it.
  */
 public final class Captions {

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The six colors of the Shapes &amp; Tones world (DESIGN §2). A color is drawn as its RGB value in
+ * The six colors of the Shapes &amp; Tones world (docs/design.md §7). A color is drawn as its RGB value in
  * images and videos and sounded as its pitch in audio.
  */
 public enum Color {

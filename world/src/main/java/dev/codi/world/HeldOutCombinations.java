@@ -13,7 +13,7 @@ import java.util.TreeSet;
 
 /**
  * The (color, shape, motion) combinations kept out of training, to measure generalisation
- * (DESIGN §2). The committed resource {@value #RESOURCE} is the contract; {@link #select} is how it
+ * (docs/design.md §7). The committed resource {@value #RESOURCE} is the contract; {@link #select} is how it
  * was made, and a test checks the two agree. Run {@link #main} to print the file again.
  */
 public final class HeldOutCombinations {
@@ -87,7 +87,7 @@ public final class HeldOutCombinations {
     /** The resource file's text for a selection, header included. */
     public static String render(List<Combination> heldOut) {
         StringBuilder text = new StringBuilder()
-                .append("# Combinations held out of codi-tiny's training (DESIGN §2: generalisation).\n")
+                .append("# Combinations held out of codi-tiny's training (docs/design.md §7: generalisation).\n")
                 .append("# Chosen by dev.codi.world.HeldOutCombinations.select(seed = ").append(SEED)
                 .append(", count = ").append(COUNT).append("):\n")
                 .append("# shuffle all 96 with java.util.Random(seed), hold out in that order while every\n")

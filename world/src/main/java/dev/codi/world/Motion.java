@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The four motions (DESIGN §2). In video a motion is the direction the shape travels (image rows
+ * The four motions (docs/design.md §7). In video a motion is the direction the shape travels (image rows
  * grow downwards, so UP is negative dy); in audio it is the loudness envelope.
  */
 public enum Motion {

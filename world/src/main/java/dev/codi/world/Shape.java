@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The four shapes (DESIGN §2). A shape is drawn as a filled figure in images and videos and sounded
+ * The four shapes (docs/design.md §7). A shape is drawn as a filled figure in images and videos and sounded
  * as a timbre in audio.
  */
 public enum Shape {

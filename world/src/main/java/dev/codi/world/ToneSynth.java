@@ -5,7 +5,7 @@ import java.util.Random;
 
 /**
  * Sounds a combination: the color's pitch, the shape's timbre and the motion's loudness envelope
- * (DESIGN §2). Waveforms are summed from their Fourier series up to 0.45 × the sample rate, so no
+ * (docs/design.md §7). Waveforms are summed from their Fourier series up to 0.45 × the sample rate, so no
  * harmonic aliases back below Nyquist and the harmonic profile the judge reads is the series itself.
  */
 final class ToneSynth {

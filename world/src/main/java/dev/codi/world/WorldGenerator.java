@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Renders the Shapes &amp; Tones world (DESIGN §2). Every draw comes from the {@link Random} passed
+ * Renders the Shapes &amp; Tones world (docs/design.md §7). Every draw comes from the {@link Random} passed
  * in, so {@code new Random(seed)} reproduces a sample exactly. Nuisance variation, all within spec:
  * position, size 12–20 px, speed 1–2 px per frame, background level, tint and noise, audio phase,
  * level, noise floor and envelope curvature, and the caption template.

@@ -1,6 +1,8 @@
 package dev.codi.world;
 
-/** The fixed numbers of the Shapes &amp; Tones world (DESIGN §2); generator and judge share them. */
+import dev.codi.media.Modality;
+
+/** The fixed numbers of the Shapes &amp; Tones world (docs/design.md §7); generator and judge share them. */
 public final class WorldSpec {
     /** Images and video frames are square, this many pixels a side. */
     public static final int IMAGE_SIZE = 32;
@@ -9,6 +11,14 @@ public final class WorldSpec {
     public static final int MAX_SHAPE_SIZE = 20;
     /** Every background channel stays at or below this value. */
     public static final int BACKGROUND_MAX = 40;
+
+    /**
+     * Whether a modality shows motion: text names it, audio has its envelope, video its velocity; an
+     * image shows only color and shape. Every modality shows color and shape.
+     */
+    public static boolean showsMotion(Modality modality) {
+        return modality != Modality.IMAGE;
+    }
 
     public static final int VIDEO_FRAMES = 8;
     /** Eight frames at 8 fps make a one-second clip, like the audio. */

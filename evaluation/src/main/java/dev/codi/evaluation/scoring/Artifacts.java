@@ -23,8 +23,8 @@ import java.util.Arrays;
 /**
  * Everything crosses a real file format, as it does for users: outputs are encoded to the
  * artifact the decoder-service would store (PNG, WAV, MP4, TXT) and the judge reads those bytes;
- * world inputs are encoded and decoded again before the model sees them (issue 3: encoders must
- * understand renderings that went through the real formats).
+ * world inputs are encoded and decoded again before the model sees them (docs/design.md §8: encoders
+ * must understand renderings that went through the real formats).
  */
 public final class Artifacts {
     private Artifacts() {

@@ -5,12 +5,13 @@ import dev.codi.world.Attributes;
 import dev.codi.world.Color;
 import dev.codi.world.Motion;
 import dev.codi.world.Shape;
+import dev.codi.world.WorldSpec;
 
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
-/** The three attributes of the Shapes &amp; Tones world (DESIGN §2), and which modality carries which. */
+/** The three attributes of the Shapes &amp; Tones world (docs/design.md §7), and which modality carries which. */
 public enum Attribute {
     COLOR(Color.values().length),
     SHAPE(Shape.values().length),
@@ -44,9 +45,9 @@ public enum Attribute {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** DESIGN §2: images carry color and shape; text, audio and video carry all three. */
+    /** docs/design.md §7: images carry color and shape; text, audio and video carry all three. */
     public static Set<Attribute> carriedBy(Modality modality) {
-        return modality.showsMotion() ? EnumSet.allOf(Attribute.class) : EnumSet.of(COLOR, SHAPE);
+        return WorldSpec.showsMotion(modality) ? EnumSet.allOf(Attribute.class) : EnumSet.of(COLOR, SHAPE);
     }
 
     /** The attributes both modalities carry: what a direction input → output can be scored on. */

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Attribute accuracy of a set of outputs (DESIGN §2, "direction accuracy": the share of the scored
+ * Attribute accuracy of a set of outputs (docs/design.md §8, "direction accuracy": the share of the scored
  * attributes the output gets right). An attribute the judge could not tell counts as wrong.
  */
 public final class AttributeScore {

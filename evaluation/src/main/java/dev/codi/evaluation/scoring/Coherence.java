@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Joint coherence (issue 5, CoDi's central claim): for an under-specified prompt, do the outputs
+ * Joint coherence (docs/design.md §8, CoDi's central claim): for an under-specified prompt, do the outputs
  * generated together agree on what the prompt left open? An attribute is measured when the prompt
  * does not specify it and at least two of the outputs carry it; the outputs agree when every one
  * of them that carries it was judged to have the same, known value. An unknown reading is a

@@ -8,7 +8,7 @@ import dev.codi.world.WorldGenerator;
 
 import java.util.Random;
 
-/** Renders one modality of the world (DESIGN §2) with the generator's nuisance variation. */
+/** Renders one modality of the world (docs/design.md §7) with the generator's nuisance variation. */
 public final class WorldRendering {
     private WorldRendering() {
     }

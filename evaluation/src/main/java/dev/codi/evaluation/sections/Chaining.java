@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * CoDi against chaining, the way the task is done without it (issue 5): text → image, then the
+ * CoDi against chaining, the way the task is done without it (docs/design.md §8): text → image, then the
  * image (through its PNG) → audio, against joint text → image + audio. Same prompts, same seeds,
  * same batch size; coherence as in {@link JointCoherence}; wall time of each path from one run.
  */

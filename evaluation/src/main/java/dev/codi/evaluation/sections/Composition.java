@@ -38,7 +38,7 @@ import java.util.stream.Collectors;
 public final class Composition {
     public static final String TABLE = "composition";
 
-    /** The two compositions of issue 3. */
+    /** The two compositions the report measures (docs/design.md §8). */
     public enum Kind {
         /** text names the color, audio carries shape (and motion, which an image cannot show) → image. */
         TEXT_AUDIO_TO_IMAGE(Modality.AUDIO, Modality.IMAGE, EnumSet.of(Attribute.COLOR)),
@@ -67,7 +67,7 @@ public final class Composition {
         }
     }
 
-    /** Weights text : other; the first is the default equal mix of DESIGN §1. */
+    /** Weights text : other; the first is the default equal mix of docs/design.md §5.2. */
     public record Weights(double text, double other) {
         public Weights {
             if (!(text > 0 && other > 0)) {

@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The 12 single-input → single-output directions (DESIGN §2, "direction accuracy"; issue 3):
+ * The 12 single-input → single-output directions (docs/design.md §8, "direction accuracy"):
  * a world rendering of a combination, through its file format, conditions one output; the
  * output's artifact is judged on the attributes both sides carry.
  */
@@ -105,7 +105,7 @@ public final class Directions {
                 and whole-output columns pool both splits. An attribute the judge cannot tell counts as wrong.
 
                 %s
-                All 12 directions pooled: **%s held-in, %s held-out** (targets, issue 3: ≥ 95 %% held-in, ≥ 85 %% held-out).
+                All 12 directions pooled: **%s held-in, %s held-out** (targets: ≥ 95 %% held-in, ≥ 85 %% held-out).
                 """.formatted(samples, context.settings().steps(), context.settings().guidance(), table.render(),
                 heldInMean.percent(), heldOutMean.percent());
         return new SectionResult("Directions: single input → single output", markdown, Map.of(TABLE, table));

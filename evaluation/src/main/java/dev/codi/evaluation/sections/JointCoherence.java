@@ -28,7 +28,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Joint generation against independent generation (issue 5, CoDi §3.3): the same under-specified
+ * Joint generation against independent generation (docs/design.md §8, CoDi §3.3): the same under-specified
  * prompt, the same conditioning and the same seeds, sampled jointly as the settings say (staggered,
  * with shared-space feedback), jointly with the environment tokens alone (staggered, feedback 0),
  * as in the CoDi paper (lockstep, environment tokens alone), and independently. Coherence is the share of jobs
@@ -154,7 +154,14 @@ public final class JointCoherence {
                     seconds(independent.wallTime),
                     String.format(Locale.ROOT, "%.2f×", joint.wallTime.toNanos() / (double) independent.wallTime.toNanos()));
         }
-        String markdown = """
+        String markdown = markdown(context, table, timing, changedJobs, allJobs);
+        return new SectionResult("Joint coherence: joint against independent sampling", markdown,
+                Map.of(TABLE, table, "coherence-timing", timing));
+    }
+
+    /** The section's text around its two tables, with the settings the run used. */
+    private static String markdown(EvaluationContext context, Markdown table, Markdown timing, int changedJobs, int allJobs) {
+        return """
                 %d jobs per output set; prompts cycle through the under-specified patterns that leave open an \
                 attribute two of the outputs carry ("a red shape moving left", "something green", "a circle", \
                 "a blue square", "something moving up"), values drawn per job, caption templates varied. All four \
@@ -168,14 +175,14 @@ public final class JointCoherence {
                 *independent*: no coupling. \
                 *agree*: share of jobs whose outputs all read the same known value of the open attribute; *chance*: \
                 independent uniform outputs, (1/n)^(k−1) for k outputs carrying it. *specified right*: accuracy \
-                of every output on the attributes the prompt names and it carries. Targets (issue 5): ≥ 90 %% \
+                of every output on the attributes the prompt names and it carries. Targets: ≥ 90 %% \
                 joint agreement, against about 25 %% (shape) independent, specified ≥ 95 %%.
 
                 %s
                 Jobs whose artifacts joint sampling changed (against the same job sampled independently), and wall \
                 time of sampling and decoding (judging excluded), from the same run:
 
-                %s%s""".formatted(samples, context.settings().steps(), context.settings().guidance(), context.settings().stagger(),
+                %s%s""".formatted(context.settings().samples(), context.settings().steps(), context.settings().guidance(), context.settings().stagger(),
                 context.settings().feedback(), FeedbackWeights.PARTIAL_SHARE,
                 table.render(), timing.render(),
                 changedJobs > 0 ? "" : """
@@ -184,8 +191,6 @@ public final class JointCoherence {
                 bundle (codi-tiny zero-initialises its output projection; stage 2 trains it), so the joint and \
                 independent figures above are identical by construction.
                 """.formatted(allJobs));
-        return new SectionResult("Joint coherence: joint against independent sampling", markdown,
-                Map.of(TABLE, table, "coherence-timing", timing));
     }
 
     static String seconds(Duration duration) {

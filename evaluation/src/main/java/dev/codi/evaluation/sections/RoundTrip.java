@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The autoencoders alone (issue 3): a world rendering, through its file, is encoded to its latent
+ * The autoencoders alone (docs/design.md §8): a world rendering, through its file, is encoded to its latent
  * (the mean, scaled as the denoisers see it) and decoded again; the judge reads the result. This
  * is the ceiling of every direction into that modality: sampling cannot beat its decoder.
  */

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The under-specified prompts of issue 5: "a red shape moving left" (shape open), "something green"
+ * The under-specified prompts of docs/design.md §8: "a red shape moving left" (shape open), "something green"
  * (shape and motion open), "a circle" (color and motion open), "a blue square" (motion open),
  * "something moving up" (color and shape open). Values are drawn per job from a seeded walk over
  * the 96 combinations.

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The API keys the gateway accepts, stored hashed (DESIGN §4): only the SHA-256 of each key is
+ * The API keys the gateway accepts, stored hashed (docs/design.md §4): only the SHA-256 of each key is
  * kept. A fast hash is enough because keys are 256 random bits, not passwords: there is nothing
  * to brute-force. The owner of a job, an upload or a webhook secret is the key's id, derived from
  * its hash, so the key itself is never written anywhere (not to Kafka, not to logs).

@@ -14,7 +14,7 @@ import java.time.Instant;
 import java.util.function.Supplier;
 
 /**
- * The job resource clients see (DESIGN §4): status, progress, timings per stage, and artifacts
+ * The job resource clients see (docs/design.md §4): status, progress, timings per stage, and artifacts
  * as presigned object-storage URLs with their expiry, type, size and sha256. Signing URLs may
  * touch the network in some S3 set-ups: call it off the event loop.
  */

@@ -11,7 +11,7 @@ import java.util.Optional;
  * as §2 allows; a malformed wait value is ignored too.
  */
 public final class PreferWait {
-    /** The longest synchronous wait the gateway grants (DESIGN §4: N ≤ 60). */
+    /** The longest synchronous wait the gateway grants (docs/design.md §4: N ≤ 60). */
     public static final int MAX_SECONDS = 60;
 
     private PreferWait() {

@@ -2,7 +2,7 @@ package dev.codi.gateway.view;
 
 import java.util.Locale;
 
-/** DESIGN §4: queued → running → succeeded | failed | canceled. */
+/** docs/design.md §4: queued → running → succeeded | failed | canceled. */
 public enum JobStatus {
     QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELED;
 

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 
 /**
  * The gateway's job view: a fold of the job-events topic, rebuilt from Kafka on every start
- * (no other database, DESIGN §3). Idempotent: an event id seen before is ignored, and a job
+ * (no other database, docs/design.md §2). Idempotent: an event id seen before is ignored, and a job
  * that reached a terminal state keeps it, so redelivered or repeated events change nothing.
  * Confined to the gateway's event-loop thread.
  */

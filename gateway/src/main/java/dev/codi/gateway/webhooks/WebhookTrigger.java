@@ -35,7 +35,7 @@ import java.util.random.RandomGenerator;
  */
 public final class WebhookTrigger {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookTrigger.class);
-    /** DESIGN §4: job.progress at most 2 per second. */
+    /** docs/design.md §4: job.progress at most 2 per second. */
     public static final Duration PROGRESS_INTERVAL = Duration.ofMillis(500);
     /** Events older than this are not sent when found at start (the deliveries topic may have forgotten them). */
     public static final Duration MAX_EVENT_AGE = Duration.ofDays(1);

@@ -12,7 +12,7 @@ import dev.codi.model.Latent;
 import dev.codi.model.PromptInput;
 import dev.codi.model.SamplingJob;
 import dev.codi.model.SamplingListener;
-import dev.codi.model.SamplingParams;
+import dev.codi.protocol.JobParams;
 import dev.codi.model.tiny.CodiTinyModel;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -85,7 +85,7 @@ public final class PipelineLatencyBenchmark {
         float[] embedding = model.encode(new PromptInput.Text(PROMPT));
         Conditioning conditioning = Conditioning.single(Modality.TEXT, embedding, model.nullEmbedding(Modality.TEXT));
         SamplingJob job = new SamplingJob("bench", conditioning, new LinkedHashSet<>(OUTPUTS),
-                new SamplingParams(steps, 7.5, 0, seed, true), () -> false);
+                new JobParams(steps, 7.5, 0, seed, true), () -> false);
         Map<Modality, Latent> latents = model.sample(List.of(job), SamplingListener.NONE).get(0);
         for (Modality modality : OUTPUTS) {
             GeneratedMedia media = model.decode(modality, latents.get(modality));

@@ -9,7 +9,7 @@ import java.util.Random;
  * <p>STFT: Hann window of {@code fftSize} samples, hop {@code hop}, frames centred at k·hop
  * (signal zero-padded by fftSize/2 on both sides), the first {@code bins} bins kept. Linear
  * rather than mel frequency because the judge measures pitch to the semitone between 261 and
- * 523 Hz (DESIGN §2): 15.6 Hz bins separate them, a 64-bin mel scale would blur them. Values:
+ * 523 Hz (docs/design.md §7): 15.6 Hz bins separate them, a 64-bin mel scale would blur them. Values:
  * v = 2·ln(max(|X|/(Σw/2), floor))/ln(1/floor) + 1, so a full-scale sine peaks near 1 and
  * silence (the floor) is −1.
  *

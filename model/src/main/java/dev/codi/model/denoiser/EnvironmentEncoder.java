@@ -25,7 +25,7 @@ import dev.codi.model.nn.TinyBlock;
  * (no environment). Both are functions of z_t alone, so V_m(z_t) stays the paper's formulation.
  * The estimate is the denoiser's guess of what the output becomes, which z_t at high noise hardly
  * shows; measured, it helped image + video and hurt image + audio, so bundles read z_t by default
- * (docs/training.md, session 5).
+ * (docs/design.md §9).
  */
 public final class EnvironmentEncoder extends TinyBlock {
     /** What the encoder is trained on and reads while sampling. */

@@ -9,7 +9,7 @@ import ai.djl.util.PairList;
 /**
  * Pre-norm multi-head cross-attention with a residual: queries from the tokens of a latent,
  * keys and values from context tokens. A learned register token is always appended to the
- * context, so attention over a one-token context (the pooled conditioning vector, DESIGN §1)
+ * context, so attention over a one-token context (the pooled conditioning vector, docs/design.md §5.2)
  * still has a choice, and an empty context is well defined.
  *
  * <p>With {@code zeroInitOutput} the output projection starts at zero (its block name carries

@@ -18,11 +18,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -34,27 +32,14 @@ import java.util.TreeSet;
  * reads the clean estimate costs one more call per output and step, ε_θ(z_t^B, t, c) without
  * environment, batched with the unconditional one.
  *
- * <p>Staggered joint sampling ({@link dev.codi.model.SamplingParams#stagger()}): the outputs start
- * one after another, k steps apart in modality order, so every output but the first reads an earlier
- * output's token at a lower noise level than its own — at the high noise where the open attributes
- * are settled, a token of z_t at the same t shows almost nothing of them (docs/training.md,
- * session 6). k = 0 is CoDi's lockstep sampling.
+ * <p>Two additions couple jointly sampled outputs beyond the environment tokens (docs/design.md §6.4):
+ * staggered starts ({@link StaggerClock}) and shared-space feedback ({@link SharedSpaceFeedback}, each
+ * reading weighed by {@link FeedbackWeights}). With {@code stagger} and {@code feedback} 0 the loop is
+ * CoDi's lockstep sampling.
  *
- * <p>Shared-space feedback ({@link dev.codi.model.SamplingParams#feedback()}): every step, each output's
- * clean estimate x̂₀ (from its conditional prediction) is decoded and read by its modality's prompt
- * encoder into the shared conditioning space ({@link SharedSpace}), and every other output is
- * conditioned on the job's conditioning (weight 1) mixed with those readings (weighted by what their
- * modality shows, {@link FeedbackWeights}: {@code feedback}, or a quarter of it or none for an image read by
- * an output that shows motion), with the readings' null embeddings mixed into the unconditional side alike — CoDi's composable
- * conditioning (§3.2) applied to the outputs being generated. The environment tokens tell a denoiser
- * little at the high noise where the open attributes are settled; the prompt encoders read a clean
- * estimate well (docs/training.md, session 10). A text output is conditioned on the others' readings
- * but gives none. 0 turns it off.
- *
- * <p>Jobs are batched when they share (outputs, steps, eta, joint, stagger, feedback); each job's noise comes from
- * its own generators, seeded by (seed, modality), so a job's latents do not depend on which jobs
- * share its batch. Latents are in the scaled space of the denoisers (see the manifest's latent
- * scales).
+ * <p>Jobs are batched when they share (outputs, steps, eta, joint, stagger, feedback); a job's latents
+ * do not depend on which jobs share its batch ({@link ActiveRows}). Latents are in the scaled space of
+ * the denoisers (see the manifest's latent scales).
  */
 public final class CodiPipeline {
     private final NDManager manager;
@@ -87,6 +72,9 @@ public final class CodiPipeline {
 
         /** The modality's null embedding, mixed into the unconditional side with the same weight. */
         float[] nullEmbedding(Modality modality);
+
+        /** What each modality shows of the world's attributes (the bundle's manifest), for {@link FeedbackWeights}. */
+        Map<Modality, Set<String>> shownAttributes();
     }
 
     private record GroupKey(Set<Modality> outputs, int steps, double eta, boolean joint, int stagger, double feedback) { }
@@ -116,304 +104,175 @@ public final class CodiPipeline {
         return results;
     }
 
-    /**
-     * The denoising loop for jobs that share outputs, steps, eta, joint, stagger and feedback. With a stagger
-     * of k, the output at position p (modality order) takes its steps in iterations p·k to p·k + steps − 1;
-     * before, it waits as its initial noise, after, it is finished, and either way the others still
-     * read its environment token.
-     */
+    /** The denoising loop for jobs that share outputs, steps, eta, joint, stagger and feedback. */
     private List<Map<Modality, Latent>> sampleGroup(GroupKey key, List<SamplingJob> jobs, SamplingListener listener) {
-        List<Modality> outputs = List.copyOf(new TreeSet<>(key.outputs()));
+        List<Modality> outputs = List.copyOf(new TreeSet<>(key.outputs()));                 // modality order
         DdimScheduler scheduler = new DdimScheduler(schedulerConfig);
         scheduler.setTimesteps(key.steps());
-        int[] timesteps = scheduler.timesteps();
-        ParameterStore store = new ParameterStore(manager, false);
         try (NDManager groupManager = manager.newSubManager()) {
-            List<Integer> active = new ArrayList<>();                        // indices into jobs
-            Map<Modality, List<Random>> noise = new EnumMap<>(Modality.class); // per modality, per active job
-            Map<Modality, NDArray> latents = new EnumMap<>(Modality.class);    // (batch, latent shape...) z_t
+            GroupLoop loop = new GroupLoop(key, outputs, scheduler, new ActiveRows(jobs, outputs), groupManager);
+            Map<Modality, NDArray> latents = new EnumMap<>(Modality.class);                  // (batch, latent shape...) z_t
             for (Modality modality : outputs) {
-                noise.put(modality, new ArrayList<>());
+                latents.put(modality, loop.rows.gaussian(groupManager, modality, latentShapes.get(modality)));
             }
-            for (int j = 0; j < jobs.size(); j++) {
-                active.add(j);
-                for (Modality modality : outputs) {
-                    noise.get(modality).add(new Random(noiseSeed(jobs.get(j).params().seed(), modality)));
+            for (int i = 0; i < loop.clock.iterations(); i++) {
+                int[] kept = loop.rows.dropCanceled();                                        // canceled jobs leave between steps
+                if (kept != null) {
+                    latents.replaceAll((modality, z) -> ActiveRows.select(groupManager, z, kept));
+                    loop.feedback.keepRows(kept);
                 }
-            }
-            for (Modality modality : outputs) {
-                latents.put(modality, gaussian(groupManager, noise.get(modality), latentShapes.get(modality)));
-            }
-            boolean[] canceled = new boolean[jobs.size()];
-            Guidance guidance = Guidance.of(jobs, active);
-
-            int iterations = timesteps.length + (outputs.size() - 1) * key.stagger();
-            boolean feedback = key.joint() && key.feedback() > 0;
-            Map<Modality, NDArray> readings = new EnumMap<>(Modality.class); // (batch, dim): each output's latest x̂₀, read into the shared space
-            Set<Modality> finishedReadings = EnumSet.noneOf(Modality.class);
-            Map<Modality, NDArray> nullReadings = new EnumMap<>(Modality.class);  // (1, 1, dim): what a reading weighs on the null side
-            Map<Modality, Map<Modality, Double>> readingWeights = new EnumMap<>(Modality.class); // per output: the weight of each other's reading
-            if (feedback) {
-                List<Modality> readOutputs = outputs.stream().filter(sharedSpace::reads).toList();
-                readOutputs.forEach(modality -> nullReadings.put(modality,
-                        groupManager.create(sharedSpace.nullEmbedding(modality)).reshape(1, 1, embeddingDim)));
-                outputs.forEach(modality -> readingWeights.put(modality, FeedbackWeights.of(modality, readOutputs, key.feedback())));
-            }
-            for (int i = 0; i < iterations; i++) {
-                // 0. poll cancellation between steps; canceled jobs leave the batch
-                List<Integer> kept = active.stream().filter(j -> !jobs.get(j).canceled().getAsBoolean()).toList();
-                if (kept.size() < active.size()) {
-                    int[] rows = kept.stream().mapToInt(active::indexOf).toArray();
-                    active.stream().filter(j -> !kept.contains(j)).forEach(j -> canceled[j] = true);
-                    for (Modality modality : outputs) {
-                        latents.put(modality, selectRows(groupManager, latents.get(modality), rows));
-                        List<Random> generators = noise.get(modality);
-                        noise.put(modality, Arrays.stream(rows).mapToObj(generators::get).toList());
-                    }
-                    for (Modality modality : readings.keySet()) {
-                        replace(readings, modality, selectRows(groupManager, readings.get(modality), rows));
-                    }
-                    active = new ArrayList<>(kept);
-                    guidance = Guidance.of(jobs, active);
-                }
-                if (active.isEmpty()) {
+                if (loop.rows.isEmpty()) {
                     break;
                 }
-                Map<Modality, Integer> ownSteps = new EnumMap<>(Modality.class); // each output's own step: < 0 waiting, ≥ steps finished
-                for (int position = 0; position < outputs.size(); position++) {
-                    ownSteps.put(outputs.get(position), i - position * key.stagger());
-                }
                 try (NDManager stepManager = groupManager.newSubManager()) {
-                    latents.values().forEach(z -> z.attach(stepManager)); // z_t is freed with this step
-                    int batchSize = active.size();
-                    NDArray contexts = guidance.contexts(stepManager);                                 // (2·batch, 1, dim)
-                    // 1. joint: ε_u = ε_θ(z_t, t, ∅) of every output alone, and the environment token V_m of
-                    //    every output (CoDi §3.3) — read off z_t, or off the clean estimate that ε_θ(z_t, t, c) alone
-                    //    implies (EnvironmentEncoder.Reads), computed in one batch with ε_u
-                    Map<Modality, NDArray> unconditional = new EnumMap<>(Modality.class); // (batch, ...)
-                    Map<Modality, NDArray> environment = new EnumMap<>(Modality.class);   // (batch, environmentDim)
-                    NDList nullAndConditioning = contexts.split(2, 0);
-                    if (feedback) {                                                     // a finished output is read once, as z_0
-                        for (Modality modality : outputs) {
-                            if (ownSteps.get(modality) >= timesteps.length && sharedSpace.reads(modality) && finishedReadings.add(modality)) {
-                                NDArray reading = sharedSpace.read(store, modality, latents.get(modality));
-                                reading.attach(groupManager);
-                                replace(readings, modality, reading);
-                            }
-                        }
-                    }
-                    Map<Modality, NDList> outputContexts = new EnumMap<>(Modality.class);   // [null; conditioning] per output
-                    for (Modality modality : outputs) {
-                        outputContexts.put(modality, feedback ? withFeedback(nullAndConditioning, readings, nullReadings, readingWeights.get(modality))
-                                : nullAndConditioning);
-                    }
-                    if (key.joint()) {
-                        for (Modality modality : outputs) {
-                            NDArray z = latents.get(modality);
-                            EnvironmentEncoder encoder = environmentEncoders.get(modality);
-                            int step = ownSteps.get(modality);
-                            if (step >= timesteps.length) {                                     // finished, z_0: its own clean estimate
-                                environment.put(modality, encoder.encode(store, z,
-                                        encoder.reads() == EnvironmentEncoder.Reads.CLEAN_ESTIMATE ? z : null));
-                                continue;
-                            }
-                            int t = timesteps[Math.max(step, 0)];                               // a waiting output is at the first t
-                            if (encoder.reads() == EnvironmentEncoder.Reads.CLEAN_ESTIMATE) {
-                                NDList halves = bothHalves(store, modality, z, stepManager.full(new Shape(2L * batchSize), (float) t),
-                                        NDArrays.concat(outputContexts.get(modality), 0));
-                                float[] rowTimes = new float[batchSize];
-                                Arrays.fill(rowTimes, t);
-                                NDArray clean = scheduler.predictedClean(z, halves.get(1), rowTimes, EnvironmentEncoder.CLEAN_ESTIMATE_BOUND);
-                                unconditional.put(modality, halves.get(0));
-                                environment.put(modality, encoder.encode(store, z, clean));
-                            } else {
-                                if (step >= 0) {
-                                    unconditional.put(modality, denoisers.get(modality)
-                                            .predictNoise(store, z, stepManager.full(new Shape(batchSize), (float) t), outputContexts.get(modality).get(0), null));
-                                }
-                                environment.put(modality, encoder.encode(store, z, null));
-                            }
-                        }
-                    }
-                    Map<Modality, NDArray> next = new EnumMap<>(Modality.class);
-                    for (Modality modality : outputs) {
-                        NDArray z = latents.get(modality);                                                  // (batch, ...)
-                        int step = ownSteps.get(modality);
-                        if (step < 0 || step >= timesteps.length) {                                         // waiting or finished
-                            z.attach(groupManager);
-                            next.put(modality, z);
-                            continue;
-                        }
-                        int t = timesteps[step];
-                        NDArray stepTimes = stepManager.full(new Shape(batchSize), (float) t);             // one call per half
-                        NDArray doubledTimes = stepManager.full(new Shape(2L * batchSize), (float) t);     // both halves in one call
-                        NDArray epsilon;
-                        if (key.joint()) {
-                            // 2. joint: ε_c = ε_θ(z_t, t, c, V_B for B ≠ A), guided against ε_u
-                            NDList tokens = new NDList();
-                            outputs.stream().filter(other -> other != modality).forEach(other -> tokens.add(environment.get(other)));
-                            NDArray others = NDArrays.stack(tokens, 1);                                     // (batch, outputs−1, envDim)
-                            NDArray conditional = denoisers.get(modality).predictNoise(store, z, stepTimes, outputContexts.get(modality).get(1), others);
-                            epsilon = guide(unconditional.get(modality), conditional, guidance.scales(stepManager, z.getShape().dimension()));
-                            if (feedback && sharedSpace.reads(modality)) {
-                                // 2b. feedback: this output's clean estimate, read into the shared space for the others' next step
-                                float[] rowTimes = new float[batchSize];
-                                Arrays.fill(rowTimes, t);
-                                NDArray clean = scheduler.predictedClean(z, conditional, rowTimes, EnvironmentEncoder.CLEAN_ESTIMATE_BOUND);
-                                NDArray reading = sharedSpace.read(store, modality, clean);
-                                reading.attach(groupManager);
-                                replace(readings, modality, reading);
-                            }
-                        } else {
-                            // 2. independent: ε_θ on [unconditional; conditional] in one batch
-                            NDList halves = bothHalves(store, modality, z, doubledTimes, contexts);
-                            epsilon = guide(halves.get(0), halves.get(1), guidance.scales(stepManager, z.getShape().dimension()));
-                        }
-                        // 3. DDIM step (eq. 12), η-noise drawn from each job's own generator
-                        NDArray stepNoise = key.eta() > 0 ? gaussian(stepManager, noise.get(modality), latentShapes.get(modality)) : null;
-                        NDArray previous = scheduler.step(epsilon, t, z, key.eta(), stepNoise);
-                        previous.attach(groupManager);
-                        next.put(modality, previous);
-                    }
-                    latents = next;
+                    latents.values().forEach(z -> z.attach(stepManager));                     // z_t is freed with this step
+                    latents = loop.step(i, latents, stepManager);
                 }
-                // 4. progress
-                for (int j : active) {
-                    listener.onStep(jobs.get(j).jobId(), i + 1, iterations);
+                for (String jobId : loop.rows.jobIds()) {
+                    listener.onStep(jobId, i + 1, loop.clock.iterations());
                 }
             }
+            return loop.rows.results(latents, latentShapes);
+        }
+    }
 
-            List<Map<Modality, Latent>> results = new ArrayList<>(Collections.nCopies(jobs.size(), Map.of()));
-            Map<Modality, float[]> values = new EnumMap<>(Modality.class);
-            if (!active.isEmpty()) {
-                latents.forEach((modality, z) -> values.put(modality, z.toFloatArray()));
+    /** One group's sampling state: its outputs, scheduler, stagger clock, active rows and feedback. */
+    private final class GroupLoop {
+        final GroupKey key;
+        final List<Modality> outputs;
+        final DdimScheduler scheduler;
+        final int[] timesteps;
+        final StaggerClock clock;
+        final ActiveRows rows;
+        final SharedSpaceFeedback feedback;
+        final NDManager groupManager;
+        final ParameterStore store = new ParameterStore(manager, false);
+
+        GroupLoop(GroupKey key, List<Modality> outputs, DdimScheduler scheduler, ActiveRows rows, NDManager groupManager) {
+            this.key = key;
+            this.outputs = outputs;
+            this.scheduler = scheduler;
+            this.timesteps = scheduler.timesteps();
+            this.clock = new StaggerClock(outputs, timesteps.length, key.stagger());
+            this.rows = rows;
+            this.feedback = new SharedSpaceFeedback(sharedSpace, groupManager, embeddingDim, outputs, key.joint(), key.feedback());
+            this.groupManager = groupManager;
+        }
+
+        /**
+         * One iteration for every output: tokens → ε → guidance → DDIM step → feedback.
+         *
+         * @return z_{t−Δ} of every denoising output, z_t of a waiting or finished one, attached to the group's manager
+         */
+        Map<Modality, NDArray> step(int i, Map<Modality, NDArray> latents, NDManager stepManager) {
+            NDArray contexts = rows.guidance().contexts(stepManager);                         // (2·batch, 1, dim)
+            for (Modality modality : outputs) {                                               // a finished output is read once, as z_0
+                if (clock.finished(clock.ownStep(modality, i))) {
+                    feedback.readFinished(store, modality, latents.get(modality));
+                }
             }
-            for (int row = 0; row < active.size(); row++) {
-                int j = active.get(row);
-                if (canceled[j]) {
+            Map<Modality, NDList> outputContexts = new EnumMap<>(Modality.class);             // [null; conditioning] per output
+            NDList nullAndConditioning = contexts.split(2, 0);
+            outputs.forEach(modality -> outputContexts.put(modality, feedback.contexts(modality, nullAndConditioning)));
+            // 1. tokens: V_m of every output (CoDi §3.3), and ε_u of every denoising output alone
+            Map<Modality, NDArray> unconditional = new EnumMap<>(Modality.class);             // (batch, ...)
+            Map<Modality, NDArray> tokens = key.joint()
+                    ? environmentTokens(i, latents, outputContexts, unconditional, stepManager) : Map.of();
+            Map<Modality, NDArray> next = new EnumMap<>(Modality.class);
+            for (Modality modality : outputs) {
+                NDArray z = latents.get(modality);                                            // (batch, ...)
+                int ownStep = clock.ownStep(modality, i);
+                if (!clock.denoising(ownStep)) {                                              // waiting or finished: z_t as it is
+                    z.attach(groupManager);
+                    next.put(modality, z);
                     continue;
                 }
-                Map<Modality, Latent> jobLatents = new EnumMap<>(Modality.class);
-                for (Modality modality : outputs) {
-                    int[] shape = latentShapes.get(modality);
-                    int size = Arrays.stream(shape).reduce(1, Math::multiplyExact);
-                    jobLatents.put(modality, new Latent(shape, Arrays.copyOfRange(values.get(modality), row * size, (row + 1) * size)));
+                int t = timesteps[ownStep];
+                NDArray epsilon;
+                NDArray conditional = null;
+                if (key.joint()) {
+                    // 2. ε_c = ε_θ(z_t, t, c, V_B for B ≠ A); 3. guided against ε_u
+                    conditional = denoisers.get(modality).predictNoise(store, z, times(stepManager, rows.size(), t),
+                            outputContexts.get(modality).get(1), othersTokens(tokens, modality));
+                    epsilon = rows.guidance().guide(stepManager, unconditional.get(modality), conditional);
+                } else {
+                    // 2. ε_θ on [unconditional; conditional] in one batch; 3. guided
+                    NDList halves = bothHalves(modality, z, times(stepManager, 2 * rows.size(), t), contexts);
+                    epsilon = rows.guidance().guide(stepManager, halves.get(0), halves.get(1));
                 }
-                results.set(j, Collections.unmodifiableMap(jobLatents));
+                // 4. DDIM step (eq. 12), η-noise drawn from each job's own generator
+                NDArray stepNoise = key.eta() > 0 ? rows.gaussian(stepManager, modality, latentShapes.get(modality)) : null;
+                NDArray previous = scheduler.step(epsilon, t, z, key.eta(), stepNoise);
+                previous.attach(groupManager);
+                next.put(modality, previous);
+                // 5. feedback: this output's clean estimate, read into the shared space for the others' next step
+                if (feedback.reads(modality)) {
+                    feedback.read(store, modality, cleanEstimate(z, conditional, t));
+                }
             }
-            return results;
+            return next;
         }
-    }
 
-    /**
-     * The contexts of one output with feedback: [null; conditioning] of the job mixed with the other
-     * outputs' readings, c' = (c + Σ w_B·r_B) / (1 + Σ w_B) and ∅' = (∅ + Σ w_B·∅_B) / (1 + Σ w_B), over
-     * the other outputs read so far that {@link FeedbackWeights} gives a weight w_B.
-     */
-    private static NDList withFeedback(NDList nullAndConditioning, Map<Modality, NDArray> readings, Map<Modality, NDArray> nullReadings,
-                                       Map<Modality, Double> weights) {
-        NDArray nullSum = nullAndConditioning.get(0);                                       // (batch, 1, dim)
-        NDArray conditionSum = nullAndConditioning.get(1);
-        double weightSum = 1;
-        for (Map.Entry<Modality, Double> weighted : weights.entrySet()) {
-            NDArray reading = readings.get(weighted.getKey());
-            if (reading == null) {                                                          // not read yet: waiting to start
-                continue;
+        /**
+         * The environment token V_m of every output (CoDi §3.3) — read off z_t, or off the clean estimate
+         * that ε_θ(z_t, t, c) alone implies ({@link EnvironmentEncoder.Reads}), computed in one batch with
+         * ε_u — and, into {@code unconditional}, ε_u = ε_θ(z_t, t, ∅) of every output that denoises this step.
+         * A waiting output is at the first t; a finished one, z_0, is its own clean estimate.
+         *
+         * @return (batch, environmentDim) per output
+         */
+        private Map<Modality, NDArray> environmentTokens(int i, Map<Modality, NDArray> latents, Map<Modality, NDList> outputContexts,
+                                                         Map<Modality, NDArray> unconditional, NDManager stepManager) {
+            Map<Modality, NDArray> environment = new EnumMap<>(Modality.class);
+            for (Modality modality : outputs) {
+                NDArray z = latents.get(modality);
+                EnvironmentEncoder encoder = environmentEncoders.get(modality);
+                boolean readsClean = encoder.reads() == EnvironmentEncoder.Reads.CLEAN_ESTIMATE;
+                int ownStep = clock.ownStep(modality, i);
+                if (clock.finished(ownStep)) {
+                    environment.put(modality, encoder.encode(store, z, readsClean ? z : null));
+                    continue;
+                }
+                int t = timesteps[Math.max(ownStep, 0)];
+                if (readsClean) {
+                    NDList halves = bothHalves(modality, z, times(stepManager, 2 * rows.size(), t),
+                            NDArrays.concat(outputContexts.get(modality), 0));
+                    unconditional.put(modality, halves.get(0));
+                    environment.put(modality, encoder.encode(store, z, cleanEstimate(z, halves.get(1), t)));
+                } else {
+                    if (!clock.waiting(ownStep)) {
+                        unconditional.put(modality, denoisers.get(modality)
+                                .predictNoise(store, z, times(stepManager, rows.size(), t), outputContexts.get(modality).get(0), null));
+                    }
+                    environment.put(modality, encoder.encode(store, z, null));
+                }
             }
-            double weight = weighted.getValue();
-            conditionSum = conditionSum.add(reading.expandDims(1).mul(weight));
-            nullSum = nullSum.add(nullReadings.get(weighted.getKey()).mul(weight));
-            weightSum += weight;
-        }
-        return weightSum == 1 ? nullAndConditioning : new NDList(nullSum.div(weightSum), conditionSum.div(weightSum));
-    }
-
-    private static void replace(Map<Modality, NDArray> readings, Modality modality, NDArray reading) {
-        NDArray replaced = readings.put(modality, reading);
-        if (replaced != null && replaced != reading) {
-            replaced.close();
-        }
-    }
-
-    /** [ε_θ(z_t, t, ∅); ε_θ(z_t, t, c)] without environment, in one call on the doubled batch. */
-    private NDList bothHalves(ParameterStore store, Modality modality, NDArray z, NDArray doubledTimes, NDArray contexts) {
-        NDArray doubledLatents = NDArrays.concat(new NDList(z, z), 0);                                  // (2·batch, ...)
-        return denoisers.get(modality).predictNoise(store, doubledLatents, doubledTimes, contexts, null).split(2, 0);
-    }
-
-    /**
-     * Classifier-free guidance, ε = ε_u + s·(ε_c − ε_u), s per job. In joint sampling only ε_c sees
-     * the other outputs' environment tokens, so guidance amplifies the agreement with them as it
-     * amplifies the conditioning (ε_u is then the stage-1 denoiser's unconditional prediction).
-     */
-    private static NDArray guide(NDArray unconditional, NDArray conditional, NDArray scales) {
-        return unconditional.add(conditional.sub(unconditional).mul(scales));
-    }
-
-    /** The guidance inputs of the active jobs: contexts [null; conditioning] and scales, on the host. */
-    private record Guidance(float[] contextValues, int dimension, float[] scaleValues) {
-        static Guidance of(List<SamplingJob> jobs, List<Integer> active) {
-            int dimension = jobs.get(0).conditioning().vector().length;
-            float[] contexts = new float[2 * active.size() * dimension];
-            float[] scales = new float[active.size()];
-            for (int row = 0; row < active.size(); row++) {
-                SamplingJob job = jobs.get(active.get(row));
-                System.arraycopy(job.conditioning().nullVector(), 0, contexts, row * dimension, dimension);
-                System.arraycopy(job.conditioning().vector(), 0, contexts, (active.size() + row) * dimension, dimension);
-                scales[row] = (float) job.params().guidance();
-            }
-            return new Guidance(contexts, dimension, scales);
+            return environment;
         }
 
-        /** (2·batch, 1, dimension): the null mixes, then the conditioning mixes. */
-        NDArray contexts(NDManager manager) {
-            return manager.create(contextValues, new Shape(2L * scaleValues.length, 1, dimension));
+        /** (batch, outputs − 1, environmentDim): the other outputs' tokens, in modality order. */
+        private NDArray othersTokens(Map<Modality, NDArray> tokens, Modality modality) {
+            NDList others = new NDList();
+            outputs.stream().filter(other -> other != modality).forEach(other -> others.add(tokens.get(other)));
+            return NDArrays.stack(others, 1);
         }
 
-        /** (batch, 1, …, 1) guidance scales broadcasting over a latent of the given rank. */
-        NDArray scales(NDManager manager, int rank) {
-            long[] shape = new long[rank];
-            Arrays.fill(shape, 1);
-            shape[0] = scaleValues.length;
-            return manager.create(scaleValues, new Shape(shape));
+        /** x̂₀ of z_t at t from ε, clipped as the environment encoders and prompt encoders expect. */
+        private NDArray cleanEstimate(NDArray z, NDArray epsilon, int t) {
+            float[] rowTimes = new float[rows.size()];
+            Arrays.fill(rowTimes, t);
+            return scheduler.predictedClean(z, epsilon, rowTimes, EnvironmentEncoder.CLEAN_ESTIMATE_BOUND);
+        }
+
+        /** [ε_θ(z_t, t, ∅); ε_θ(z_t, t, c)] without environment, in one call on the doubled batch. */
+        private NDList bothHalves(Modality modality, NDArray z, NDArray doubledTimes, NDArray contexts) {
+            NDArray doubledLatents = NDArrays.concat(new NDList(z, z), 0);                    // (2·batch, ...)
+            return denoisers.get(modality).predictNoise(store, doubledLatents, doubledTimes, contexts, null).split(2, 0);
         }
     }
 
-    private static NDArray gaussian(NDManager manager, List<Random> generators, int[] latentShape) {
-        int size = Arrays.stream(latentShape).reduce(1, Math::multiplyExact);
-        float[] values = new float[generators.size() * size];
-        for (int row = 0; row < generators.size(); row++) {
-            Random random = generators.get(row);
-            for (int k = 0; k < size; k++) {
-                values[row * size + k] = (float) random.nextGaussian();
-            }
-        }
-        long[] shape = new long[latentShape.length + 1];
-        shape[0] = generators.size();
-        for (int d = 0; d < latentShape.length; d++) {
-            shape[d + 1] = latentShape[d];
-        }
-        return manager.create(values, new Shape(shape));
-    }
-
-    private static NDArray selectRows(NDManager manager, NDArray batch, int[] rows) {
-        if (rows.length == 0) {
-            return batch;
-        }
-        NDList kept = new NDList();
-        for (int row : rows) {
-            kept.add(batch.get(row));
-        }
-        NDArray selected = NDArrays.stack(kept);
-        selected.attach(manager);
-        return selected;
-    }
-
-    /** SplitMix64 of (seed, modality): independent streams per output, stable across batches. */
-    static long noiseSeed(long seed, Modality modality) {
-        long z = seed + 0x9E3779B97F4A7C15L * (modality.ordinal() + 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+    /** (rows) the timestep t for every row. */
+    private static NDArray times(NDManager manager, int rows, int t) {
+        return manager.full(new Shape(rows), (float) t);
     }
 }

@@ -12,7 +12,7 @@ import java.util.Arrays;
  *
  * <p>Betas: {@link BetaSchedule#SCALED_LINEAR}, β_t = (√β_start + t/(T−1)·(√β_end − √β_start))²,
  * is what CoDi and Stable Diffusion actually train with — LDM's {@code make_beta_schedule} names
- * it "linear", which is why DESIGN §1 says "linear betas 0.00085→0.012". The plain linear
+ * it "linear", which is why docs/design.md §5.1 says "linear betas 0.00085→0.012". The plain linear
  * variant is kept for comparison. Timesteps use "leading" spacing: t_i = i·⌊T/steps⌋ + offset,
  * in descending order, and ᾱ before t = 0 is 1 ("set_alpha_to_one").
  */
@@ -34,7 +34,7 @@ public final class DdimScheduler {
             }
         }
 
-        /** DESIGN §1: T = 1000, betas 0.00085 → 0.012 (LDM's "linear", i.e. scaled linear). */
+        /** docs/design.md §5.1: T = 1000, betas 0.00085 → 0.012 (LDM's "linear", i.e. scaled linear). */
         public static Config codi() {
             return new Config(1000, BetaSchedule.SCALED_LINEAR, 0.00085, 0.012, 0);
         }

@@ -1,7 +1,11 @@
 package dev.codi.model.tiny;
 
+import dev.codi.media.Modality;
+
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The bundle's manifest.json. Weight files are listed with their size and sha256 and read as
@@ -16,13 +20,30 @@ import java.util.Map;
  * @param weights         per network name: its file, size, sha256 and parameter count
  * @param training        the training config (empty for a random bundle)
  * @param vocabulary      the words the text networks know (absent from bundles written before it was listed)
+ * @param shows           per modality wire name: the world's attributes its outputs can show (an image
+ *                        shows no motion in Shapes &amp; Tones, docs/design.md §7); the sampler weighs
+ *                        shared-space readings by it. Absent in older bundles of {@value CodiTinyBundle#WORLD}:
+ *                        {@link CodiTinyBundle#WORLD_SHOWS}
  */
 public record BundleManifest(String format, String name, String version, boolean trained, String description,
                              String world, long seed, List<String> modalities, int embeddingDimension,
                              int environmentDimension, Map<String, int[]> latentShapes, Map<String, Double> latentScales,
                              Scheduler scheduler, Map<String, String> representations, CodiTinyConfig networks,
                              Map<String, WeightFile> weights, Map<String, Object> training, Map<String, Double> metrics,
-                             TextVocabulary vocabulary) {
+                             TextVocabulary vocabulary,
+                             Map<String, List<String>> shows) {
+
+    /** What each modality shows, from {@link #shows}, or for an older bundle of its world, that world's. */
+    public Map<Modality, Set<String>> shownAttributes() {
+        Map<String, List<String>> declared = shows != null ? shows
+                : CodiTinyBundle.WORLD.equals(world) ? CodiTinyBundle.WORLD_SHOWS : null;
+        if (declared == null) {
+            throw new IllegalArgumentException("bundle manifest of world " + world + " does not say what each modality shows");
+        }
+        Map<Modality, Set<String>> shown = new EnumMap<>(Modality.class);
+        declared.forEach((modality, attributes) -> shown.put(Modality.fromWireName(modality), Set.copyOf(attributes)));
+        return shown;
+    }
 
     /** The noise schedule the denoisers were trained with. */
     public record Scheduler(String type, int trainTimesteps, String betaSchedule, double betaStart, double betaEnd,

@@ -41,9 +41,22 @@ public final class CodiTinyBundle {
     public static final String NAME = "codi-tiny";
     public static final String VERSION = "0.1.0";
     public static final String WORLD = "shapes-and-tones/1";
+    /**
+     * What each modality's output shows of {@link #WORLD}'s attributes (docs/design.md §7): every one
+     * color and shape, all but the image motion. Written into every manifest ({@link BundleManifest#shows}).
+     */
+    public static final Map<String, List<String>> WORLD_SHOWS = worldShows();
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private CodiTinyBundle() {
+    }
+
+    private static Map<String, List<String>> worldShows() {
+        Map<String, List<String>> shows = new LinkedHashMap<>();              // modality order, for stable bytes
+        for (Modality modality : Modality.values()) {
+            shows.put(modality.wireName(), modality == Modality.IMAGE ? List.of("color", "shape") : List.of("color", "shape", "motion"));
+        }
+        return java.util.Collections.unmodifiableMap(shows);
     }
 
     /** Writes a bundle of seeded random weights: the same seed gives the same bytes in any process. */
@@ -94,8 +107,8 @@ public final class CodiTinyBundle {
                     new BundleManifest.Scheduler("ddim", schedule.trainTimesteps(), "scaled_linear", schedule.betaStart(),
                             schedule.betaEnd(), "epsilon", "leading", schedule.stepsOffset(), true),
                     representations(config), config, weights, training, metrics,
-                    new BundleManifest.TextVocabulary(dev.codi.model.autoencoder.Vocabulary.WORDS,
-                            dev.codi.model.autoencoder.Vocabulary.MAX_TOKENS - 2, dev.codi.model.autoencoder.Vocabulary.UNK));
+                    new BundleManifest.TextVocabulary(dev.codi.model.autoencoder.WordTokenizer.WORDS,
+                            dev.codi.model.autoencoder.WordTokenizer.MAX_TOKENS - 2, dev.codi.model.autoencoder.WordTokenizer.UNK), WORLD_SHOWS);
             Path temporary = directory.resolve(MANIFEST + ".tmp");
             JSON.writeValue(temporary.toFile(), manifest);
             Files.move(temporary, directory.resolve(MANIFEST), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
@@ -170,7 +183,7 @@ public final class CodiTinyBundle {
         Map<String, String> representations = new LinkedHashMap<>();
         representations.put("text", "word tokens <bos> w1..wn <eos> (max " + config.textAutoencoder().maxTokens()
                 + ") over the Shapes & Tones vocabulary of " + config.textAutoencoder().vocabularySize()
-                + " tokens " + new dev.codi.model.autoencoder.Vocabulary().tokens() + "; sentence VAE, greedy per-position decoding");
+                + " tokens " + new dev.codi.model.autoencoder.WordTokenizer().tokens() + "; sentence VAE, greedy per-position decoding");
         representations.put("image", config.imageSize() + "x" + config.imageSize() + " RGB scaled to [-1, 1]; KL conv autoencoder, decode uses the mean");
         representations.put("video", config.videoFrames() + " frames " + config.imageSize() + "x" + config.imageSize()
                 + " at " + config.videoFramesPerSecond() + " fps; the image autoencoder per frame");

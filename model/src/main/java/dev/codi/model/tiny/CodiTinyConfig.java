@@ -3,14 +3,14 @@ package dev.codi.model.tiny;
 import dev.codi.model.autoencoder.ConvAutoencoder;
 import dev.codi.model.autoencoder.Spectrogram;
 import dev.codi.model.autoencoder.TextAutoencoder;
-import dev.codi.model.autoencoder.Vocabulary;
+import dev.codi.model.autoencoder.WordTokenizer;
 import dev.codi.model.denoiser.EnvironmentEncoder;
 import dev.codi.model.denoiser.SpatialDenoiser;
 import dev.codi.model.denoiser.TextDenoiser;
-import dev.codi.model.encoder.AudioPromptEncoder;
-import dev.codi.model.encoder.ImagePromptEncoder;
-import dev.codi.model.encoder.TextPromptEncoder;
-import dev.codi.model.encoder.VideoPromptEncoder;
+import dev.codi.model.prompt.AudioPromptEncoder;
+import dev.codi.model.prompt.ImagePromptEncoder;
+import dev.codi.model.prompt.TextPromptEncoder;
+import dev.codi.model.prompt.VideoPromptEncoder;
 
 import java.util.List;
 
@@ -57,17 +57,17 @@ public record CodiTinyConfig(
         int timeFeatures = 64;
         int timeDim = 128;
         Spectrogram spectrogram = Spectrogram.codiTiny();
-        int vocabulary = new Vocabulary().size();
+        int vocabulary = new WordTokenizer().size();
         int textLatent = 32;
-        // what V_m reads: z_t, as the paper (reading the clean estimate measured worse overall: docs/training.md, session 5)
+        // what V_m reads: z_t, as the paper (reading the clean estimate measured worse overall: docs/design.md §9)
         EnvironmentEncoder.Reads reads = EnvironmentEncoder.Reads.NOISY_LATENT;
         return new CodiTinyConfig(embedding, environment, image, frames, 8.0, spectrogram,
-                new TextAutoencoder.Config(vocabulary, Vocabulary.MAX_TOKENS, 32, 128, textLatent),
+                new TextAutoencoder.Config(vocabulary, WordTokenizer.MAX_TOKENS, 32, 128, textLatent),
                 new ConvAutoencoder.Config(3, latentChannels, 48, 8, List.of(new int[] {2, 2}, new int[] {2, 2})),
                 // 128 bins × 64 frames → 8 × 8
                 new ConvAutoencoder.Config(1, latentChannels, 32, 8,
                         List.of(new int[] {2, 2}, new int[] {2, 2}, new int[] {2, 2}, new int[] {2, 1})),
-                new TextPromptEncoder.Config(vocabulary, Vocabulary.MAX_TOKENS, 64, embedding),
+                new TextPromptEncoder.Config(vocabulary, WordTokenizer.MAX_TOKENS, 64, embedding),
                 new ImagePromptEncoder.Config(3, image, image, 32, 128, embedding),
                 new AudioPromptEncoder.Config(spectrogram.bins(), spectrogram.frames(), 32, 128, embedding),
                 new VideoPromptEncoder.Config(frames, image, image, 32, 128, embedding),

@@ -18,7 +18,7 @@ import dev.codi.model.PromptInput;
 import dev.codi.model.SamplingJob;
 import dev.codi.model.SamplingListener;
 import dev.codi.model.autoencoder.Spectrogram;
-import dev.codi.model.autoencoder.Vocabulary;
+import dev.codi.model.autoencoder.WordTokenizer;
 import dev.codi.model.nn.SeededInit;
 import dev.codi.model.nn.TinyBlock;
 import dev.codi.model.pipeline.CodiPipeline;
@@ -29,6 +29,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * codi-tiny loaded from a bundle: the {@link CodiModel} the services use. Thread-safe: the weights
@@ -41,14 +42,16 @@ public final class CodiTinyModel implements CodiModel {
     private final NDManager manager;
     private final CodiTinyNetworks networks;
     private final CodiPipeline pipeline;
-    private final Vocabulary vocabulary = new Vocabulary();
+    private final WordTokenizer vocabulary = new WordTokenizer();
     private final Map<Modality, float[]> nullEmbeddings = new EnumMap<>(Modality.class);
     private final Map<Modality, int[]> latentShapes = new EnumMap<>(Modality.class);
     private final Map<Modality, Float> latentScales = new EnumMap<>(Modality.class);
+    private final Map<Modality, Set<String>> shownAttributes;
 
     private CodiTinyModel(Path directory, Device device) {
         bundleManifest = CodiTinyBundle.readManifest(directory);
         config = bundleManifest.networks();
+        shownAttributes = bundleManifest.shownAttributes();
         manager = NDManager.newBaseManager(device, "PyTorch");
         try {
             networks = new CodiTinyNetworks(config, manager);
@@ -151,7 +154,7 @@ public final class CodiTinyModel implements CodiModel {
         int size = config.imageSize();
         Spectrogram spectrogram = config.spectrogram();
         if (input instanceof PromptInput.Text text) {
-            return call.create(vocabulary.encode(text.text()), new Shape(1, Vocabulary.MAX_TOKENS));
+            return call.create(vocabulary.encode(text.text()), new Shape(1, WordTokenizer.MAX_TOKENS));
         } else if (input instanceof PromptInput.Image image) {
             return call.create(MediaTensors.imageToChw(image.image(), size), new Shape(1, 3, size, size));
         } else if (input instanceof PromptInput.Audio audio) {
@@ -229,6 +232,11 @@ public final class CodiTinyModel implements CodiModel {
         public float[] nullEmbedding(Modality modality) {
             return nullEmbeddings.get(modality);
         }
+
+        @Override
+        public Map<Modality, Set<String>> shownAttributes() {
+            return shownAttributes;
+        }
     }
 
     /**
@@ -255,8 +263,8 @@ public final class CodiTinyModel implements CodiModel {
     /** Argmax per position over word tokens and <eos>; <eos> is not allowed first, so a sentence has a word. */
     private int[] greedyTokens(float[] logits) {
         int vocabularySize = vocabulary.size();
-        int eos = vocabulary.id(Vocabulary.EOS);
-        int[] tokens = new int[Vocabulary.MAX_TOKENS];
+        int eos = vocabulary.id(WordTokenizer.EOS);
+        int[] tokens = new int[WordTokenizer.MAX_TOKENS];
         for (int position = 0; position < tokens.length; position++) {
             int best = -1;
             for (int id = 0; id < vocabularySize; id++) {

@@ -10,11 +10,11 @@ import dev.codi.model.denoiser.Denoiser;
 import dev.codi.model.denoiser.EnvironmentEncoder;
 import dev.codi.model.denoiser.SpatialDenoiser;
 import dev.codi.model.denoiser.TextDenoiser;
-import dev.codi.model.encoder.AudioPromptEncoder;
-import dev.codi.model.encoder.ImagePromptEncoder;
-import dev.codi.model.encoder.PromptEncoder;
-import dev.codi.model.encoder.TextPromptEncoder;
-import dev.codi.model.encoder.VideoPromptEncoder;
+import dev.codi.model.prompt.AudioPromptEncoder;
+import dev.codi.model.prompt.ImagePromptEncoder;
+import dev.codi.model.prompt.PromptEncoder;
+import dev.codi.model.prompt.TextPromptEncoder;
+import dev.codi.model.prompt.VideoPromptEncoder;
 import dev.codi.model.nn.TinyBlock;
 
 import java.util.Collections;

@@ -10,8 +10,8 @@ import dev.codi.model.Latent;
 import dev.codi.model.PromptInput;
 import dev.codi.model.SamplingJob;
 import dev.codi.model.SamplingListener;
-import dev.codi.model.SamplingParams;
-import dev.codi.model.autoencoder.Vocabulary;
+import dev.codi.protocol.JobParams;
+import dev.codi.model.autoencoder.WordTokenizer;
 import dev.codi.model.denoiser.EnvironmentEncoder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -141,7 +141,7 @@ class CodiTinyModelTest {
     void canceledJobGetsAnEmptyMapAndOthersFinish() {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger canceledSteps = new AtomicInteger();
-        SamplingJob canceled = new SamplingJob("cancel-me", conditioning, ALL, new SamplingParams(5, 7.5, 0, 1, true),
+        SamplingJob canceled = new SamplingJob("cancel-me", conditioning, ALL, new JobParams(5, 7.5, 0, 1, true),
                 () -> canceledSteps.get() >= 2);
         SamplingJob survivor = job("survivor", ALL, 2);
         List<Map<Modality, Latent>> results = model.sample(List.of(canceled, survivor), (id, step, total) -> {
@@ -165,7 +165,7 @@ class CodiTinyModelTest {
         // and conditional halves as two batches), while the environment encoders do run
         SamplingJob joint = tokensOnly("joint", Set.of(Modality.IMAGE, Modality.AUDIO), 13);
         SamplingJob independent = new SamplingJob("independent", conditioning, Set.of(Modality.IMAGE, Modality.AUDIO),
-                new SamplingParams(5, 7.5, 0.0, 13, false), () -> false);
+                new JobParams(5, 7.5, 0.0, 13, false), () -> false);
         Map<Modality, Latent> jointLatents = model.sample(List.of(joint), SamplingListener.NONE).get(0);
         Map<Modality, Latent> independentLatents = model.sample(List.of(independent), SamplingListener.NONE).get(0);
         assertNearlyEqual(jointLatents.get(Modality.AUDIO).values(), independentLatents.get(Modality.AUDIO).values(), "audio");
@@ -179,11 +179,11 @@ class CodiTinyModelTest {
         // at zero-initialised joint attention the outputs do not couple, so however their starts are
         // staggered each must end where independent sampling takes it: a waiting or finished output
         // stepped by mistake, or an output stepped at another output's t, would not
-        SamplingJob independent = new SamplingJob("independent", conditioning, ALL, new SamplingParams(5, 7.5, 0.0, 17, false), () -> false);
+        SamplingJob independent = new SamplingJob("independent", conditioning, ALL, new JobParams(5, 7.5, 0.0, 17, false), () -> false);
         Map<Modality, Latent> expected = model.sample(List.of(independent), SamplingListener.NONE).get(0);
         for (int stagger : new int[] {0, 2, 5}) {
             SamplingJob staggered = new SamplingJob("stagger-" + stagger, conditioning, ALL,
-                    new SamplingParams(5, 7.5, 0.0, 17, true, stagger, 0), () -> false);
+                    new JobParams(5, 7.5, 0.0, 17, true, stagger, 0), () -> false);
             AtomicInteger iterations = new AtomicInteger();
             Map<Modality, Latent> latents = model.sample(List.of(staggered), (id, step, total) -> {
                 assertThat(total).isEqualTo(5 + 3 * stagger);
@@ -194,7 +194,7 @@ class CodiTinyModelTest {
                 assertNearlyEqual(latents.get(modality).values(), expected.get(modality).values(), modality + " at stagger " + stagger);
             }
         }
-        assertThatThrownBy(() -> new SamplingParams(5, 7.5, 0.0, 17, true, 6)).hasMessageContaining("stagger must be within [0, steps = 5]");
+        assertThatThrownBy(() -> new JobParams(5, 7.5, 0.0, 17, true, 6)).hasMessageContaining("params.stagger must be within [0, params.steps = 5]");
     }
 
     @Test
@@ -204,21 +204,21 @@ class CodiTinyModelTest {
         // independent sampling takes it; image and audio read each other, so both change
         Set<Modality> textImage = Set.of(Modality.TEXT, Modality.IMAGE);
         Map<Modality, Latent> independent = model.sample(List.of(new SamplingJob("independent", conditioning, textImage,
-                new SamplingParams(5, 7.5, 0.0, 19, false), () -> false)), SamplingListener.NONE).get(0);
+                new JobParams(5, 7.5, 0.0, 19, false), () -> false)), SamplingListener.NONE).get(0);
         Map<Modality, Latent> withFeedback = model.sample(List.of(new SamplingJob("feedback", conditioning, textImage,
-                new SamplingParams(5, 7.5, 0.0, 19, true, 1, 1.0), () -> false)), SamplingListener.NONE).get(0);
+                new JobParams(5, 7.5, 0.0, 19, true, 1, 1.0), () -> false)), SamplingListener.NONE).get(0);
         assertNearlyEqual(withFeedback.get(Modality.IMAGE).values(), independent.get(Modality.IMAGE).values(), "image");
         assertThat(maxDifference(withFeedback.get(Modality.TEXT), independent.get(Modality.TEXT))).as("text").isGreaterThan(1e-3);
 
         Set<Modality> imageAudio = Set.of(Modality.IMAGE, Modality.AUDIO);
         Map<Modality, Latent> tokensOnly = model.sample(List.of(tokensOnly("tokens", imageAudio, 19)), SamplingListener.NONE).get(0);
         Map<Modality, Latent> coupled = model.sample(List.of(new SamplingJob("coupled", conditioning, imageAudio,
-                new SamplingParams(5, 7.5, 0.0, 19, true, 1, 1.0), () -> false)), SamplingListener.NONE).get(0);
+                new JobParams(5, 7.5, 0.0, 19, true, 1, 1.0), () -> false)), SamplingListener.NONE).get(0);
         for (Modality modality : imageAudio) {
             assertThat(maxDifference(coupled.get(modality), tokensOnly.get(modality))).as(modality.toString()).isGreaterThan(1e-3);
         }
-        assertThatThrownBy(() -> new SamplingParams(5, 7.5, 0.0, 19, true, 1, -0.1)).hasMessageContaining("feedback must be within [0, 10.0]");
-        assertThatThrownBy(() -> new SamplingParams(5, 7.5, 0.0, 19, true, 1, Double.NaN)).hasMessageContaining("feedback must be within");
+        assertThatThrownBy(() -> new JobParams(5, 7.5, 0.0, 19, true, 1, -0.1)).hasMessageContaining("params.feedback must be within [0, 10]");
+        assertThatThrownBy(() -> new JobParams(5, 7.5, 0.0, 19, true, 1, Double.NaN)).hasMessageContaining("feedback must be within");
     }
 
     @Test
@@ -229,14 +229,14 @@ class CodiTinyModelTest {
         Set<Modality> audioVideo = Set.of(Modality.AUDIO, Modality.VIDEO);
         Set<Modality> imageAudioVideo = Set.of(Modality.IMAGE, Modality.AUDIO, Modality.VIDEO);
         Map<Modality, Latent> withoutImage = model.sample(List.of(new SamplingJob("audio+video", conditioning, audioVideo,
-                new SamplingParams(5, 7.5, 0.0, 29, true, 0, 1.0), () -> false)), SamplingListener.NONE).get(0);
+                new JobParams(5, 7.5, 0.0, 29, true, 0, 1.0), () -> false)), SamplingListener.NONE).get(0);
         Map<Modality, Latent> withImage = model.sample(List.of(new SamplingJob("image+audio+video", conditioning, imageAudioVideo,
-                new SamplingParams(5, 7.5, 0.0, 29, true, 0, 1.0), () -> false)), SamplingListener.NONE).get(0);
+                new JobParams(5, 7.5, 0.0, 29, true, 0, 1.0), () -> false)), SamplingListener.NONE).get(0);
         for (Modality modality : audioVideo) {
             assertNearlyEqual(withImage.get(modality).values(), withoutImage.get(modality).values(), modality.toString());
         }
         Map<Modality, Latent> tokensOnly = model.sample(List.of(new SamplingJob("tokens", conditioning, imageAudioVideo,
-                new SamplingParams(5, 7.5, 0.0, 29, true, 0, 0), () -> false)), SamplingListener.NONE).get(0);
+                new JobParams(5, 7.5, 0.0, 29, true, 0, 0), () -> false)), SamplingListener.NONE).get(0);
         for (Modality modality : imageAudioVideo) {
             assertThat(maxDifference(withImage.get(modality), tokensOnly.get(modality))).as(modality.toString()).isGreaterThan(1e-3);
         }
@@ -263,7 +263,7 @@ class CodiTinyModelTest {
             Set<Modality> outputs = Set.of(Modality.IMAGE, Modality.AUDIO, Modality.TEXT);
             SamplingJob joint = tokensOnly("joint", outputs, 13);
             SamplingJob independent = new SamplingJob("independent", conditioning, outputs,
-                    new SamplingParams(5, 7.5, 0.0, 13, false), () -> false);
+                    new JobParams(5, 7.5, 0.0, 13, false), () -> false);
             Map<Modality, Latent> jointLatents = cleanModel.sample(List.of(joint), SamplingListener.NONE).get(0);
             Map<Modality, Latent> independentLatents = cleanModel.sample(List.of(independent), SamplingListener.NONE).get(0);
             for (Modality modality : outputs) {
@@ -275,7 +275,7 @@ class CodiTinyModelTest {
     @Test
     void etaAndIndependentSamplingAreDeterministicToo() {
         SamplingJob stochastic = new SamplingJob("eta", conditioning, Set.of(Modality.TEXT, Modality.IMAGE),
-                new SamplingParams(4, 3.0, 1.0, 9, false), () -> false);
+                new JobParams(4, 3.0, 1.0, 9, false), () -> false);
         Latent first = model.sample(List.of(stochastic), SamplingListener.NONE).get(0).get(Modality.IMAGE);
         Latent second = model.sample(List.of(stochastic), SamplingListener.NONE).get(0).get(Modality.IMAGE);
         assertThat(second.values()).containsExactly(first.values());
@@ -298,7 +298,7 @@ class CodiTinyModelTest {
         }
         GeneratedMedia.Text text = (GeneratedMedia.Text) model.decode(Modality.TEXT, latents.get(Modality.TEXT));
         assertThat(text.text()).isNotBlank();
-        assertThat(text.text().split(" ")).allSatisfy(word -> assertThat(Vocabulary.WORDS).contains(word));
+        assertThat(text.text().split(" ")).allSatisfy(word -> assertThat(WordTokenizer.WORDS).contains(word));
         assertThatThrownBy(() -> model.decode(Modality.IMAGE, latents.get(Modality.VIDEO))).hasMessageContaining("must have shape");
     }
 
@@ -347,7 +347,7 @@ class CodiTinyModelTest {
     @Test
     void rejectsConditioningOfTheWrongDimension() {
         Conditioning small = new Conditioning(new float[] {1, 0}, new float[] {0, 1});
-        SamplingJob job = new SamplingJob("small", small, Set.of(Modality.IMAGE), SamplingParams.defaults(1), () -> false);
+        SamplingJob job = new SamplingJob("small", small, Set.of(Modality.IMAGE), JobParams.defaults(1), () -> false);
         assertThatThrownBy(() -> model.sample(List.of(job), SamplingListener.NONE)).hasMessageContaining("dimension 2");
     }
 
@@ -368,12 +368,12 @@ class CodiTinyModelTest {
     }
 
     private static SamplingJob job(String id, Set<Modality> outputs, long seed) {
-        return new SamplingJob(id, conditioning, outputs, new SamplingParams(5, 7.5, 0.0, seed, true), () -> false);
+        return new SamplingJob(id, conditioning, outputs, new JobParams(5, 7.5, 0.0, seed, true), () -> false);
     }
 
     /** Joint, coupled by the environment tokens alone (no shared-space feedback). */
     private static SamplingJob tokensOnly(String id, Set<Modality> outputs, long seed) {
-        return new SamplingJob(id, conditioning, outputs, new SamplingParams(5, 7.5, 0.0, seed, true, 1, 0), () -> false);
+        return new SamplingJob(id, conditioning, outputs, new JobParams(5, 7.5, 0.0, seed, true, 1, 0), () -> false);
     }
 
     private static RgbImage gradientImage(int width, int height) {

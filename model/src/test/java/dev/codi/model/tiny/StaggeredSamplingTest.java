@@ -6,7 +6,7 @@ import dev.codi.model.Latent;
 import dev.codi.model.PromptInput;
 import dev.codi.model.SamplingJob;
 import dev.codi.model.SamplingListener;
-import dev.codi.model.SamplingParams;
+import dev.codi.protocol.JobParams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,7 +59,7 @@ class StaggeredSamplingTest {
         SamplingJob staggered = job("staggered", 3, 5);
         Map<Modality, Latent> alone = sampleAlone(staggered);
         List<Map<Modality, Latent>> batched = model.sample(List.of(job("lockstep", 0, 5), staggered, job("other", 3, 6),
-                new SamplingJob("independent", conditioning, IMAGE_AUDIO_VIDEO, new SamplingParams(15, 7.5, 0, 5, false, 3), () -> false)),
+                new SamplingJob("independent", conditioning, IMAGE_AUDIO_VIDEO, new JobParams(15, 7.5, 0, 5, false, 3), () -> false)),
                 SamplingListener.NONE);
         for (Modality modality : IMAGE_AUDIO_VIDEO) {
             assertThat(maxDifference(batched.get(1).get(modality), alone.get(modality))).as(modality.toString()).isCloseTo(0, within(1e-4));
@@ -83,11 +83,11 @@ class StaggeredSamplingTest {
     }
 
     private static SamplingJob feedbackJob(String id, double feedback, long seed) {
-        return new SamplingJob(id, conditioning, IMAGE_AUDIO_VIDEO, new SamplingParams(15, 7.5, 0, seed, true, 3, feedback), () -> false);
+        return new SamplingJob(id, conditioning, IMAGE_AUDIO_VIDEO, new JobParams(15, 7.5, 0, seed, true, 3, feedback), () -> false);
     }
 
     private static SamplingJob job(String id, int stagger, long seed) {
-        return new SamplingJob(id, conditioning, IMAGE_AUDIO_VIDEO, new SamplingParams(15, 7.5, 0, seed, true, stagger), () -> false);
+        return new SamplingJob(id, conditioning, IMAGE_AUDIO_VIDEO, new JobParams(15, 7.5, 0, seed, true, stagger), () -> false);
     }
 
     private static Map<Modality, Latent> sampleAlone(SamplingJob job) {

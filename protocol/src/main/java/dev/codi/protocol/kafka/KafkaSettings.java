@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Client settings shared by every stage. Producers are idempotent with acks=all (no duplicate
  * from a producer retry); consumers never auto-commit: a stage commits an input's offset only
- * after its outputs are acknowledged, which gives at-least-once processing (DESIGN §3).
+ * after its outputs are acknowledged, which gives at-least-once processing (docs/design.md §3).
  */
 public record KafkaSettings(String bootstrapServers) {
     /** Room for a large job message; the broker's message.max.bytes must be at least this. */

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * Follows one topic from its beginning, outside any consumer group (every follower sees every
  * partition), handing each CloudEvent to a handler on the event loop; {@link #start()} completes
  * once it has caught up with the end offsets found at start. How state is rebuilt from Kafka with
- * no other database (DESIGN §3): the gateway's job view and webhook state, the stages' set of
+ * no other database (docs/design.md §2): the gateway's job view and webhook state, the stages' set of
  * canceled jobs. Unreadable records are logged and skipped.
  */
 public final class TopicFollower {

@@ -3,7 +3,7 @@ package dev.codi.training.alignment;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.codi.model.autoencoder.Vocabulary;
+import dev.codi.model.autoencoder.WordTokenizer;
 import dev.codi.training.data.Prompts;
 import dev.codi.world.Attributes;
 import dev.codi.world.Combination;
@@ -14,20 +14,20 @@ import java.util.Random;
 /** One caption per sample of a batch: what it names, and its tokens (n, maxTokens). */
 record CaptionBatch(Attributes[] named, int[] tokens) {
 
-    static CaptionBatch draw(List<Combination> combinations, double underSpecifiedShare, Vocabulary vocabulary, Random random) {
+    static CaptionBatch draw(List<Combination> combinations, double underSpecifiedShare, WordTokenizer vocabulary, Random random) {
         int n = combinations.size();
         Attributes[] named = new Attributes[n];
-        int[] tokens = new int[n * Vocabulary.MAX_TOKENS];
+        int[] tokens = new int[n * WordTokenizer.MAX_TOKENS];
         for (int row = 0; row < n; row++) {
             named[row] = Prompts.named(combinations.get(row), underSpecifiedShare, random);
-            System.arraycopy(vocabulary.encode(Prompts.caption(named[row], random)), 0, tokens, row * Vocabulary.MAX_TOKENS,
-                    Vocabulary.MAX_TOKENS);
+            System.arraycopy(vocabulary.encode(Prompts.caption(named[row], random)), 0, tokens, row * WordTokenizer.MAX_TOKENS,
+                    WordTokenizer.MAX_TOKENS);
         }
         return new CaptionBatch(named, tokens);
     }
 
     NDArray tokens(NDManager manager) {
-        return manager.create(tokens, new Shape(named.length, Vocabulary.MAX_TOKENS));
+        return manager.create(tokens, new Shape(named.length, WordTokenizer.MAX_TOKENS));
     }
 
     /**

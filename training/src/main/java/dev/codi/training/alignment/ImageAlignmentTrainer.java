@@ -2,7 +2,7 @@ package dev.codi.training.alignment;
 
 import ai.djl.ndarray.types.Shape;
 import dev.codi.media.Modality;
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 import dev.codi.training.TrainingContext;
 import dev.codi.training.data.WorldDataset;
 import dev.codi.world.Attributes;
@@ -25,8 +25,8 @@ public final class ImageAlignmentTrainer extends MediaAlignmentTrainer {
     }
 
     @Override
-    public Stage stage() {
-        return Stage.IMAGE_ALIGNMENT;
+    public TrainingStep stage() {
+        return TrainingStep.IMAGE_ALIGNMENT;
     }
 
     @Override

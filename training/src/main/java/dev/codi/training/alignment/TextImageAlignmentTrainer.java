@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.codi.media.Modality;
 import dev.codi.model.nn.TinyBlock;
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 import dev.codi.training.TrainingContext;
 import dev.codi.training.data.WorldDataset;
 import dev.codi.training.loop.Losses;
@@ -34,8 +34,8 @@ public final class TextImageAlignmentTrainer implements StageTrainer {
     }
 
     @Override
-    public Stage stage() {
-        return Stage.TEXT_IMAGE_ALIGNMENT;
+    public TrainingStep stage() {
+        return TrainingStep.TEXT_IMAGE_ALIGNMENT;
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.codi.training.alignment;
 
 import ai.djl.ndarray.types.Shape;
 import dev.codi.media.Modality;
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 import dev.codi.training.TrainingContext;
 import dev.codi.training.data.WorldDataset;
 
@@ -15,8 +15,8 @@ public final class VideoAlignmentTrainer extends MediaAlignmentTrainer {
     }
 
     @Override
-    public Stage stage() {
-        return Stage.VIDEO_ALIGNMENT;
+    public TrainingStep stage() {
+        return TrainingStep.VIDEO_ALIGNMENT;
     }
 
     @Override

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.codi.model.nn.TinyBlock;
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 import dev.codi.training.TrainingContext;
 import dev.codi.training.data.WorldDataset;
 import dev.codi.training.loop.StageTrainer;
@@ -24,8 +24,8 @@ public final class AudioAutoencoderTrainer implements StageTrainer {
     }
 
     @Override
-    public Stage stage() {
-        return Stage.AUDIO_AUTOENCODER;
+    public TrainingStep stage() {
+        return TrainingStep.AUDIO_AUTOENCODER;
     }
 
     @Override

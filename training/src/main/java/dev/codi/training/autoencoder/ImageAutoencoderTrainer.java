@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.codi.model.nn.TinyBlock;
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 import dev.codi.training.TrainingContext;
 import dev.codi.training.data.WorldDataset;
 import dev.codi.training.loop.StageTrainer;
@@ -18,7 +18,7 @@ import java.util.Random;
  * videos half of the time, because the video LDM uses the same autoencoder per frame.
  */
 public final class ImageAutoencoderTrainer implements StageTrainer {
-    /** Background channels are ≤ 40 (DESIGN §2), every shape color has a channel ≥ 200: split at 127.5, i.e. 0. */
+    /** Background channels are ≤ 40 (docs/design.md §7), every shape color has a channel ≥ 200: split at 127.5, i.e. 0. */
     private static final float FOREGROUND_THRESHOLD = 0f;
     private final TrainingContext context;
 
@@ -27,8 +27,8 @@ public final class ImageAutoencoderTrainer implements StageTrainer {
     }
 
     @Override
-    public Stage stage() {
-        return Stage.IMAGE_AUTOENCODER;
+    public TrainingStep stage() {
+        return TrainingStep.IMAGE_AUTOENCODER;
     }
 
     @Override

@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import dev.codi.model.autoencoder.Vocabulary;
+import dev.codi.model.autoencoder.WordTokenizer;
 import dev.codi.model.nn.TinyBlock;
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 import dev.codi.training.TrainingContext;
 import dev.codi.training.data.Prompts;
 import dev.codi.training.loop.Draws;
@@ -37,8 +37,8 @@ public final class TextAutoencoderTrainer implements StageTrainer {
     }
 
     @Override
-    public Stage stage() {
-        return Stage.TEXT_AUTOENCODER;
+    public TrainingStep stage() {
+        return TrainingStep.TEXT_AUTOENCODER;
     }
 
     @Override
@@ -49,9 +49,9 @@ public final class TextAutoencoderTrainer implements StageTrainer {
     @Override
     public NDArray loss(NDManager batch, ParameterStore store, Random random) {
         int n = context.config.schedule(stage()).batch();
-        int length = Vocabulary.MAX_TOKENS;
+        int length = WordTokenizer.MAX_TOKENS;
         int latentDim = context.model.textAutoencoder().latentDim();
-        int eos = context.vocabulary.id(Vocabulary.EOS);
+        int eos = context.vocabulary.id(WordTokenizer.EOS);
         int[] inputs = new int[n * length];
         int[] targets = new int[n * length];
         float[] scored = new float[n * length];

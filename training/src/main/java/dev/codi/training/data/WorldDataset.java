@@ -33,7 +33,7 @@ import java.util.stream.IntStream;
 
 /**
  * Training samples of the Shapes &amp; Tones world over the training combinations only, each
- * modality passed through a real file format and the model's own input path, as issue 3 asks:
+ * modality passed through a real file format and the model's own input path, as docs/design.md §8 asks:
  * images PNG-encoded and decoded; video through MP4 (H.264) or GIF and back, fitted to the model's
  * frames; audio as 16-bit WAV, a share rendered at 8 / 22.05 / 44.1 kHz and resampled to 16 kHz by
  * the model's resampler, then analysed into its spectrogram. Rendering is the slow part, so the

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.codi.media.Modality;
-import dev.codi.model.autoencoder.Vocabulary;
+import dev.codi.model.autoencoder.WordTokenizer;
 import dev.codi.model.nn.TinyBlock;
 import dev.codi.model.scheduler.DdimScheduler;
 import dev.codi.training.TrainingContext;
@@ -53,7 +53,7 @@ public abstract class DenoiserTrainer implements StageTrainer {
     protected abstract float[] encodeLatents();
 
     /** Values per latent, e.g. 4·8·8: the product of {@link #latentShapeOfOne()}. */
-    protected int latentValues() {
+    public int latentValues() {
         int values = 1;
         for (int dimension : latentShapeOfOne()) {
             values *= dimension;
@@ -101,15 +101,15 @@ public abstract class DenoiserTrainer implements StageTrainer {
         int n = context.config.schedule(stage()).batch();
         int dimension = conditioning.dimension();
         int[] samples = new int[n];
-        int[] captionTokens = new int[n * Vocabulary.MAX_TOKENS];
+        int[] captionTokens = new int[n * WordTokenizer.MAX_TOKENS];
         for (int row = 0; row < n; row++) {
             samples[row] = random.nextInt(data.size);
             String caption = Prompts.caption(Prompts.named(data.combination(samples[row]),
                     context.config.underSpecifiedCaptionShare(), random), random);
-            System.arraycopy(context.vocabulary.encode(caption), 0, captionTokens, row * Vocabulary.MAX_TOKENS, Vocabulary.MAX_TOKENS);
+            System.arraycopy(context.vocabulary.encode(caption), 0, captionTokens, row * WordTokenizer.MAX_TOKENS, WordTokenizer.MAX_TOKENS);
         }
         float[] text = context.networks.promptEncoders.get(Modality.TEXT)                       // frozen, (n, dimension)
-                .encode(store, batch.create(captionTokens, new Shape(n, Vocabulary.MAX_TOKENS))).toFloatArray();
+                .encode(store, batch.create(captionTokens, new Shape(n, WordTokenizer.MAX_TOKENS))).toFloatArray();
 
         float[] contexts = new float[n * dimension];
         for (int row = 0; row < n; row++) {
@@ -129,7 +129,7 @@ public abstract class DenoiserTrainer implements StageTrainer {
             }
             float total = firstWeight + secondWeight;
             for (int k = 0; k < dimension; k++) {
-                contexts[offset + k] /= total;   // c = Σ wᵢ·Eᵢ / Σ wᵢ (DESIGN §1)
+                contexts[offset + k] /= total;   // c = Σ wᵢ·Eᵢ / Σ wᵢ (docs/design.md §5.2)
             }
         }
 
@@ -150,7 +150,7 @@ public abstract class DenoiserTrainer implements StageTrainer {
      * After {@link #prepare()}: z_t = √ᾱ_t·z₀ + √(1−ᾱ_t)·ε for each row's sample, timestep and noise
      * (noise row-major, one latent per row).
      */
-    float[] noised(int[] samples, float[] timesteps, float[] noise) {
+    public float[] noised(int[] samples, float[] timesteps, float[] noise) {
         int values = latentValues();
         float[] noisy = new float[samples.length * values];
         float[] clean = new float[values];
@@ -166,7 +166,7 @@ public abstract class DenoiserTrainer implements StageTrainer {
         return noisy;
     }
 
-    Shape latentShape(int n) {
+    public Shape latentShape(int n) {
         int[] shape = latentShapeOfOne();
         long[] full = new long[shape.length + 1];
         full[0] = n;

@@ -1,7 +1,7 @@
 package dev.codi.training.diffusion;
 
 import dev.codi.media.Modality;
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 import dev.codi.training.TrainingContext;
 import dev.codi.training.data.WorldDataset;
 
@@ -12,8 +12,8 @@ public final class ImageDenoiserTrainer extends DenoiserTrainer {
     }
 
     @Override
-    public Stage stage() {
-        return Stage.IMAGE_DENOISER;
+    public TrainingStep stage() {
+        return TrainingStep.IMAGE_DENOISER;
     }
 
     @Override

@@ -7,12 +7,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.codi.media.Modality;
-import dev.codi.model.autoencoder.Vocabulary;
+import dev.codi.model.autoencoder.WordTokenizer;
 import dev.codi.model.denoiser.Denoiser;
 import dev.codi.model.denoiser.EnvironmentEncoder;
 import dev.codi.model.nn.TinyBlock;
 import dev.codi.model.scheduler.DdimScheduler;
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 import dev.codi.training.Stages;
 import dev.codi.training.TrainConfig;
 import dev.codi.training.TrainingContext;
@@ -43,7 +43,7 @@ import java.util.Random;
  * are trained (see {@link #trainedNetworks()}); every stage-1 network is frozen.
  *
  * <p>A bridging stage trains one pair. The mixed stage draws one of its sets of two to four outputs
- * per step ({@link Stage#outputSets()}); every output of the step is trained.
+ * per step ({@link TrainingStep#outputSets()}); every output of the step is trained.
  *
  * <p>Conditioning c is the text encoder's embedding of a caption that most of the time leaves
  * attributes open ("a red shape", "something moving up"), and sometimes the null embedding: what
@@ -52,12 +52,12 @@ import java.util.Random;
  */
 public final class JointTrainer implements StageTrainer {
     private final TrainingContext context;
-    private final Stage stage;
+    private final TrainingStep stage;
     private static final int HIGH_NOISE_FROM = 400;
     private final DdimScheduler scheduler = new DdimScheduler(DdimScheduler.Config.codi());
     private final Map<Modality, DenoiserTrainer> latentBanks = new EnumMap<>(Modality.class); // stage-1 trainers, as banks of clean latents
 
-    public JointTrainer(TrainingContext context, Stage stage) {
+    public JointTrainer(TrainingContext context, TrainingStep stage) {
         if (!stage.joint()) {
             throw new IllegalArgumentException(stage.id() + " is not a joint-generation stage");
         }
@@ -66,7 +66,7 @@ public final class JointTrainer implements StageTrainer {
     }
 
     @Override
-    public Stage stage() {
+    public TrainingStep stage() {
         return stage;
     }
 
@@ -91,7 +91,7 @@ public final class JointTrainer implements StageTrainer {
     public void prepare() {
         latentBanks.clear();
         for (Modality modality : stage.modalities()) {
-            DenoiserTrainer bank = (DenoiserTrainer) Stages.trainer(Stage.denoiserOf(modality), context);
+            DenoiserTrainer bank = (DenoiserTrainer) Stages.trainer(TrainingStep.denoiserOf(modality), context);
             bank.prepare();
             latentBanks.put(modality, bank);
         }
@@ -108,29 +108,12 @@ public final class JointTrainer implements StageTrainer {
     public NDArray loss(NDManager batch, ParameterStore store, Random random) {
         List<List<Modality>> sets = stage.outputSets();
         List<Modality> outputs = sets.size() == 1 ? sets.get(0) : sets.get(random.nextInt(sets.size()));
-        WorldDataset data = context.dataset();
         TrainConfig.StageTwo settings = context.config.stageTwo();
         int n = context.config.schedule(stage).batch();
-        int dimension = context.model.embeddingDim();
 
         // 1. samples and their conditioning: a caption leaving attributes open, or the null embedding
         int[] samples = new int[n];
-        boolean[] dropped = new boolean[n];
-        int[] captionTokens = new int[n * Vocabulary.MAX_TOKENS];
-        for (int row = 0; row < n; row++) {
-            samples[row] = random.nextInt(data.size);
-            dropped[row] = random.nextDouble() < settings.nullShare();
-            String caption = Prompts.caption(Prompts.named(data.combination(samples[row]), settings.underSpecifiedShare(), random), random);
-            System.arraycopy(context.vocabulary.encode(caption), 0, captionTokens, row * Vocabulary.MAX_TOKENS, Vocabulary.MAX_TOKENS);
-        }
-        float[] text = context.networks.promptEncoders.get(Modality.TEXT)                      // frozen, (n, dimension)
-                .encode(store, batch.create(captionTokens, new Shape(n, Vocabulary.MAX_TOKENS))).toFloatArray();
-        float[] nullText = context.conditioningBank().nullEmbedding(Modality.TEXT);
-        float[] contexts = new float[n * dimension];
-        for (int row = 0; row < n; row++) {
-            System.arraycopy(dropped[row] ? nullText : text, dropped[row] ? 0 : row * dimension, contexts, row * dimension, dimension);
-        }
-        NDArray conditioning = batch.create(contexts, new Shape(n, 1, dimension));
+        NDArray conditioning = conditioning(batch, store, random, samples);
 
         // 2. every output noised to the same t (a share from the noisy part of the schedule)
         float[] timesteps = new float[n];
@@ -171,7 +154,46 @@ public final class JointTrainer implements StageTrainer {
             loss = loss == null ? sideLoss : loss.add(sideLoss);
         }
 
-        // 4. latent alignment: V_A(z^A) and V_B(z^B) of samples that agree on what both carry, for every two outputs
+        // 4. latent alignment of the outputs' tokens
+        return loss.add(alignment(outputs, samples, tokens).mul((float) settings.contrastiveWeight()));
+    }
+
+    /**
+     * Draws {@code samples.length} samples into {@code samples} and returns their conditioning,
+     * (n, 1, dimension): the frozen text encoder's embedding of a caption leaving attributes open, or
+     * the null embedding.
+     */
+    private NDArray conditioning(NDManager batch, ParameterStore store, Random random, int[] samples) {
+        WorldDataset data = context.dataset();
+        TrainConfig.StageTwo settings = context.config.stageTwo();
+        int n = samples.length;
+        int dimension = context.model.embeddingDim();
+        boolean[] dropped = new boolean[n];
+        int[] captionTokens = new int[n * WordTokenizer.MAX_TOKENS];
+        for (int row = 0; row < n; row++) {
+            samples[row] = random.nextInt(data.size);
+            dropped[row] = random.nextDouble() < settings.nullShare();
+            String caption = Prompts.caption(Prompts.named(data.combination(samples[row]), settings.underSpecifiedShare(), random), random);
+            System.arraycopy(context.vocabulary.encode(caption), 0, captionTokens, row * WordTokenizer.MAX_TOKENS, WordTokenizer.MAX_TOKENS);
+        }
+        float[] text = context.networks.promptEncoders.get(Modality.TEXT)                      // frozen, (n, dimension)
+                .encode(store, batch.create(captionTokens, new Shape(n, WordTokenizer.MAX_TOKENS))).toFloatArray();
+        float[] nullText = context.conditioningBank().nullEmbedding(Modality.TEXT);
+        float[] contexts = new float[n * dimension];
+        for (int row = 0; row < n; row++) {
+            System.arraycopy(dropped[row] ? nullText : text, dropped[row] ? 0 : row * dimension, contexts, row * dimension, dimension);
+        }
+        return batch.create(contexts, new Shape(n, 1, dimension));
+    }
+
+    /**
+     * Latent alignment: multi-positive InfoNCE between V_A(z^A) and V_B(z^B), positives the samples that
+     * agree on what both carry, averaged over every two outputs (a pair's term as it is).
+     */
+    private NDArray alignment(List<Modality> outputs, int[] samples, NDArray[] tokens) {
+        WorldDataset data = context.dataset();
+        int n = samples.length;
+        int count = outputs.size();
         NDArray alignment = null;
         for (int a = 0; a < count; a++) {
             for (int b = a + 1; b < count; b++) {
@@ -185,10 +207,10 @@ public final class JointTrainer implements StageTrainer {
                 alignment = alignment == null ? term : alignment.add(term);
             }
         }
-        if (count > 2) { // the mean over the count·(count−1)/2 pairs; a pair's term as it is
+        if (count > 2) { // the mean over the count·(count−1)/2 pairs
             alignment = alignment.div(count * (count - 1) / 2f);
         }
-        return loss.add(alignment.mul((float) settings.contrastiveWeight()));
+        return alignment;
     }
 
     /**

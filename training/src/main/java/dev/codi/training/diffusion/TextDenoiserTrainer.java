@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.codi.media.Modality;
-import dev.codi.model.autoencoder.Vocabulary;
-import dev.codi.training.Stage;
+import dev.codi.model.autoencoder.WordTokenizer;
+import dev.codi.training.TrainingStep;
 import dev.codi.training.TrainingContext;
 import dev.codi.world.Captions;
 import dev.codi.world.Combination;
@@ -25,8 +25,8 @@ public final class TextDenoiserTrainer extends DenoiserTrainer {
     }
 
     @Override
-    public Stage stage() {
-        return Stage.TEXT_DENOISER;
+    public TrainingStep stage() {
+        return TrainingStep.TEXT_DENOISER;
     }
 
     /** Row of each combination in the bank, −1 for the held-out ones, which training never encodes. */
@@ -38,15 +38,15 @@ public final class TextDenoiserTrainer extends DenoiserTrainer {
         List<Combination> training = HeldOutCombinations.training();
         java.util.Arrays.fill(rows, -1);
         int latentDim = latentValues();
-        int[] tokens = new int[training.size() * Vocabulary.MAX_TOKENS];
+        int[] tokens = new int[training.size() * WordTokenizer.MAX_TOKENS];
         for (int row = 0; row < training.size(); row++) {
             rows[training.get(row).index()] = row;
             System.arraycopy(context.vocabulary.encode(Captions.canonical(training.get(row).toAttributes())), 0,
-                    tokens, row * Vocabulary.MAX_TOKENS, Vocabulary.MAX_TOKENS);
+                    tokens, row * WordTokenizer.MAX_TOKENS, WordTokenizer.MAX_TOKENS);
         }
         try (NDManager manager = context.manager.newSubManager()) {
             NDArray moments = context.networks.textAutoencoder.encode(new ParameterStore(context.manager, false),
-                    manager.create(tokens, new Shape(training.size(), Vocabulary.MAX_TOKENS)));
+                    manager.create(tokens, new Shape(training.size(), WordTokenizer.MAX_TOKENS)));
             return moments.get(":, :" + latentDim).toFloatArray();
         }
     }

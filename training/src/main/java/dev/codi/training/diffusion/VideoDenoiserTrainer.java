@@ -1,7 +1,7 @@
 package dev.codi.training.diffusion;
 
 import dev.codi.media.Modality;
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 import dev.codi.training.TrainingContext;
 import dev.codi.training.data.WorldDataset;
 
@@ -15,8 +15,8 @@ public final class VideoDenoiserTrainer extends DenoiserTrainer {
     }
 
     @Override
-    public Stage stage() {
-        return Stage.VIDEO_DENOISER;
+    public TrainingStep stage() {
+        return TrainingStep.VIDEO_DENOISER;
     }
 
     @Override

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.codi.model.nn.TinyBlock;
 import dev.codi.model.tiny.CodiTinyNetworks;
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -42,7 +42,7 @@ public final class Checkpoints {
         return root;
     }
 
-    public Path save(Stage stage, CheckpointState state, CodiTinyNetworks networks) {
+    public Path save(TrainingStep stage, CheckpointState state, CodiTinyNetworks networks) {
         Path stageDirectory = root.resolve(stage.id());
         Path target = stageDirectory.resolve(String.format("step-%06d", state.step()));
         Path temporary = stageDirectory.resolve(String.format(".step-%06d.tmp", state.step()));
@@ -69,7 +69,7 @@ public final class Checkpoints {
     }
 
     /** The stage's checkpoint with the most steps, if any. */
-    public Optional<Path> latest(Stage stage) {
+    public Optional<Path> latest(TrainingStep stage) {
         List<Path> all = list(stage);
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
@@ -90,8 +90,8 @@ public final class Checkpoints {
      * another layout.
      */
     public void loadWeights(Path checkpoint, CodiTinyNetworks networks, NDManager manager) {
-        Stage stage = Stage.fromId(readState(checkpoint).stage());
-        java.util.Set<dev.codi.media.Modality> trainedEnvironments = Stage.stageTwo().stream()
+        TrainingStep stage = TrainingStep.fromId(readState(checkpoint).stage());
+        java.util.Set<dev.codi.media.Modality> trainedEnvironments = TrainingStep.stageTwo().stream()
                 .filter(joint -> joint.ordinal() <= stage.ordinal())
                 .flatMap(joint -> joint.modalities().stream())
                 .collect(java.util.stream.Collectors.toSet());
@@ -122,7 +122,7 @@ public final class Checkpoints {
         }
     }
 
-    private List<Path> list(Stage stage) {
+    private List<Path> list(TrainingStep stage) {
         Path stageDirectory = root.resolve(stage.id());
         if (!Files.isDirectory(stageDirectory)) {
             return List.of();

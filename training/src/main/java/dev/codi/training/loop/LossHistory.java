@@ -1,6 +1,6 @@
 package dev.codi.training.loop;
 
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -49,7 +49,7 @@ public final class LossHistory implements AutoCloseable {
     }
 
     /** Records the smoothed loss after {@code step} completed steps, when {@code step} is a multiple of {@value #EVERY}. */
-    void record(Stage stage, int step, double smoothedLoss) {
+    void record(TrainingStep stage, int step, double smoothedLoss) {
         if (step % EVERY == 0) {
             write(stage.id() + "," + step + "," + String.format(Locale.ROOT, "%.6g", smoothedLoss));
         }

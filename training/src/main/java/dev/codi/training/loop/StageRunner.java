@@ -11,7 +11,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.codi.model.nn.TinyBlock;
 import dev.codi.model.tiny.CodiTinyNetworks;
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 import dev.codi.training.TrainConfig;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -71,7 +71,7 @@ public final class StageRunner {
     }
 
     /** The draws of one step: the same (seed, stage, step) gives the same batch and noise in any run. */
-    public static Random stepRandom(long seed, Stage stage, int step) {
+    public static Random stepRandom(long seed, TrainingStep stage, int step) {
         long mixed = seed * 0x9E3779B97F4A7C15L + (stage.ordinal() + 1L) * 0xBF58476D1CE4E5B9L + step * 0x94D049BB133111EBL;
         return new Random(mixed);
     }
@@ -82,7 +82,7 @@ public final class StageRunner {
      * state, which is also saved as a checkpoint. Batch and peak learning rate come from the schedule.
      */
     public CheckpointState run(StageTrainer trainer, CheckpointState start) {
-        Stage stage = trainer.stage();
+        TrainingStep stage = trainer.stage();
         TrainConfig.Schedule schedule = config.schedule(stage);
         int steps = start.steps();
         int segmentStart = start.segmentStart();
@@ -109,56 +109,25 @@ public final class StageRunner {
                 stage.id(), step, steps, schedule.batch(), schedule.learningRate(),
                 parameters.stream().mapToLong(p -> p.getArray().size()).sum());
         try (ProgressBar bar = progressBar(stage, steps, step); LossHistory history = LossHistory.open(checkpoints.root())) {
-            training:
             while (step < steps) {
-                float loss = Float.NaN;
-                for (int attempt = 0; ; attempt++) {
-                    Random random = stepRandom(config.seed(), stage, step);
-                    try (NDManager batch = manager.newSubManager();
-                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        NDArray lossArray = trainer.loss(batch, store, random);
-                        loss = lossArray.getFloat();
-                        if (Float.isFinite(loss)) {
-                            collector.backward(lossArray);
-                        }
+                float loss = trainStep(trainer, store, parameters, optimizer, learningRate, schedule, segmentStart, steps, step);
+                if (Float.isNaN(loss)) {                                                 // skipped
+                    skipped++;
+                    nonFiniteInARow++;
+                    if (nonFiniteInARow >= config.maxNonFiniteSteps() && lastCheckpoint != null) {
+                        LOG.warn("{}: {} non-finite steps in a row, reloading {}", stage.id(), nonFiniteInARow, lastCheckpoint);
+                        checkpoints.loadWeights(lastCheckpoint, networks, manager);
+                        parameters = trainableParameters(trainer.trainedNetworks());
+                        // loading gives the parameters new arrays; the old store would keep serving the
+                        // stale ones to the forward pass while the optimizer updated the new ones
+                        store = new ParameterStore(manager, false);
+                        nonFiniteInARow = 0;
                     }
-                    // gradient handles and the scalars an in-place fill creates live in this attempt's scratch manager
-                    try (NDManager scratch = manager.newSubManager()) {
-                        List<NDArray> gradients = new ArrayList<>(parameters.size());
-                        for (Parameter parameter : parameters) {
-                            NDArray gradient = parameter.getArray().getGradient();
-                            gradient.attach(scratch);
-                            gradients.add(gradient);
-                        }
-                        double norm = Float.isFinite(loss) ? gradientNorm(parameters, gradients) : Double.NaN;
-                        if (Double.isFinite(norm)) {
-                            nonFiniteInARow = 0;
-                            update(optimizer, learningRate, schedule, segmentStart, steps, step, parameters, gradients, norm);
-                            break;
-                        }
-                        gradients.forEach(g -> g.set(ALL, 0f));
-                        if (attempt < STEP_ATTEMPTS - 1) { // the engine's NaN is transient: the same draws again, as a clean run has them
-                            LOG.warn("{} step {}: non-finite loss or gradient (loss {}), step recomputed", stage.id(), step, loss);
-                            continue;
-                        }
-                        skipped++;
-                        nonFiniteInARow++;
-                        LOG.warn("{} step {}: non-finite loss or gradient (loss {}) {} times, step skipped", stage.id(), step, loss,
-                                STEP_ATTEMPTS);
-                        if (nonFiniteInARow >= config.maxNonFiniteSteps() && lastCheckpoint != null) {
-                            LOG.warn("{}: {} non-finite steps in a row, reloading {}", stage.id(), nonFiniteInARow, lastCheckpoint);
-                            checkpoints.loadWeights(lastCheckpoint, networks, manager);
-                            parameters = trainableParameters(trainer.trainedNetworks());
-                            // loading gives the parameters new arrays; the old store would keep serving the
-                            // stale ones to the forward pass while the optimizer updated the new ones
-                            store = new ParameterStore(manager, false);
-                            nonFiniteInARow = 0;
-                        }
-                        step++;
-                        bar.stepTo(step);
-                        continue training;
-                    }
+                    step++;
+                    bar.stepTo(step);
+                    continue;
                 }
+                nonFiniteInARow = 0;
                 smoothed = Double.isNaN(smoothed) ? loss : LOSS_SMOOTHING * smoothed + (1 - LOSS_SMOOTHING) * loss;
                 step++;
                 history.record(stage, step, smoothed);
@@ -182,6 +151,50 @@ public final class StageRunner {
         return state;
     }
 
+    /**
+     * One training step: the loss and its gradients, then an AdamW update. The engine's NaN is
+     * transient, so a step with a non-finite loss or gradient is recomputed from the same draws, as a
+     * clean run has them, up to {@link #STEP_ATTEMPTS} times.
+     *
+     * @return the step's loss, or NaN when every attempt was non-finite and the step is skipped
+     */
+    private float trainStep(StageTrainer trainer, ParameterStore store, List<Parameter> parameters, Optimizer optimizer,
+                            double[] learningRate, TrainConfig.Schedule schedule, int segmentStart, int steps, int step) {
+        TrainingStep stage = trainer.stage();
+        float loss = Float.NaN;
+        for (int attempt = 0; attempt < STEP_ATTEMPTS; attempt++) {
+            Random random = stepRandom(config.seed(), stage, step);
+            try (NDManager batch = manager.newSubManager();
+                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray lossArray = trainer.loss(batch, store, random);
+                loss = lossArray.getFloat();
+                if (Float.isFinite(loss)) {
+                    collector.backward(lossArray);
+                }
+            }
+            // gradient handles and the scalars an in-place fill creates live in this attempt's scratch manager
+            try (NDManager scratch = manager.newSubManager()) {
+                List<NDArray> gradients = new ArrayList<>(parameters.size());
+                for (Parameter parameter : parameters) {
+                    NDArray gradient = parameter.getArray().getGradient();
+                    gradient.attach(scratch);
+                    gradients.add(gradient);
+                }
+                double norm = Float.isFinite(loss) ? gradientNorm(parameters, gradients) : Double.NaN;
+                if (Double.isFinite(norm)) {
+                    update(optimizer, learningRate, schedule, segmentStart, steps, step, parameters, gradients, norm);
+                    return loss;
+                }
+                gradients.forEach(g -> g.set(ALL, 0f));
+                if (attempt < STEP_ATTEMPTS - 1) {
+                    LOG.warn("{} step {}: non-finite loss or gradient (loss {}), step recomputed", stage.id(), step, loss);
+                }
+            }
+        }
+        LOG.warn("{} step {}: non-finite loss or gradient (loss {}) {} times, step skipped", stage.id(), step, loss, STEP_ATTEMPTS);
+        return Float.NaN;
+    }
+
     /** One AdamW step on finite {@code gradients} (clipped to the global norm), which it leaves zeroed. */
     private void update(Optimizer optimizer, double[] learningRate, TrainConfig.Schedule schedule, int segmentStart, int steps, int step,
                         List<Parameter> parameters, List<NDArray> gradients, double norm) {
@@ -197,7 +210,7 @@ public final class StageRunner {
         }
     }
 
-    private CheckpointState state(Stage stage, int step, int steps, int segmentStart, double smoothed, double seconds, int skipped,
+    private CheckpointState state(TrainingStep stage, int step, int steps, int segmentStart, double smoothed, double seconds, int skipped,
                                   CheckpointState start, StageTrainer trainer) {
         Map<String, Double> scales = new LinkedHashMap<>(start.latentScales());
         scales.putAll(trainer.latentScales());
@@ -273,7 +286,7 @@ public final class StageRunner {
         return Math.sqrt(sum);
     }
 
-    private static ProgressBar progressBar(Stage stage, int steps, int start) {
+    private static ProgressBar progressBar(TrainingStep stage, int steps, int start) {
         ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(stage.id()).setInitialMax(steps)
                 .setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(" steps", 1)
                 .startsFrom(start, Duration.ZERO);

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.codi.model.nn.TinyBlock;
-import dev.codi.training.Stage;
+import dev.codi.training.TrainingStep;
 
 import java.util.List;
 import java.util.Map;
@@ -12,7 +12,7 @@ import java.util.Random;
 
 /** One stage-1 objective: which networks it trains and the loss of one seeded batch. */
 public interface StageTrainer {
-    Stage stage();
+    TrainingStep stage();
 
     /** The networks whose parameters this stage updates; every other network stays frozen. */
     List<TinyBlock> trainedNetworks();

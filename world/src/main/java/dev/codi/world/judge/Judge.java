@@ -20,7 +20,7 @@ import java.util.Set;
 
 /**
  * Recovers the Shapes &amp; Tones attributes an artifact carries, analytically and never with a
- * learned network (DESIGN §2): pixel statistics and shape templates for images, plus the centroid
+ * learned network (docs/design.md §8): pixel statistics and shape templates for images, plus the centroid
  * track for videos, FFT pitch, harmonic profile and RMS envelope for audio, words for text. Each
  * modality reports only what it carries: images have no motion.
  */

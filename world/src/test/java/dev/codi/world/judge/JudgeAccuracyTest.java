@@ -23,7 +23,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN §2: on true samples the judge is ≥ 99 % right per attribute. Every artifact goes through
+ * docs/design.md §8: on true samples the judge is ≥ 99 % right per attribute. Every artifact goes through
  * the real file formats — PNG, GIF, MP4 (lossy H.264, 4:2:0) and 16-bit WAV at 16 kHz or resampled
  * to 8, 22.05 and 44.1 kHz — and the figures are printed.
  *

@@ -1,0 +1,105 @@
+package dev.codi.model.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import dev.codi.media.Modality;
+import dev.codi.model.pipeline.CodiPipeline.SharedSpace;
+
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Shared-space feedback between jointly sampled outputs (docs/design.md §6.4): every step, each
+ * output's clean estimate x̂₀ is decoded and read by its modality's prompt encoder into the shared
+ * conditioning space, and every other output is conditioned on the job's conditioning mixed with
+ * those readings — CoDi's composable conditioning (§3.2) applied to the outputs being generated.
+ * How much each reading weighs is {@link FeedbackWeights}. A text output gives no reading.
+ *
+ * <p>Holds the latest reading of each output, (batch, dim), attached to the group's manager.
+ */
+final class SharedSpaceFeedback {
+    private final SharedSpace sharedSpace;
+    private final NDManager groupManager;
+    private final boolean on;
+    private final Map<Modality, NDArray> readings = new EnumMap<>(Modality.class);            // (batch, dim): each output's latest x̂₀, read
+    private final Set<Modality> finishedReadings = EnumSet.noneOf(Modality.class);
+    private final Map<Modality, NDArray> nullReadings = new EnumMap<>(Modality.class);        // (1, 1, dim): a reading's null side
+    private final Map<Modality, Map<Modality, Double>> readingWeights = new EnumMap<>(Modality.class); // per output: each other's weight
+
+    /** Feedback with weight {@code feedback} among {@code outputs}; off when 0 or not joint. */
+    SharedSpaceFeedback(SharedSpace sharedSpace, NDManager groupManager, int embeddingDim, List<Modality> outputs, boolean joint,
+                        double feedback) {
+        this.sharedSpace = sharedSpace;
+        this.groupManager = groupManager;
+        this.on = joint && feedback > 0;
+        if (on) {
+            List<Modality> readOutputs = outputs.stream().filter(sharedSpace::reads).toList();
+            readOutputs.forEach(modality -> nullReadings.put(modality,
+                    groupManager.create(sharedSpace.nullEmbedding(modality)).reshape(1, 1, embeddingDim)));
+            outputs.forEach(modality -> readingWeights.put(modality,
+                    FeedbackWeights.of(modality, readOutputs, feedback, sharedSpace.shownAttributes())));
+        }
+    }
+
+    /** Whether this output's clean estimate is read each step. */
+    boolean reads(Modality modality) {
+        return on && sharedSpace.reads(modality);
+    }
+
+    /** A finished output is read once more, as z_0 itself. */
+    void readFinished(ParameterStore store, Modality modality, NDArray finishedLatent) {
+        if (reads(modality) && finishedReadings.add(modality)) {
+            replace(modality, sharedSpace.read(store, modality, finishedLatent));
+        }
+    }
+
+    /** Reads this output's clean estimate for the other outputs' next step. */
+    void read(ParameterStore store, Modality modality, NDArray cleanEstimate) {
+        replace(modality, sharedSpace.read(store, modality, cleanEstimate));
+    }
+
+    /**
+     * The contexts of one output: [null; conditioning] of the job, mixed with the other outputs'
+     * readings when feedback is on, c' = (c + Σ w_B·r_B) / (1 + Σ w_B) and ∅' = (∅ + Σ w_B·∅_B) / (1 + Σ w_B),
+     * over the other outputs read so far that {@link FeedbackWeights} gives a weight w_B.
+     */
+    NDList contexts(Modality modality, NDList nullAndConditioning) {
+        if (!on) {
+            return nullAndConditioning;
+        }
+        NDArray nullSum = nullAndConditioning.get(0);                                       // (batch, 1, dim)
+        NDArray conditionSum = nullAndConditioning.get(1);
+        double weightSum = 1;
+        for (Map.Entry<Modality, Double> weighted : readingWeights.get(modality).entrySet()) {
+            NDArray reading = readings.get(weighted.getKey());
+            if (reading == null) {                                                          // not read yet: waiting to start
+                continue;
+            }
+            double weight = weighted.getValue();
+            conditionSum = conditionSum.add(reading.expandDims(1).mul(weight));
+            nullSum = nullSum.add(nullReadings.get(weighted.getKey()).mul(weight));
+            weightSum += weight;
+        }
+        return weightSum == 1 ? nullAndConditioning : new NDList(nullSum.div(weightSum), conditionSum.div(weightSum));
+    }
+
+    /** Keeps the given batch rows of every reading (jobs left the batch). */
+    void keepRows(int[] rows) {
+        for (Modality modality : readings.keySet()) {
+            replace(modality, ActiveRows.select(groupManager, readings.get(modality), rows));
+        }
+    }
+
+    private void replace(Modality modality, NDArray reading) {
+        reading.attach(groupManager);
+        NDArray replaced = readings.put(modality, reading);
+        if (replaced != null && replaced != reading) {
+            replaced.close();
+        }
+    }
+}
