@@ -18,6 +18,8 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +70,7 @@ public abstract class StageVerticle extends VerticleBase {
     private StageSettings settings;
     private KafkaConsumer<String, Buffer> consumer;
     private KafkaProducer<String, Buffer> producer;
+    private Admin admin;
     private WorkerExecutor modelExecutor;
     private CancellationWatch cancellations;
     private CrashPoint crashPoint;
@@ -127,6 +130,7 @@ public abstract class StageVerticle extends VerticleBase {
                 })
                 .compose(ready -> {
                     producer = KafkaProducer.create(vertx, pipeline.kafka().producer(clientId));
+                    admin = Admin.create(pipeline.kafka().admin());
                     consumer = KafkaConsumer.create(vertx,
                             pipeline.kafka().consumer(stage().consumerGroup(), clientId, pipeline.maxBatch()));
                     consumer.partitionsAssignedHandler(this::onAssigned);
@@ -149,6 +153,9 @@ public abstract class StageVerticle extends VerticleBase {
         Future<Void> closedConsumer = consumer == null ? Future.succeededFuture() : consumer.close();
         Future<Void> closedProducer = producer == null ? Future.succeededFuture() : producer.close();
         Future<Void> closedWatch = cancellations == null ? Future.succeededFuture() : cancellations.stop();
+        if (admin != null) {
+            admin.close(Duration.ZERO);
+        }
         return Future.join(closedConsumer, closedProducer, closedWatch)
                 .eventually(() -> modelExecutor.executeBlocking(() -> {
                     release();
@@ -356,23 +363,37 @@ public abstract class StageVerticle extends VerticleBase {
         });
     }
 
-    /** The committed offset (and its metadata) of each partition, from this instance's memory or from the broker. */
+    /**
+     * The committed offset (and its metadata) of each partition, from this instance's memory or,
+     * for partitions it has not committed since they were assigned, from the group coordinator
+     * (through the admin client: the consumer's own single-partition lookup is gone from Kafka 4's clients).
+     */
     private Future<Map<TopicPartition, OffsetAndMetadata>> deliveryMarkers(Set<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> known = new ConcurrentHashMap<>();
-        List<Future<?>> lookups = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> known = new HashMap<>();
+        Set<org.apache.kafka.common.TopicPartition> unknown = new java.util.HashSet<>();
         for (TopicPartition partition : partitions) {
             OffsetAndMetadata mine = lastCommitted.get(partition);
             if (mine != null) {
                 known.put(partition, mine);
             } else {
-                lookups.add(consumer.committed(partition).onSuccess(committed -> {
-                    if (committed != null) {
-                        known.put(partition, committed);
-                    }
-                }));
+                unknown.add(new org.apache.kafka.common.TopicPartition(partition.getTopic(), partition.getPartition()));
             }
         }
-        return Future.all(lookups).map(done -> known);
+        if (unknown.isEmpty()) {
+            return Future.succeededFuture(known);
+        }
+        ListConsumerGroupOffsetsSpec spec = new ListConsumerGroupOffsetsSpec().topicPartitions(unknown);
+        return Future.fromCompletionStage(admin.listConsumerGroupOffsets(Map.of(stage().consumerGroup(), spec))
+                        .partitionsToOffsetAndMetadata(stage().consumerGroup()).toCompletionStage(), context)
+                .map(committed -> {
+                    committed.forEach((partition, offset) -> {
+                        if (offset != null) {
+                            known.put(new TopicPartition(partition.topic(), partition.partition()),
+                                    new OffsetAndMetadata(offset.offset(), offset.metadata()));
+                        }
+                    });
+                    return known;
+                });
     }
 
     /** Dead-letters a record that was taken on {@code attempts} times without its stage returning, and fails its job. */
