@@ -25,7 +25,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Catching up with a topic at start, on a real broker, when the last offsets hold nothing to deliver. */
 class TopicFollowerTest {
@@ -68,36 +67,6 @@ class TopicFollowerTest {
         }
         assertThat(seen).hasSize(1);
         follower.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-
-    @Test
-    void aStartThatCannotCatchUpFailsWithinItsBound() throws Exception {
-        // Given a topic with records and a consumer that cannot read them (read_committed stuck behind an open transaction)
-        String topic = "follower-stuck";
-        createTopic(topic);
-        Map<String, String> config = settings().transactionalProducer("stuck", "stuck-" + System.nanoTime());
-        config.put("transaction.timeout.ms", "60000");
-        org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> open = new org.apache.kafka.clients.producer.KafkaProducer<>(
-                Map.copyOf(config), new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer());
-        open.initTransactions();
-        open.beginTransaction();
-        open.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "k", "{}".getBytes())).get(30, TimeUnit.SECONDS);
-        publishWithoutTransaction(topic);
-        try {
-            // When a follower starts with a 2 s bound, then its start fails, saying how far it got
-            TopicFollower follower = new TopicFollower(vertx, settings(), topic, "test", event -> { }, Duration.ofSeconds(2));
-            assertThatThrownBy(() -> follower.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS))
-                    .hasMessageContaining("could not read " + topic + " up to its end within 2 s");
-            follower.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } finally {
-            open.abortTransaction();
-            open.close();
-        }
-    }
-
-    private static void publishWithoutTransaction(String topic) throws Exception {
-        publish(topic, 1);
     }
 
     private static KafkaSettings settings() {
