@@ -225,6 +225,58 @@ class FaultSuiteTest {
         scenario("SIGKILL of the gateway while it accepts jobs", List.of(), () -> cluster.gateway().kill());
     }
 
+    @Test
+    @Order(12)
+    void misbehavingWebhookReceivers() throws Exception {
+        try (HostileReceivers receivers = new HostileReceivers()) {
+            int gatewayStarts = cluster.gateway().starts();
+            int restartsBefore = cluster.restarts();
+            long started = System.nanoTime();
+            List<String> ids = new ArrayList<>();
+            Map<String, String> receiverOf = new HashMap<>();
+            for (int i = 0; i < BURST; i++) {
+                String url = switch (i % 4) {
+                    case 0 -> receivers.dripUrl();
+                    case 1 -> receivers.hugeUrl();
+                    case 2 -> receivers.laterUrl();
+                    default -> sink.url();
+                };
+                String id = client.submit(FaultClient.textJob(PROMPTS.get(i % PROMPTS.size()), OUTPUT_MIX.get(i % OUTPUT_MIX.size()),
+                        3, seed++, url));
+                ids.add(id);
+                receiverOf.put(id, url);
+            }
+            Map<String, JsonObject> finished = awaitTerminal(ids);
+            assertThat(finished.values()).allSatisfy(job -> assertThat(job.getString("status")).isEqualTo("succeeded"));
+
+            // The well-behaved tenant's webhooks arrive while the dripping and the endless receivers hold theirs
+            List<String> wellBehaved = ids.stream().filter(id -> receiverOf.get(id).equals(sink.url())).toList();
+            FaultCluster.await("the well-behaved receiver's webhooks", Duration.ofSeconds(60),
+                    () -> sink.terminalTypeByJob.keySet().containsAll(wellBehaved));
+            assertThat(receivers.dripRequests.get()).as("the dripping receiver was called").isPositive();
+            assertThat(receivers.hugeRequests.get()).as("the endless receiver was called").isPositive();
+
+            // The receiver that was down for a minute gets every webhook once it is up
+            long downFor = TimeUnit.SECONDS.toMillis(60) - (System.nanoTime() - started) / 1_000_000;
+            if (downFor > 0) {
+                FaultCluster.sleep(downFor);
+            }
+            receivers.bringUpLater();
+            List<String> toLater = ids.stream().filter(id -> receiverOf.get(id).equals(receivers.laterUrl())).toList();
+            FaultCluster.await("webhooks of the receiver that came back", Duration.ofMinutes(3),
+                    () -> receivers.laterJobs.containsAll(toLater));
+
+            // And the gateway neither died nor ran out of memory on the way
+            assertThat(cluster.gateway().starts()).as("gateway restarts").isEqualTo(gatewayStarts);
+            assertThat(cluster.gatewayReady()).isTrue();
+            assertThat(sink.deliveriesById).allSatisfy((id, count) -> assertThat(count.get()).isEqualTo(1));
+            report.add(String.format(java.util.Locale.ROOT,
+                    "| webhook receivers: one dripping a byte every 2 s, one streaming an endless body (%d MB sent), one down 60 s | %d | %d | 0 | 0 | 0 | 0 | %d | %.0f s |",
+                    receivers.hugeBytesSent.get() >> 20, ids.size(), ids.size(), cluster.restarts() - restartsBefore,
+                    (System.nanoTime() - started) / 1e9));
+        }
+    }
+
     // --- one scenario: a burst, a fault during it, the invariants after it ---
 
     private record Result(List<String> ids, List<String> failed) {

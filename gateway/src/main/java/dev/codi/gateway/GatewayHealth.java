@@ -32,7 +32,9 @@ final class GatewayHealth {
         this.vertx = vertx;
         Map<String, Object> config = kafka.admin();
         config.putIfAbsent("request.timeout.ms", Integer.toString(CHECK_TIMEOUT_MILLIS));
-        config.putIfAbsent("default.api.timeout.ms", Integer.toString(CHECK_TIMEOUT_MILLIS));
+        // Kafka requires default.api.timeout.ms >= request.timeout.ms (which the operator may have set).
+        config.put("default.api.timeout.ms", Long.toString(Math.max(CHECK_TIMEOUT_MILLIS,
+                Long.parseLong(config.get("request.timeout.ms").toString()))));
         this.admin = Admin.create(config);
         this.store = store;
     }

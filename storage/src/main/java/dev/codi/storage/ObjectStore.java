@@ -69,7 +69,6 @@ public final class ObjectStore implements AutoCloseable {
         OkHttpClient http = HttpUtils.newDefaultHttpClient(config.connectTimeout().toMillis(), config.ioTimeout().toMillis(),
                         config.ioTimeout().toMillis()).newBuilder()
                 .callTimeout(config.ioTimeout().multipliedBy(4))
-                .retryOnConnectionFailure(false)
                 .build();
         this.client = MinioClient.builder()
                 .endpoint(config.endpoint().toString())

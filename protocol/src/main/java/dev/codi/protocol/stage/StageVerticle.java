@@ -329,9 +329,15 @@ public abstract class StageVerticle extends VerticleBase {
             // Redeliver the retried jobs after a backoff: rewind their partitions to them.
             return committed.compose(done -> rewind(toOffsets(offsets)))
                     .compose(done -> Future.failedFuture(new WaitingForRetry(retry.size())));
-        }).recover(error -> error instanceof WaitingForRetry
-                ? Future.failedFuture(error)
-                : rewind(firstOffsets).transform(rewound -> Future.failedFuture(error)));
+        }).recover(error -> {
+            if (error instanceof WaitingForRetry) {
+                return Future.failedFuture(error);
+            }
+            // This delivery returned (it failed, it did not die): the marker it left must not count
+            // against the batch's records when they come again.
+            firstOffsets.forEach((partition, offset) -> lastCommitted.put(partition, new OffsetAndMetadata(offset, null)));
+            return rewind(firstOffsets).transform(rewound -> Future.failedFuture(error));
+        });
     }
 
     /** The batch is committed up to the jobs that wait for a transient failure to pass; they come again after a backoff. */
