@@ -63,6 +63,8 @@ import java.util.concurrent.TimeUnit;
 public abstract class StageVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(StageVerticle.class);
     private static final long FIRST_BACKOFF_MILLIS = 200;
+    /** How often an idle stage moves its committed offsets past transaction markers. */
+    private static final Duration IDLE_COMMIT_INTERVAL = Duration.ofSeconds(5);
 
     protected PipelineConfig pipeline;
     protected Topics topics;
@@ -83,6 +85,7 @@ public abstract class StageVerticle extends VerticleBase {
     private final Set<String> retryJobIds = ConcurrentHashMap.newKeySet();
     private boolean processing;
     private long backoffMillis;
+    private long lastIdleCommitNanos;
 
     protected abstract Stage stage();
 
@@ -243,10 +246,37 @@ public abstract class StageVerticle extends VerticleBase {
                 });
     }
 
+    /**
+     * While idle, commits each owned partition's position where it is past the committed offset.
+     * A transaction's commit marker takes an offset after the last record a stage processes; without
+     * this the group would show a lag of one per partition forever, and an autoscaler reading lag
+     * would never scale the stage down.
+     */
+    private Future<Void> commitIdlePositions() {
+        long now = System.nanoTime();
+        if (now - lastIdleCommitNanos < IDLE_COMMIT_INTERVAL.toNanos()) {
+            return Future.succeededFuture();
+        }
+        lastIdleCommitNanos = now;
+        return consumer.assignment().compose(owned -> {
+            Map<TopicPartition, OffsetAndMetadata> advanced = new ConcurrentHashMap<>();
+            List<Future<?>> positions = new ArrayList<>();
+            for (TopicPartition partition : owned) {
+                OffsetAndMetadata committed = lastCommitted.get(partition);
+                positions.add(consumer.position(partition).onSuccess(position -> {
+                    if (committed == null || position > committed.getOffset()) {
+                        advanced.put(partition, new OffsetAndMetadata(position, null));
+                    }
+                }));
+            }
+            return Future.all(positions).compose(done -> advanced.isEmpty() ? Future.<Void>succeededFuture() : commit(advanced));
+        });
+    }
+
     /** One batch: what each partition of it starts at, and what to do with its records. */
     private Future<Void> handle(KafkaConsumerRecords<String, Buffer> records) {
         if (records.isEmpty()) {
-            return Future.succeededFuture();
+            return commitIdlePositions();
         }
         Map<TopicPartition, Long> firstOffsets = firstOffsets(records);
         return deliveryMarkers(firstOffsets.keySet()).compose(committed -> {
