@@ -10,7 +10,7 @@ JAR="$ROOT/$STAGE/target/$STAGE.jar"
 mkdir -p "$RUN_DIR"
 for i in $(seq 1 "$INSTANCES"); do
   NAME="$STAGE-$i"
-  nohup java -Xmx1g -jar "$JAR" > "$RUN_DIR/$NAME.log" 2>&1 &
+  nohup java -Xmx1g -XX:+ExitOnOutOfMemoryError -jar "$JAR" > "$RUN_DIR/$NAME.log" 2>&1 &
   echo $! > "$RUN_DIR/$NAME.pid"
   echo "started $NAME (pid $!, log $RUN_DIR/$NAME.log)"
 done

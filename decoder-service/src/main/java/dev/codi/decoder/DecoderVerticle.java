@@ -76,7 +76,7 @@ public final class DecoderVerticle extends ModelStageVerticle {
                 }
                 outputs.add(jobEvent(new JobEvent.Succeeded(jobId, stage(), artifacts, text, started, clock.instant())));
             } catch (RuntimeException e) {
-                outputs.add(jobEvent(new JobEvent.Failed(jobId, stage(), "could not decode the outputs: " + e.getMessage())));
+                jobFailed(event, e, "could not decode the outputs", outputs);
             }
         }
         return outputs;

@@ -56,6 +56,7 @@ public final class DiffusionVerticle extends ModelStageVerticle {
         Instant started = clock.instant();
         List<Outbound> outputs = new ArrayList<>();
         List<JobSpec> jobs = new ArrayList<>();
+        List<CloudEvent> events = new ArrayList<>();
         List<SamplingJob> samplingJobs = new ArrayList<>();
         for (CloudEvent event : batch) {
             try {
@@ -64,6 +65,7 @@ public final class DiffusionVerticle extends ModelStageVerticle {
                 samplingJobs.add(new SamplingJob(job.id(), new Conditioning(ready.conditioning(), ready.nullConditioning()),
                         new LinkedHashSet<>(job.outputs()), job.params(), () -> stopping() || isCanceled(job.id())));
                 jobs.add(job);
+                events.add(event);
                 outputs.add(jobEvent(new JobEvent.Started(job.id(), stage())));
             } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
                 outputs.add(jobEvent(new JobEvent.Failed(event.jobId(), stage(), "malformed conditioning: " + e.getMessage())));
@@ -79,12 +81,15 @@ public final class DiffusionVerticle extends ModelStageVerticle {
                 emitNow(new JobEvent.Progress(jobId, stage(), step, total));
             }
         };
-        List<Map<Modality, Latent>> latents = model.sample(samplingJobs, progress);
+        List<Map<Modality, Latent>> latents = sampleEachJobAlone(samplingJobs, progress, outputs);
         if (stopping()) {
             return List.of(); // shutting down mid-batch: nothing is committed, another instance redoes it
         }
         for (int i = 0; i < jobs.size(); i++) {
             JobSpec job = jobs.get(i);
+            if (latents.get(i) == null) {
+                continue; // its sampling failed: reported by sampleEachJobAlone
+            }
             if (latents.get(i).isEmpty()) {
                 // canceled between two steps (CodiModel#sample): nothing to decode, say where it stopped
                 outputs.add(jobEvent(new JobEvent.Abandoned(job.id(), stage(), lastStep.getOrDefault(job.id(), 0),
@@ -92,16 +97,48 @@ public final class DiffusionVerticle extends ModelStageVerticle {
                 continue;
             }
             Map<Modality, LatentsReady.LatentRef> refs = new EnumMap<>(Modality.class);
-            latents.get(i).forEach((modality, latent) -> {
-                String key = ObjectKeys.latents(job.id(), modality.wireName());
-                store.put(key, latent.toBytes(), LATENT_CONTENT_TYPE);
-                refs.put(modality, new LatentsReady.LatentRef(key, latent.shape()));
-            });
+            try {
+                latents.get(i).forEach((modality, latent) -> {
+                    String key = ObjectKeys.latents(job.id(), modality.wireName());
+                    store.put(key, latent.toBytes(), LATENT_CONTENT_TYPE);
+                    refs.put(modality, new LatentsReady.LatentRef(key, latent.shape()));
+                });
+            } catch (RuntimeException e) {
+                jobFailed(events.get(i), e, "could not store the sampled latents", outputs);
+                continue;
+            }
             LatentsReady ready = new LatentsReady(job, refs);
             outputs.add(new Outbound(topics.latents(), new CloudEvent(job.id() + "/sampled", stage().eventSource(),
                     EventTypes.JOB_SAMPLED, job.id(), clock.instant(), ready.toJson())));
             outputs.add(jobEvent(new JobEvent.StageCompleted(job.id(), stage(), started, clock.instant())));
         }
         return outputs;
+    }
+
+    /**
+     * Samples the batch together; if that fails, samples each job alone, so that one job whose
+     * sampling fails fails alone and the others of its batch go on. A failed job's entry is null.
+     */
+    private List<Map<Modality, Latent>> sampleEachJobAlone(List<SamplingJob> samplingJobs, SamplingListener progress,
+                                                          List<Outbound> outputs) {
+        try {
+            return model.sample(samplingJobs, progress);
+        } catch (RuntimeException batchError) {
+            if (samplingJobs.size() == 1) {
+                outputs.add(jobEvent(new JobEvent.Failed(samplingJobs.get(0).jobId(), stage(),
+                        "sampling failed: " + batchError.getMessage())));
+                return java.util.Collections.singletonList(null);
+            }
+            List<Map<Modality, Latent>> latents = new ArrayList<>();
+            for (SamplingJob job : samplingJobs) {
+                try {
+                    latents.add(model.sample(List.of(job), progress).get(0));
+                } catch (RuntimeException jobError) {
+                    outputs.add(jobEvent(new JobEvent.Failed(job.jobId(), stage(), "sampling failed: " + jobError.getMessage())));
+                    latents.add(null);
+                }
+            }
+            return latents;
+        }
     }
 }

@@ -62,8 +62,8 @@ public final class EncoderVerticle extends ModelStageVerticle {
                 outputs.add(new Outbound(topics.conditioning(), new CloudEvent(job.id() + "/conditioned",
                         stage().eventSource(), EventTypes.JOB_CONDITIONED, job.id(), clock.instant(), ready.toJson())));
                 outputs.add(jobEvent(new JobEvent.StageCompleted(job.id(), stage(), started, clock.instant())));
-            } catch (MediaDecodeException | IllegalArgumentException e) {
-                outputs.add(jobEvent(new JobEvent.Failed(job.id(), stage(), "could not encode the inputs: " + e.getMessage())));
+            } catch (MediaDecodeException | RuntimeException e) {
+                jobFailed(event, e, "could not encode the inputs", outputs);
             }
         }
         return outputs;

@@ -18,9 +18,10 @@ import java.time.Duration;
  * @param idempotencyTtl   how long an Idempotency-Key is remembered after its job was created
  *                         (CODI_IDEMPOTENCY_TTL_SECONDS, default 86400)
  * @param uploadLimitBytes largest upload (CODI_UPLOAD_LIMIT_BYTES, default 64 MiB)
+ * @param stallTimeout     a job with no progress for this long fails (CODI_JOB_STALL_TIMEOUT_SECONDS, default 1800)
  */
 public record GatewayConfig(String host, int port, long bodyLimitBytes, Duration artifactUrlTtl, Path modelDirectory,
-                            Duration idempotencyTtl, long uploadLimitBytes) {
+                            Duration idempotencyTtl, long uploadLimitBytes, Duration stallTimeout) {
     public static final String HOST = "CODI_HTTP_HOST";
     public static final String PORT = "CODI_HTTP_PORT";
     public static final String BODY_LIMIT = "CODI_BODY_LIMIT_BYTES";
@@ -58,6 +59,8 @@ public record GatewayConfig(String host, int port, long bodyLimitBytes, Duration
                 modelDirectory == null || modelDirectory.isBlank() ? null : Path.of(modelDirectory),
                 Duration.ofSeconds(Long.parseLong(config.getValue(IDEMPOTENCY_TTL,
                         Long.toString(dev.codi.gateway.idempotency.IdempotencyKeys.DEFAULT_TTL.toSeconds())).toString())),
-                Long.parseLong(config.getValue(UPLOAD_LIMIT, Long.toString(Uploads.DEFAULT_LIMIT_BYTES)).toString()));
+                Long.parseLong(config.getValue(UPLOAD_LIMIT, Long.toString(Uploads.DEFAULT_LIMIT_BYTES)).toString()),
+                Duration.ofSeconds(Long.parseLong(config.getValue(dev.codi.gateway.jobs.StallWatch.TIMEOUT_VARIABLE,
+                        Long.toString(dev.codi.gateway.jobs.StallWatch.DEFAULT_TIMEOUT.toSeconds())).toString())));
     }
 }

@@ -13,7 +13,9 @@ import dev.codi.protocol.events.JobEvent;
 import dev.codi.gateway.http.Problems;
 import dev.codi.gateway.jobs.JobRepresentation;
 import dev.codi.gateway.jobs.JobRequestParser;
+import dev.codi.gateway.jobs.AtomicPublisher;
 import dev.codi.gateway.jobs.JobSubmitter;
+import dev.codi.gateway.jobs.StallWatch;
 import dev.codi.gateway.view.JobEventsReader;
 import dev.codi.gateway.view.JobView;
 import dev.codi.media.MediaLimits;
@@ -58,6 +60,9 @@ public final class GatewayVerticle extends VerticleBase {
     private final JobSubscriptions subscriptions = new JobSubscriptions(view);
     private long idempotencyPurgeTimer = -1;
     private JobSubmitter submitter;
+    private AtomicPublisher atomic;
+    private StallWatch stallWatch;
+    private GatewayHealth health;
     private Webhooks webhooks;
     private JobRepresentation representation;
     private ModelCatalog models;
@@ -71,10 +76,11 @@ public final class GatewayVerticle extends VerticleBase {
         Map<String, String> environment = new HashMap<>();
         config().forEach(entry -> environment.put(entry.getKey(), String.valueOf(entry.getValue())));
         store = new ObjectStore(ObjectStoreConfig.fromEnvironment(environment));
-        producer = KafkaProducer.create(vertx, pipeline.kafka().producer("gateway"));
+        producer = KafkaProducer.create(vertx, pipeline.kafka().interactiveProducer("gateway"));
         representation = new JobRepresentation(store, gateway.artifactUrlTtl(), Clock.systemUTC(),
                 () -> models == null ? dev.codi.gateway.jobs.PromptWords.UNKNOWN_VOCABULARY : models.words());
-        submitter = new JobSubmitter(store, producer, pipeline.topics(), view, Clock.systemUTC(), new SecureRandom());
+        atomic = new AtomicPublisher(vertx, pipeline.kafka(), "gateway-submit");
+        submitter = new JobSubmitter(store, producer, atomic, pipeline.topics(), view, Clock.systemUTC(), new SecureRandom());
         webhooks = new Webhooks(vertx, pipeline.kafka(), pipeline.topics(), WebhookConfig.from(config()), representation,
                 producer, Clock.systemUTC());
         webhooks.attach(view);
@@ -90,6 +96,8 @@ public final class GatewayVerticle extends VerticleBase {
             }
         });
         idempotencyPurgeTimer = vertx.setPeriodic(IDEMPOTENCY_PURGE_MILLIS, tick -> idempotency.purgeExpired());
+        health = new GatewayHealth(vertx, pipeline.kafka(), store);
+        stallWatch = new StallWatch(vertx, view, submitter, gateway.stallTimeout(), Clock.systemUTC());
         JobsApi jobsApi = new JobsApi(vertx, parser, submitter, view, subscriptions, representation, idempotency, webhooks);
         reader = new JobEventsReader(vertx, pipeline.kafka(), pipeline.topics().jobEvents(), view);
         return vertx.executeBlocking(() -> {
@@ -103,6 +111,10 @@ public final class GatewayVerticle extends VerticleBase {
                 .compose(ready -> webhooks.startBeforeView())
                 .compose(ready -> reader.start())
                 .compose(caughtUp -> webhooks.startAfterView())
+                .onSuccess(live -> {
+                    stallWatch.start();
+                    health.start();
+                })
                 .compose(caughtUp -> vertx.createHttpServer(serverOptions())
                         .requestHandler(router(auth, jobsApi, webhooksApi, uploadsApi))
                         .listen(gateway.port(), gateway.host()))
@@ -148,6 +160,8 @@ public final class GatewayVerticle extends VerticleBase {
         router.get("/v1/uploads/:id").handler(uploadsApi::get);
         router.get("/v1/models").handler(this::listModels);
         router.get("/health").handler(this::health);
+        router.get("/health/live").handler(health::live);
+        router.get("/health/ready").handler(health::ready);
         router.get("/openapi.yaml").handler(this::openapi);
         Playground.serve(router);
         router.route().failureHandler(Problems::handleFailure);
@@ -182,10 +196,15 @@ public final class GatewayVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(idempotencyPurgeTimer);
+        if (stallWatch != null) {
+            stallWatch.stop();
+            health.stop();
+        }
         Future<Void> closedServer = server == null ? Future.succeededFuture() : server.close();
         Future<Void> closedWebhooks = webhooks == null ? Future.succeededFuture() : webhooks.stop();
         return Future.join(closedServer, reader.stop(), closedWebhooks)
                 .eventually(() -> producer.close())
+                .eventually(() -> atomic.close())
                 .eventually(() -> vertx.executeBlocking(() -> {
                     store.close();
                     return null;

@@ -1,5 +1,6 @@
 package dev.codi.protocol;
 
+import dev.codi.protocol.kafka.KafkaSettings;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
@@ -12,8 +13,10 @@ import java.util.Map;
  * @param topicPrefix      prefix of every topic name (see {@link Topics})
  * @param maxBatch         most jobs one poll hands to a stage (the diffusion stage's batch)
  * @param maxWaitMillis    longest a poll waits for records before processing what it has
+ * @param kafkaClientProperties further Kafka client properties (CODI_KAFKA_CLIENT_*, see {@link KafkaSettings})
  */
-public record PipelineConfig(String kafkaBootstrap, String topicPrefix, int maxBatch, long maxWaitMillis) {
+public record PipelineConfig(String kafkaBootstrap, String topicPrefix, int maxBatch, long maxWaitMillis,
+                             Map<String, String> kafkaClientProperties) {
     public static final String KAFKA_BOOTSTRAP = "CODI_KAFKA_BOOTSTRAP";
     public static final String TOPIC_PREFIX = "CODI_TOPIC_PREFIX";
     public static final String MAX_BATCH = "CODI_MAX_BATCH";
@@ -35,8 +38,8 @@ public record PipelineConfig(String kafkaBootstrap, String topicPrefix, int maxB
         return Topics.withPrefix(topicPrefix);
     }
 
-    public dev.codi.protocol.kafka.KafkaSettings kafka() {
-        return new dev.codi.protocol.kafka.KafkaSettings(kafkaBootstrap);
+    public KafkaSettings kafka() {
+        return new KafkaSettings(kafkaBootstrap, kafkaClientProperties);
     }
 
     /** Reads the variables named by the constants of this class; the JSON keys are the same names. */
@@ -45,7 +48,14 @@ public record PipelineConfig(String kafkaBootstrap, String topicPrefix, int maxB
                 config.getString(KAFKA_BOOTSTRAP),
                 config.getString(TOPIC_PREFIX, Topics.DEFAULT_PREFIX),
                 Integer.parseInt(config.getValue(MAX_BATCH, "8").toString()),
-                Long.parseLong(config.getValue(MAX_WAIT_MS, "50").toString()));
+                Long.parseLong(config.getValue(MAX_WAIT_MS, "50").toString()),
+                KafkaSettings.clientProperties(strings(config)));
+    }
+
+    private static Map<String, String> strings(JsonObject config) {
+        Map<String, String> values = new java.util.HashMap<>();
+        config.forEach(entry -> values.put(entry.getKey(), String.valueOf(entry.getValue())));
+        return values;
     }
 
     /** Every CODI_* environment variable, as a deployment config. */
@@ -60,7 +70,10 @@ public record PipelineConfig(String kafkaBootstrap, String topicPrefix, int maxB
     }
 
     public JsonObject toJson() {
-        return new JsonObject().put(KAFKA_BOOTSTRAP, kafkaBootstrap).put(TOPIC_PREFIX, topicPrefix)
+        JsonObject json = new JsonObject().put(KAFKA_BOOTSTRAP, kafkaBootstrap).put(TOPIC_PREFIX, topicPrefix)
                 .put(MAX_BATCH, maxBatch).put(MAX_WAIT_MS, maxWaitMillis);
+        kafkaClientProperties.forEach((name, value) ->
+                json.put(KafkaSettings.CLIENT_PROPERTY_PREFIX + name.toUpperCase(java.util.Locale.ROOT).replace('.', '_'), value));
+        return json;
     }
 }

@@ -1,8 +1,14 @@
 package dev.codi.service;
 
 import dev.codi.model.CodiModel;
+import dev.codi.protocol.CloudEvent;
+import dev.codi.protocol.events.JobEvent;
+import dev.codi.protocol.stage.Outbound;
 import dev.codi.protocol.stage.StageVerticle;
 import dev.codi.storage.ObjectStore;
+import dev.codi.storage.ObjectStoreException;
+
+import java.util.List;
 
 /**
  * A pipeline stage that needs the model and object storage (encoder, diffusion, decoder): both
@@ -18,6 +24,19 @@ public abstract class ModelStageVerticle extends StageVerticle {
         ServiceSettings settings = ServiceSettings.from(config());
         store = new ObjectStore(settings.objectStore());
         model = SharedModels.acquire(settings, store);
+    }
+
+    /**
+     * A job's work failed. A transient object-store failure makes the job wait and come again
+     * (the job does not fail because the store was away for a while); anything else fails this
+     * job only, saying what could not be done and why.
+     */
+    protected void jobFailed(CloudEvent event, Exception error, String what, List<Outbound> outputs) {
+        if (ObjectStoreException.isTransient(error)) {
+            retryLater(event, error);
+        } else {
+            outputs.add(jobEvent(new JobEvent.Failed(event.jobId(), stage(), what + ": " + error.getMessage())));
+        }
     }
 
     @Override

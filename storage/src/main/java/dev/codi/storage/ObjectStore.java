@@ -12,7 +12,11 @@ import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
+import io.minio.errors.InvalidResponseException;
+import io.minio.errors.ServerException;
+import io.minio.http.HttpUtils;
 import io.minio.http.Method;
+import okhttp3.OkHttpClient;
 import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -45,6 +49,9 @@ public final class ObjectStore implements AutoCloseable {
     /** AWS Signature V4 allows presigned URLs valid from 1 second to 7 days (X-Amz-Expires). */
     public static final Duration MAX_PRESIGNED_EXPIRY = Duration.ofDays(7);
 
+    /** S3 error codes that ask the client to try again later. */
+    private static final Set<String> RETRYABLE_CODES = Set.of("SlowDown", "InternalError", "ServiceUnavailable",
+            "RequestTimeout", "RequestTimeTooSkewed", "XMinioServerNotInitialized");
     /** S3 error codes for a missing object (HEAD responses carry no body; MinIO names them NoSuchKey). */
     private static final Set<String> NOT_FOUND_CODES = Set.of("NoSuchKey", "NoSuchObject");
     private static final String BUCKET_ALREADY_OWNED = "BucketAlreadyOwnedByYou";
@@ -57,11 +64,18 @@ public final class ObjectStore implements AutoCloseable {
 
     public ObjectStore(ObjectStoreConfig config) {
         this.config = Objects.requireNonNull(config, "config");
+        // Bounded waits: a store that stops answering fails a call within these (transiently),
+        // instead of holding a stage's only worker for the client's default five minutes.
+        OkHttpClient http = HttpUtils.newDefaultHttpClient(config.connectTimeout().toMillis(), config.ioTimeout().toMillis(),
+                        config.ioTimeout().toMillis()).newBuilder()
+                .callTimeout(config.ioTimeout().multipliedBy(4))
+                .build();
         this.client = MinioClient.builder()
                 .endpoint(config.endpoint().toString())
                 .credentials(config.accessKey(), config.secretKey())
                 // A fixed region spares a GetBucketLocation round trip before each first request.
                 .region(config.region())
+                .httpClient(http, true)
                 .build();
     }
 
@@ -136,7 +150,7 @@ public final class ObjectStore implements AutoCloseable {
         try (InputStream in = openStream(key)) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new ObjectStoreException("get", key, e.toString(), e);
+            throw new ObjectStoreException("get", key, e.toString(), e, true);
         }
     }
 
@@ -268,8 +282,13 @@ public final class ObjectStore implements AutoCloseable {
             if (NOT_FOUND_CODES.contains(e.errorResponse().code())) {
                 throw new ObjectNotFoundException(operation, key, e);
             }
+            boolean retryable = RETRYABLE_CODES.contains(e.errorResponse().code())
+                    || (e.response() != null && e.response().code() >= 500);
             throw new ObjectStoreException(operation, key,
-                    "S3 error " + e.errorResponse().code() + ": " + e.errorResponse().message(), e);
+                    "S3 error " + e.errorResponse().code() + ": " + e.errorResponse().message(), e, retryable);
+        } catch (IOException | ServerException | InvalidResponseException e) {
+            // Unreachable, timed out, cut off, or a server error page: the store may answer later.
+            throw new ObjectStoreException(operation, key, e.toString(), e, true);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package dev.codi.storage;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -13,14 +14,22 @@ import java.util.regex.Pattern;
  * @param secretKey secret access key; never printed by {@link #toString()}
  * @param bucket    the one bucket all of codi's objects live in
  * @param region    signing region; MinIO and S3Proxy accept any, AWS needs the bucket's own
+ * @param connectTimeout longest wait for a connection ({@code CODI_S3_CONNECT_TIMEOUT_MS}, default 5000)
+ * @param ioTimeout      longest wait for a read or write to progress ({@code CODI_S3_IO_TIMEOUT_MS},
+ *                       default 20000); a whole call may take at most four times this
  */
-public record ObjectStoreConfig(URI endpoint, String accessKey, String secretKey, String bucket, String region) {
+public record ObjectStoreConfig(URI endpoint, String accessKey, String secretKey, String bucket, String region,
+                                Duration connectTimeout, Duration ioTimeout) {
 
     public static final String ENDPOINT_VARIABLE = "CODI_S3_ENDPOINT";
     public static final String ACCESS_KEY_VARIABLE = "CODI_S3_ACCESS_KEY";
     public static final String SECRET_KEY_VARIABLE = "CODI_S3_SECRET_KEY";
     public static final String BUCKET_VARIABLE = "CODI_S3_BUCKET";
     public static final String REGION_VARIABLE = "CODI_S3_REGION";
+    public static final String CONNECT_TIMEOUT_VARIABLE = "CODI_S3_CONNECT_TIMEOUT_MS";
+    public static final String IO_TIMEOUT_VARIABLE = "CODI_S3_IO_TIMEOUT_MS";
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_IO_TIMEOUT = Duration.ofSeconds(20);
 
     public static final String DEFAULT_BUCKET = "codi";
     /** The region MinIO reports by default and AWS's original one. */
@@ -46,6 +55,15 @@ public record ObjectStoreConfig(URI endpoint, String accessKey, String secretKey
             throw new IllegalArgumentException("bucket must be 3-63 lowercase letters, digits, dots or hyphens, "
                     + "starting and ending with a letter or digit, got '" + bucket + "'");
         }
+        if (connectTimeout.toMillis() < 1 || ioTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("object-store timeouts must be positive, got connect " + connectTimeout
+                    + ", read/write " + ioTimeout);
+        }
+    }
+
+    /** With the default timeouts. */
+    public ObjectStoreConfig(URI endpoint, String accessKey, String secretKey, String bucket, String region) {
+        this(endpoint, accessKey, secretKey, bucket, region, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IO_TIMEOUT);
     }
 
     /**
@@ -68,13 +86,17 @@ public record ObjectStoreConfig(URI endpoint, String accessKey, String secretKey
                 required(environment, ACCESS_KEY_VARIABLE, "the access key id"),
                 required(environment, SECRET_KEY_VARIABLE, "the secret access key"),
                 optional(environment, BUCKET_VARIABLE, DEFAULT_BUCKET),
-                optional(environment, REGION_VARIABLE, DEFAULT_REGION));
+                optional(environment, REGION_VARIABLE, DEFAULT_REGION),
+                Duration.ofMillis(Long.parseLong(optional(environment, CONNECT_TIMEOUT_VARIABLE,
+                        Long.toString(DEFAULT_CONNECT_TIMEOUT.toMillis())))),
+                Duration.ofMillis(Long.parseLong(optional(environment, IO_TIMEOUT_VARIABLE,
+                        Long.toString(DEFAULT_IO_TIMEOUT.toMillis())))));
     }
 
     @Override
     public String toString() {
         return "ObjectStoreConfig[endpoint=" + endpoint + ", accessKey=" + accessKey + ", secretKey=***, bucket="
-                + bucket + ", region=" + region + "]";
+                + bucket + ", region=" + region + ", connectTimeout=" + connectTimeout + ", ioTimeout=" + ioTimeout + "]";
     }
 
     private static String required(Map<String, String> environment, String name, String meaning) {

@@ -11,7 +11,23 @@ public final class Problems {
     public static final String BODY_LIMIT_KEY = "codi.bodyLimit";
     private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
 
+    /** What a 503 asks the client to wait before retrying. */
+    static final int RETRY_AFTER_SECONDS = 5;
+
     private Problems() {
+    }
+
+    /** True when the failure says the broker or the store is away for now (not a bug, not the request's fault). */
+    static boolean isUnavailable(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.apache.kafka.common.errors.RetriableException
+                    || cause instanceof org.apache.kafka.common.errors.TimeoutException
+                    || cause instanceof java.util.concurrent.TimeoutException
+                    || cause instanceof dev.codi.storage.ObjectStoreException store && store.isTransient()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static void send(RoutingContext context, Problem problem) {
@@ -43,6 +59,13 @@ public final class Problems {
                     context.request().method() + " is not allowed on " + context.request().path());
             case 400 -> Problem.malformedJson(failure == null ? "bad request" : failure.getMessage());
             default -> {
+                if (isUnavailable(failure)) {
+                    LOG.warn("{} {}: the pipeline is unavailable: {}", context.request().method(), context.request().path(),
+                            failure.toString());
+                    yield new Problem(503, "/problems/unavailable", "The service is unavailable for a moment",
+                            "Kafka or the object store did not answer in time; nothing was accepted, retry later")
+                            .header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+                }
                 LOG.error("unhandled failure on {} {}", context.request().method(), context.request().path(), failure);
                 yield new Problem(500, "/problems/internal", "Internal error",
                         "the gateway failed to handle the request; it was logged");

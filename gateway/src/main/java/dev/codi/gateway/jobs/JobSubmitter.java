@@ -21,13 +21,16 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
- * Puts a validated job into the pipeline: media inputs to object storage (claim check), then
- * "queued" on the job-events topic (so the job view knows the job before any stage does), then
- * the job itself on the jobs topic. Both records are keyed by the job id.
+ * Puts a validated job into the pipeline: media inputs to object storage (claim check), then, in
+ * one Kafka transaction, "queued" on the job-events topic (so the job view knows the job before
+ * any stage does) and the job itself on the jobs topic. Both records are keyed by the job id.
+ * Either both become visible or neither does: a crash between the two can leave no job queued
+ * forever that no stage will ever see.
  *
  * <p>What it publishes on job-events it also folds into this gateway's {@link JobView} once
  * Kafka acknowledged it (read-your-writes): the view's reader follows the topic a little behind,
@@ -38,15 +41,17 @@ public final class JobSubmitter {
 
     private final ObjectStore store;
     private final KafkaProducer<String, Buffer> producer;
+    private final AtomicPublisher atomic;
     private final Topics topics;
     private final JobView view;
     private final Clock clock;
     private final RandomGenerator random;
 
-    public JobSubmitter(ObjectStore store, KafkaProducer<String, Buffer> producer, Topics topics, JobView view,
-                        Clock clock, RandomGenerator random) {
+    public JobSubmitter(ObjectStore store, KafkaProducer<String, Buffer> producer, AtomicPublisher atomic, Topics topics,
+                        JobView view, Clock clock, RandomGenerator random) {
         this.store = store;
         this.producer = producer;
+        this.atomic = atomic;
         this.topics = topics;
         this.view = view;
         this.clock = clock;
@@ -75,18 +80,17 @@ public final class JobSubmitter {
     }
 
     /**
-     * Publishes "queued" (the job, with the client's Idempotency-Key and webhook when given),
-     * then the job itself; completes once Kafka acknowledged both and the view holds the job.
+     * Publishes "queued" (the job, with the client's Idempotency-Key and webhook when given) and
+     * the job itself in one transaction; completes once Kafka committed both and the view holds the job.
      */
     public Future<Void> publish(JobEvent.Queued queued) {
         JobSpec job = queued.job();
         CloudEvent queuedEvent = queued.toCloudEvent(clock.instant());
         CloudEvent submitted = new CloudEvent(job.id() + "/submitted", Stage.GATEWAY.eventSource(),
                 EventTypes.JOB_SUBMITTED, job.id(), clock.instant(), job.toJson());
-        return producer.send(CloudEventRecords.toRecord(topics.jobEvents(), queuedEvent))
-                .compose(ack -> producer.send(CloudEventRecords.toRecord(topics.jobs(), submitted)))
-                .onSuccess(ack -> view.apply(queuedEvent, queued))
-                .mapEmpty();
+        return atomic.publish(List.of(CloudEventRecords.toRecord(topics.jobEvents(), queuedEvent),
+                        CloudEventRecords.toRecord(topics.jobs(), submitted)))
+                .onSuccess(ack -> view.apply(queuedEvent, queued));
     }
 
     /** Publishes one job event on the job-events topic; completes once Kafka acknowledged it and the view folded it. */

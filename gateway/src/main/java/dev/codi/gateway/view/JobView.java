@@ -40,6 +40,17 @@ public final class JobView {
         return jobs.size();
     }
 
+    /** Jobs not finished whose last change is older than {@code before}: what the stall watch fails. */
+    public List<JobRecord> unfinishedSince(Instant before) {
+        List<JobRecord> stalled = new ArrayList<>();
+        for (JobRecord job : jobs.values()) {
+            if (!job.status().terminal() && job.updatedAt().isBefore(before)) {
+                stalled.add(job);
+            }
+        }
+        return stalled;
+    }
+
     /**
      * A page of an owner's jobs, newest first.
      *

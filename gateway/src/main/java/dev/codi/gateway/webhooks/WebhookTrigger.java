@@ -39,6 +39,8 @@ public final class WebhookTrigger {
     public static final Duration PROGRESS_INTERVAL = Duration.ofMillis(500);
     /** Events older than this are not sent when found at start (the deliveries topic may have forgotten them). */
     public static final Duration MAX_EVENT_AGE = Duration.ofDays(1);
+    /** The longest wait between two tries to enqueue a webhook while Kafka refuses it. */
+    static final Duration MAX_ENQUEUE_BACKOFF = Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final WebhookState state;
@@ -98,13 +100,25 @@ public final class WebhookTrigger {
         state.markEnqueued(webhookId);
         vertx.executeBlocking(() -> new JsonObject().put("type", type).put("timestamp", happened.toString())
                         .put("data", representation.render(change.job())).encode(), true)
-                .compose(body -> {
-                    WebhookMessage message = new WebhookMessage(webhookId, subscriber.owner(), change.job().id(),
-                            subscriber.subscription().url(), type, body, 0, now.plus(schedule.delayBefore(0, random)), null);
-                    return producer.send(CloudEventRecords.toRecord(topics.webhookDeliveries(),
-                            message.toCloudEvent(WebhookMessage.TYPE_ATTEMPT, now)));
-                })
-                .onFailure(error -> LOG.warn("could not enqueue webhook {} of job {}: {}", type, change.job().id(), error.toString()));
+                .onSuccess(body -> enqueue(new WebhookMessage(webhookId, subscriber.owner(), change.job().id(),
+                        subscriber.subscription().url(), type, body, 0, now.plus(schedule.delayBefore(0, random)), null), 0))
+                .onFailure(error -> LOG.warn("could not render webhook {} of job {}: {}", type, change.job().id(), error.toString()));
+    }
+
+    /**
+     * Puts the first attempt on the deliveries topic; while Kafka refuses it, tries again after a
+     * backoff that doubles up to {@link #MAX_ENQUEUE_BACKOFF}, so a broker outage delays webhooks
+     * and loses none (and a gateway restart re-derives what it never enqueued from the view).
+     */
+    private void enqueue(WebhookMessage message, int failures) {
+        producer.send(CloudEventRecords.toRecord(topics.webhookDeliveries(), message.toCloudEvent(WebhookMessage.TYPE_ATTEMPT,
+                        clock.instant())))
+                .onFailure(error -> {
+                    long backoff = Math.min(MAX_ENQUEUE_BACKOFF.toMillis(), 500L << Math.min(failures, 10));
+                    LOG.warn("could not enqueue webhook {} of job {} (tried {} times), trying again in {} ms: {}", message.type(),
+                            message.jobId(), failures + 1, backoff, error.toString());
+                    vertx.setTimer(backoff, retry -> enqueue(message, failures + 1));
+                });
     }
 
     /** The webhook type of a job event, or null when it has none (job.started is the first stage starting). */

@@ -27,14 +27,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 
 /**
  * Delivers webhooks from Kafka: first attempts from the deliveries topic, attempt k from retry
- * tier k. Consumer group {@value #GROUP}, offsets committed only once an attempt is settled
- * (delivered, rescheduled on the next tier, or dead-lettered), so a gateway that stops in the
- * middle of the schedule loses nothing: whoever consumes next finds the pending attempts.
+ * tier k. Consumer group {@value #GROUP}. Each delivery is settled on its own (delivered,
+ * rescheduled on the next tier, or dead-lettered) while the worker goes on polling: a slow
+ * receiver delays only its own deliveries, never another tenant's. A partition's offset is
+ * committed up to its oldest delivery not yet settled, so a gateway that stops in the middle
+ * of the schedule loses nothing: whoever consumes next finds the pending attempts. A settlement
+ * that Kafka refuses (the next tier's record not acknowledged) is tried again, never dropped.
  *
  * <p>Every record of a tier waits the same delay, so each partition is in due order: when the
  * head of a partition is not due yet, the partition is paused and rewound to it until then.
@@ -45,6 +49,12 @@ public final class WebhookWorker {
     private static final Duration POLL = Duration.ofMillis(200);
     /** A paused partition is looked at again after at most this long (a rebalance may have moved it). */
     private static final long MAX_HOLD_MILLIS = 30_000;
+    /** Deliveries under way at once; past it the worker stops fetching until some settle. */
+    static final int MAX_IN_FLIGHT = 256;
+    /** Longest wait before a refused settlement is tried again. */
+    private static final long MAX_SETTLE_BACKOFF_MILLIS = 30_000;
+    /** How many delivered webhook ids the worker remembers, so a redelivered record is not sent twice. */
+    private static final int REMEMBERED_DELIVERIES = 100_000;
 
     private final Vertx vertx;
     private final KafkaSettings kafka;
@@ -56,6 +66,17 @@ public final class WebhookWorker {
     private final KafkaProducer<String, Buffer> producer;
     private final Clock clock;
     private final RandomGenerator random;
+    /** Per partition: offsets fetched and not yet settled, and the offset after the last one fetched. */
+    private final Map<TopicPartition, TreeSet<Long>> unsettled = new HashMap<>();
+    private final Map<TopicPartition, Long> fetchedUpTo = new HashMap<>();
+    private final Set<String> delivered = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_DELIVERIES;
+        }
+    });
+    private int inFlight;
+    private boolean throttled;
     private KafkaConsumer<String, Buffer> consumer;
     private volatile boolean stopping;
 
@@ -86,6 +107,10 @@ public final class WebhookWorker {
 
     public Future<Void> start() {
         consumer = KafkaConsumer.create(vertx, kafka.consumer(GROUP, GROUP + "-" + UUID.randomUUID().toString().substring(0, 8), 64));
+        consumer.partitionsRevokedHandler(revoked -> revoked.forEach(partition -> {
+            unsettled.remove(partition);
+            fetchedUpTo.remove(partition);
+        }));
         return consumer.subscribe(new HashSet<>(inputTopics())).onSuccess(subscribed -> vertx.runOnContext(next -> pollLoop()));
     }
 
@@ -98,9 +123,11 @@ public final class WebhookWorker {
         if (stopping) {
             return;
         }
-        consumer.poll(POLL).compose(this::handle).onComplete(done -> {
-            if (done.failed() && !stopping) {
-                LOG.warn("webhook batch not committed, it will be redelivered: {}", done.cause().toString());
+        consumer.poll(POLL).onComplete(polled -> {
+            if (polled.succeeded()) {
+                take(polled.result());
+            } else if (!stopping) {
+                LOG.warn("webhook poll failed: {}", polled.cause().toString());
             }
             if (!stopping) {
                 vertx.runOnContext(next -> pollLoop());
@@ -108,11 +135,10 @@ public final class WebhookWorker {
         });
     }
 
-    private Future<Void> handle(KafkaConsumerRecords<String, Buffer> records) {
+    /** Starts an attempt for every due record; holds a partition back at its first record not yet due. */
+    private void take(KafkaConsumerRecords<String, Buffer> records) {
         Instant now = clock.instant();
-        Map<TopicPartition, OffsetAndMetadata> settled = new HashMap<>();
         Set<TopicPartition> held = new HashSet<>();
-        List<Future<?>> work = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             KafkaConsumerRecord<String, Buffer> record = records.recordAt(i);
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
@@ -124,7 +150,8 @@ public final class WebhookWorker {
                 message = WebhookMessage.fromJson(CloudEventRecords.fromRecord(record).data());
             } catch (MalformedEventException | RuntimeException e) {
                 LOG.warn("skipping unreadable webhook record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
-                settled.put(partition, new OffsetAndMetadata(record.offset() + 1, null));
+                begin(partition, record.offset());
+                settled(partition, record.offset());
                 continue;
             }
             if (message.dueAt().isAfter(now)) {
@@ -139,22 +166,75 @@ public final class WebhookWorker {
                         }));
                 continue;
             }
-            work.add(attempt(message));
-            settled.put(partition, new OffsetAndMetadata(record.offset() + 1, null));
+            begin(partition, record.offset());
+            long offset = record.offset();
+            attempt(message).onComplete(done -> settle(partition, offset, message, done.succeeded() ? null : done.cause(), 0));
         }
-        return Future.all(work).compose(done -> settled.isEmpty() ? Future.<Void>succeededFuture() : consumer.commit(settled).mapEmpty());
+        throttle();
+    }
+
+    private void begin(TopicPartition partition, long offset) {
+        unsettled.computeIfAbsent(partition, p -> new TreeSet<>()).add(offset);
+        fetchedUpTo.merge(partition, offset + 1, Math::max);
+        inFlight++;
+    }
+
+    /**
+     * An attempt ended; if settling it failed (Kafka refused the next tier's record), the attempt is made
+     * again later: a delivered webhook is remembered and not sent twice, a failed one is merely retried sooner.
+     */
+    private void settle(TopicPartition partition, long offset, WebhookMessage message, Throwable failure, int failures) {
+        if (failure == null) {
+            settled(partition, offset);
+            return;
+        }
+        long backoff = Math.min(MAX_SETTLE_BACKOFF_MILLIS, 500L << Math.min(failures, 10));
+        LOG.warn("webhook {} could not be settled (tried {} times), trying again in {} ms: {}", message.webhookId(), failures + 1,
+                backoff, failure.toString());
+        vertx.setTimer(backoff, retry -> attempt(message).onComplete(done ->
+                settle(partition, offset, message, done.succeeded() ? null : done.cause(), failures + 1)));
+    }
+
+    /** Commits the partition up to its oldest unsettled record. */
+    private void settled(TopicPartition partition, long offset) {
+        inFlight--;
+        throttle();
+        TreeSet<Long> open = unsettled.get(partition);
+        if (open == null || !open.remove(offset) || stopping) {
+            return; // revoked meanwhile: its new owner redoes what was not committed
+        }
+        long commitUpTo = open.isEmpty() ? fetchedUpTo.get(partition) : open.first();
+        consumer.commit(Map.of(partition, new OffsetAndMetadata(commitUpTo, null)))
+                .onFailure(error -> LOG.debug("webhook commit of {} failed (redone on the next settle): {}", partition, error.toString()));
+    }
+
+    /** Stops fetching while too many deliveries are under way, and fetches again once fewer are. */
+    private void throttle() {
+        if (!throttled && inFlight >= MAX_IN_FLIGHT) {
+            throttled = true;
+            consumer.assignment().compose(consumer::pause);
+        } else if (throttled && inFlight < MAX_IN_FLIGHT / 2) {
+            throttled = false;
+            consumer.assignment().compose(consumer::resume);
+        }
     }
 
     /** Makes one attempt and settles it: nothing more, the next tier, the dead-letter topic, or a disabled endpoint. */
     private Future<Void> attempt(WebhookMessage message) {
         Instant now = clock.instant();
+        if (delivered.contains(message.webhookId())) {
+            return Future.succeededFuture(); // delivered before this record came again (a rewind or a redelivery)
+        }
         if (state.isDisabled(message.owner(), message.url())) {
             return deadLetter(message.next(now, "endpoint disabled: it answered 410 Gone to an earlier delivery"));
         }
         return delivery.attempt(message, secrets.signing(message.owner(), now), now).<Void>compose(outcome -> {
             LOG.info("webhook {} attempt {} to {}: {}", message.webhookId(), message.attempt() + 1, message.url(), outcome.detail());
             return switch (outcome.result()) {
-                case DELIVERED -> Future.<Void>succeededFuture();
+                case DELIVERED -> {
+                    delivered.add(message.webhookId());
+                    yield Future.<Void>succeededFuture();
+                }
                 case GONE -> disable(message);
                 case REFUSED -> deadLetter(message.next(now, "refused by the SSRF guard: " + outcome.detail()));
                 case RETRY -> {

@@ -19,6 +19,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.producer.KafkaProducer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,7 @@ class JobSubmitterTest {
     /** One event loop for the producer, the reader and the view, as in the gateway. */
     private static Context gatewayLoop;
     private static KafkaProducer<String, Buffer> producer;
+    private static AtomicPublisher atomic;
 
     @BeforeAll
     static void start() throws Exception {
@@ -60,11 +63,14 @@ class JobSubmitterTest {
         gatewayLoop = vertx.getOrCreateContext();
         producer = onGatewayLoop(() -> Future.succeededFuture(KafkaProducer.<String, Buffer>create(vertx,
                 new KafkaSettings(infrastructure.kafkaBootstrapServers()).producer("submitter-test"))));
+        atomic = onGatewayLoop(() -> Future.succeededFuture(
+                new AtomicPublisher(vertx, new KafkaSettings(infrastructure.kafkaBootstrapServers()), "submitter-test")));
     }
 
     @AfterAll
     static void stop() throws Exception {
         onGatewayLoop(() -> producer.close());
+        onGatewayLoop(() -> atomic.close());
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         store.close();
         infrastructure.close();
@@ -74,7 +80,7 @@ class JobSubmitterTest {
     void aPublishedJobIsInTheViewAtOnceAndTheReaderLaterAddsNothing() throws Exception {
         // Given a view that no reader feeds
         JobView view = new JobView();
-        JobSubmitter submitter = new JobSubmitter(store, producer, TOPICS, view, Clock.systemUTC(), new SplittableRandom(7));
+        JobSubmitter submitter = new JobSubmitter(store, producer, atomic, TOPICS, view, Clock.systemUTC(), new SplittableRandom(7));
         JobSpec job = job(submitter.newJobId());
 
         // When the job is published
@@ -98,7 +104,7 @@ class JobSubmitterTest {
     @Test
     void aPublishedCancelationIsInTheViewAtOnce() throws Exception {
         JobView view = new JobView();
-        JobSubmitter submitter = new JobSubmitter(store, producer, TOPICS, view, Clock.systemUTC(), new SplittableRandom(8));
+        JobSubmitter submitter = new JobSubmitter(store, producer, atomic, TOPICS, view, Clock.systemUTC(), new SplittableRandom(8));
         JobSpec job = job(submitter.newJobId());
         onGatewayLoop(() -> submitter.publish(new JobEvent.Queued(job)));
 
@@ -106,6 +112,38 @@ class JobSubmitterTest {
 
         assertThat(onGatewayLoop(() -> Future.succeededFuture(view.get(job.id()).orElseThrow().status())))
                 .isEqualTo(JobStatus.CANCELED);
+    }
+
+    @Test
+    void aSubmissionIsAllOrNothingWhenItsSecondRecordIsRefused() throws Exception {
+        // Given a jobs topic that refuses every record (its size limit is below any job's)
+        Topics refusing = Topics.withPrefix("submitter-refusing.");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infrastructure.kafkaBootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(refusing.jobEvents(), 1, (short) 1),
+                    new NewTopic(refusing.jobs(), 1, (short) 1).configs(Map.of("max.message.bytes", "300"))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        JobView view = new JobView();
+        JobSubmitter submitter = new JobSubmitter(store, producer, atomic, refusing, view, Clock.systemUTC(), new SplittableRandom(9));
+        JobSpec job = job(submitter.newJobId());
+
+        // When the job is submitted
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        gatewayLoop.runOnContext(ignored -> submitter.publish(new JobEvent.Queued(job))
+                .onComplete(done -> failure.complete(done.cause())));
+
+        // Then the submission fails, the view does not hold the job, and no reader ever sees it queued
+        assertThat(failure.get(60, TimeUnit.SECONDS)).isNotNull();
+        assertThat(onGatewayLoop(() -> Future.succeededFuture(view.get(job.id())))).isEmpty();
+        JobView replayed = new JobView();
+        JobEventsReader reader = onGatewayLoop(() -> Future.succeededFuture(
+                new JobEventsReader(vertx, new KafkaSettings(infrastructure.kafkaBootstrapServers()), refusing.jobEvents(), replayed)));
+        onGatewayLoop(reader::start);
+        try {
+            assertThat(onGatewayLoop(() -> Future.succeededFuture(replayed.get(job.id())))).isEmpty();
+        } finally {
+            onGatewayLoop(reader::stop);
+        }
     }
 
     private static JobSpec job(String id) {

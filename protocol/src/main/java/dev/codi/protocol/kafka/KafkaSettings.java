@@ -1,21 +1,57 @@
 package dev.codi.protocol.kafka;
 
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Client settings shared by every stage. Producers are idempotent with acks=all (no duplicate
  * from a producer retry); consumers never auto-commit: a stage commits an input's offset only
- * after its outputs are acknowledged, which gives at-least-once processing (docs/design.md §3).
+ * after its outputs are acknowledged, which gives at-least-once processing (docs/design.md §3). Every
+ * consumer reads committed records only ({@code read_committed}): the gateway submits a job as
+ * one Kafka transaction over two topics, and nobody may see half of it.
+ *
+ * @param clientProperties any further Kafka client property (TLS, SASL, timeouts, client ids),
+ *                         applied to every producer, consumer and admin client after codi's own
+ *                         settings: from {@value #CLIENT_PROPERTY_PREFIX}* variables (see {@link #clientProperties(Map)})
  */
-public record KafkaSettings(String bootstrapServers) {
+public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties) {
     /** Room for a large job message; the broker's message.max.bytes must be at least this. */
     public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+    /** {@code CODI_KAFKA_CLIENT_SECURITY_PROTOCOL=SASL_SSL} sets {@code security.protocol=SASL_SSL}. */
+    public static final String CLIENT_PROPERTY_PREFIX = "CODI_KAFKA_CLIENT_";
 
     public KafkaSettings {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("Kafka bootstrap servers are not configured (CODI_KAFKA_BOOTSTRAP)");
         }
+        clientProperties = Map.copyOf(clientProperties);
+    }
+
+    public KafkaSettings(String bootstrapServers) {
+        this(bootstrapServers, Map.of());
+    }
+
+    /**
+     * The Kafka client properties named by {@value #CLIENT_PROPERTY_PREFIX}* variables: the rest of
+     * the name, lower-cased, with '_' read as '.' (Kafka's property names use dots only).
+     */
+    public static Map<String, String> clientProperties(Map<String, String> variables) {
+        Map<String, String> properties = new HashMap<>();
+        variables.forEach((name, value) -> {
+            if (name.startsWith(CLIENT_PROPERTY_PREFIX) && name.length() > CLIENT_PROPERTY_PREFIX.length()) {
+                properties.put(name.substring(CLIENT_PROPERTY_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        return properties;
+    }
+
+    /** Settings for an admin client. */
+    public Map<String, Object> admin() {
+        Map<String, Object> config = new HashMap<>();
+        config.put("bootstrap.servers", bootstrapServers);
+        config.putAll(clientProperties);
+        return config;
     }
 
     public Map<String, String> producer(String clientId) {
@@ -28,6 +64,35 @@ public record KafkaSettings(String bootstrapServers) {
         config.put("max.request.size", Integer.toString(MAX_MESSAGE_BYTES));
         config.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
         config.put("value.serializer", "io.vertx.kafka.client.serialization.BufferSerializer");
+        config.putAll(clientProperties);
+        return config;
+    }
+
+    /**
+     * A producer that answers a waiting client: a send fails within about 20 s when the broker is
+     * away (instead of Kafka's default two minutes), so the client gets a 503 to retry on.
+     */
+    public Map<String, String> interactiveProducer(String clientId) {
+        Map<String, String> config = producer(clientId);
+        for (Map.Entry<String, String> deadline : Map.of("max.block.ms", "10000", "request.timeout.ms", "10000",
+                "delivery.timeout.ms", "20000").entrySet()) {
+            if (!clientProperties.containsKey(deadline.getKey())) {
+                config.put(deadline.getKey(), deadline.getValue());
+            }
+        }
+        return config;
+    }
+
+    /**
+     * A transactional producer: what it sends in one transaction becomes visible to
+     * {@code read_committed} readers all at once or not at all. A transaction left open by a
+     * crashed process holds back readers of its partitions until the broker aborts it, after
+     * {@code transaction.timeout.ms}: kept short.
+     */
+    public Map<String, String> transactionalProducer(String clientId, String transactionalId) {
+        Map<String, String> config = interactiveProducer(clientId);
+        config.put("transactional.id", transactionalId);
+        config.putIfAbsent("transaction.timeout.ms", "10000");
         return config;
     }
 
@@ -44,6 +109,8 @@ public record KafkaSettings(String bootstrapServers) {
         config.put("max.poll.records", Integer.toString(maxPollRecords));
         config.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
         config.put("value.deserializer", "io.vertx.kafka.client.serialization.BufferDeserializer");
+        config.put("isolation.level", "read_committed");
+        config.putAll(clientProperties);
         return config;
     }
 
@@ -56,6 +123,8 @@ public record KafkaSettings(String bootstrapServers) {
         config.put("auto.offset.reset", "earliest");
         config.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
         config.put("value.deserializer", "io.vertx.kafka.client.serialization.BufferDeserializer");
+        config.put("isolation.level", "read_committed");
+        config.putAll(clientProperties);
         return config;
     }
 }

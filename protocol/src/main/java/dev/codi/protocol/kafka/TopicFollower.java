@@ -13,6 +13,7 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -23,9 +24,12 @@ import java.util.stream.Collectors;
 /**
  * Follows one topic from its beginning, outside any consumer group (every follower sees every
  * partition), handing each CloudEvent to a handler on the event loop; {@link #start()} completes
- * once it has caught up with the end offsets found at start. How state is rebuilt from Kafka with
- * no other database (docs/design.md §2): the gateway's job view and webhook state, the stages' set of
- * canceled jobs. Unreadable records are logged and skipped.
+ * once it has caught up with the end offsets found at start — once its position on every
+ * partition is at or past that end (the last offsets may hold no record to deliver: transaction
+ * markers, or records deleted by retention) — and fails, saying how far it got, when it has not
+ * within {@code catchUpTimeout}. How state is rebuilt from Kafka with no other database
+ * (docs/design.md §2): the gateway's job view and webhook state, the stages' set of canceled jobs.
+ * Unreadable records are logged and skipped.
  */
 public final class TopicFollower {
     private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
@@ -35,17 +39,31 @@ public final class TopicFollower {
     private final String topic;
     private final String clientIdPrefix;
     private final Consumer<CloudEvent> handler;
+    /** How often the positions are compared with the end offsets while catching up. */
+    private static final long CATCH_UP_CHECK_MILLIS = 100;
+    /** The default bound on catching up at start. */
+    public static final Duration DEFAULT_CATCH_UP_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Duration catchUpTimeout;
     private final Map<TopicPartition, Long> catchUpTargets = new HashMap<>();
     private final Promise<Void> caughtUp = Promise.promise();
     private KafkaConsumer<String, Buffer> consumer;
+    private long checkTimer = -1;
+    private long timeoutTimer = -1;
 
     /** @param clientIdPrefix names the follower's Kafka client (a random suffix is added) */
     public TopicFollower(Vertx vertx, KafkaSettings kafka, String topic, String clientIdPrefix, Consumer<CloudEvent> handler) {
+        this(vertx, kafka, topic, clientIdPrefix, handler, DEFAULT_CATCH_UP_TIMEOUT);
+    }
+
+    public TopicFollower(Vertx vertx, KafkaSettings kafka, String topic, String clientIdPrefix, Consumer<CloudEvent> handler,
+                         Duration catchUpTimeout) {
         this.vertx = vertx;
         this.kafka = kafka;
         this.topic = topic;
         this.clientIdPrefix = clientIdPrefix;
         this.handler = handler;
+        this.catchUpTimeout = catchUpTimeout;
     }
 
     public Future<Void> start() {
@@ -67,11 +85,36 @@ public final class TopicFollower {
                 checkCaughtUp();
                 return consumer.assign(assigned).compose(ignored -> consumer.seekToBeginning(assigned));
             });
-        }).compose(ignored -> caughtUp.future());
+        }).compose(ignored -> {
+            if (!catchUpTargets.isEmpty()) {
+                checkTimer = vertx.setPeriodic(CATCH_UP_CHECK_MILLIS, tick -> comparePositions());
+                timeoutTimer = vertx.setTimer(catchUpTimeout.toMillis(), fired -> caughtUp.tryFail(
+                        "could not read " + topic + " up to its end within " + catchUpTimeout.toSeconds()
+                                + " s; partitions still behind (partition=end offset): " + catchUpTargets));
+            }
+            return caughtUp.future();
+        }).onComplete(done -> {
+            vertx.cancelTimer(checkTimer);
+            vertx.cancelTimer(timeoutTimer);
+        });
     }
 
     public Future<Void> stop() {
+        vertx.cancelTimer(checkTimer);
+        vertx.cancelTimer(timeoutTimer);
         return consumer == null ? Future.succeededFuture() : consumer.close();
+    }
+
+    /** Caught up on a partition means its position is at or past the end offset found at start. */
+    private void comparePositions() {
+        for (Map.Entry<TopicPartition, Long> target : Map.copyOf(catchUpTargets).entrySet()) {
+            consumer.position(target.getKey()).onSuccess(position -> {
+                if (position >= target.getValue()) {
+                    catchUpTargets.remove(target.getKey());
+                    checkCaughtUp();
+                }
+            });
+        }
     }
 
     private void onRecord(KafkaConsumerRecord<String, Buffer> record) {

@@ -2,7 +2,6 @@ package dev.codi.protocol.kafka;
 
 import dev.codi.protocol.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -32,7 +31,7 @@ public final class TopicSetup {
     /** Blocking. Creates the missing ones of {@code names}; those also in {@code compacted} get log compaction. */
     public static void ensureTopics(KafkaSettings kafka, List<String> names, List<String> compacted, int partitions,
                                     short replicationFactor) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(kafka.admin())) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : names) {

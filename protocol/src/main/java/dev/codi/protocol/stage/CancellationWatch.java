@@ -7,6 +7,7 @@ import dev.codi.protocol.kafka.TopicFollower;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,8 +21,8 @@ public final class CancellationWatch {
     private final Set<String> canceled = ConcurrentHashMap.newKeySet();
     private final TopicFollower follower;
 
-    public CancellationWatch(Vertx vertx, KafkaSettings kafka, String jobEventsTopic, String clientId) {
-        this.follower = new TopicFollower(vertx, kafka, jobEventsTopic, clientId, this::apply);
+    public CancellationWatch(Vertx vertx, KafkaSettings kafka, String jobEventsTopic, String clientId, Duration catchUpTimeout) {
+        this.follower = new TopicFollower(vertx, kafka, jobEventsTopic, clientId, this::apply, catchUpTimeout);
     }
 
     public boolean isCanceled(String jobId) {

@@ -18,6 +18,8 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +27,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,22 +41,51 @@ import java.util.concurrent.TimeUnit;
  * and only then commit the input offsets. A crash anywhere before the commit makes another
  * instance of the group redo the batch; deterministic event ids make the repeat invisible.
  *
- * <p>A record that is not a valid event goes to the dead-letter topic with its reason; a job that
+ * <p>Under faults (docs/reliability.md):
+ * <ul>
+ *   <li>The group never moves past a record whose outputs were not acknowledged: when a publish
+ *       or the commit fails, the consumer is rewound to the batch and the batch is redone after a
+ *       backoff that grows up to {@link StageSettings#maxBackoff()}.</li>
+ *   <li>A job whose work failed for a transient reason (an object store that does not answer)
+ *       is {@linkplain #retryLater retried later}: its partition is rewound to it and committed
+ *       only up to it; the other jobs of the batch go on.</li>
+ *   <li>While a batch is processed, its partitions are paused and the consumer keeps polling, so
+ *       the member stays in its group however long the batch takes ({@code max.poll.interval.ms}).</li>
+ *   <li>A record whose processing kills the JVM is counted ({@link DeliveryAttempts}): after a
+ *       delivery that did not return it is retried alone, and after
+ *       {@link StageSettings#maxDeliveryAttempts()} such deliveries it goes to the dead-letter
+ *       topic and its job fails.</li>
+ * </ul>
+ * A record that is not a valid event goes to the dead-letter topic with its reason; a job that
  * fails gets a {@code job.failed} event. Neither stops the loop: a worker never dies of a bad
  * message.
  */
 public abstract class StageVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(StageVerticle.class);
+    private static final long FIRST_BACKOFF_MILLIS = 200;
+    /** How often an idle stage moves its committed offsets past transaction markers. */
+    private static final Duration IDLE_COMMIT_INTERVAL = Duration.ofSeconds(5);
 
     protected PipelineConfig pipeline;
     protected Topics topics;
     protected final Clock clock = Clock.systemUTC();
+    private StageSettings settings;
     private KafkaConsumer<String, Buffer> consumer;
     private KafkaProducer<String, Buffer> producer;
+    private Admin admin;
     private WorkerExecutor modelExecutor;
     private CancellationWatch cancellations;
+    private CrashPoint crashPoint;
     private volatile boolean stopping;
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
+    private final StageHealth health = new StageHealth();
+    /** Offsets this instance committed last, per partition, and whether a delivery marker is on it. */
+    private final Map<TopicPartition, OffsetAndMetadata> lastCommitted = new HashMap<>();
+    /** Jobs of the batch being processed whose work is to be redone later (written on the worker thread). */
+    private final Set<String> retryJobIds = ConcurrentHashMap.newKeySet();
+    private boolean processing;
+    private long backoffMillis;
+    private long lastIdleCommitNanos;
 
     protected abstract Stage stage();
 
@@ -66,7 +100,8 @@ public abstract class StageVerticle extends VerticleBase {
 
     /**
      * Processes a batch of valid input events. Runs on a worker thread: blocking is fine here.
-     * Per-job failures must be turned into {@link JobEvent.Failed} outputs, not thrown.
+     * Per-job failures must be turned into {@link JobEvent.Failed} outputs, not thrown; a job that
+     * failed for a transient reason is handed to {@link #retryLater} instead.
      */
     protected abstract List<Outbound> process(List<CloudEvent> batch) throws Exception;
 
@@ -74,10 +109,17 @@ public abstract class StageVerticle extends VerticleBase {
     protected void release() {
     }
 
+    /** What liveness and readiness probes report for this stage. */
+    public StageHealth health() {
+        return health;
+    }
+
     @Override
     public Future<?> start() {
         pipeline = PipelineConfig.from(config());
         topics = pipeline.topics();
+        settings = StageSettings.from(config());
+        crashPoint = CrashPoint.fromConfig(settings.variables());
         String clientId = stage().serviceName() + "-" + instanceId;
         modelExecutor = vertx.createSharedWorkerExecutor(clientId, 1, 30, TimeUnit.MINUTES);
         return modelExecutor.executeBlocking(() -> {
@@ -85,18 +127,23 @@ public abstract class StageVerticle extends VerticleBase {
                     return null;
                 })
                 .compose(ready -> {
-                    cancellations = new CancellationWatch(vertx, pipeline.kafka(), topics.jobEvents(), clientId + "-cancellations");
+                    cancellations = new CancellationWatch(vertx, pipeline.kafka(), topics.jobEvents(), clientId + "-cancellations",
+                            settings.catchUpTimeout());
                     return cancellations.start();
                 })
                 .compose(ready -> {
                     producer = KafkaProducer.create(vertx, pipeline.kafka().producer(clientId));
+                    admin = Admin.create(pipeline.kafka().admin());
                     consumer = KafkaConsumer.create(vertx,
                             pipeline.kafka().consumer(stage().consumerGroup(), clientId, pipeline.maxBatch()));
+                    consumer.partitionsAssignedHandler(this::onAssigned);
+                    consumer.exceptionHandler(error -> LOG.warn("{} consumer: {}", stage().serviceName(), error.toString()));
                     return consumer.subscribe(inputTopic());
                 })
                 .onSuccess(subscribed -> {
                     LOG.info("{} {} consuming {} as group {}", stage().serviceName(), instanceId, inputTopic(),
                             stage().consumerGroup());
+                    health.started();
                     vertx.runOnContext(next -> pollLoop());
                 });
     }
@@ -104,10 +151,14 @@ public abstract class StageVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         stopping = true;
+        health.stopping();
         // Close without committing: whatever is in flight is redone by another instance.
         Future<Void> closedConsumer = consumer == null ? Future.succeededFuture() : consumer.close();
         Future<Void> closedProducer = producer == null ? Future.succeededFuture() : producer.close();
         Future<Void> closedWatch = cancellations == null ? Future.succeededFuture() : cancellations.stop();
+        if (admin != null) {
+            admin.close(Duration.ZERO);
+        }
         return Future.join(closedConsumer, closedProducer, closedWatch)
                 .eventually(() -> modelExecutor.executeBlocking(() -> {
                     release();
@@ -132,6 +183,16 @@ public abstract class StageVerticle extends VerticleBase {
         return cancellations.isCanceled(jobId);
     }
 
+    /**
+     * Marks a job of the current batch as failed for a transient reason (storage unreachable):
+     * its outputs, if any, are dropped by the caller, its record is not committed, and it is
+     * delivered again after a backoff. Safe to call from the worker thread.
+     */
+    protected void retryLater(CloudEvent event, Throwable cause) {
+        LOG.warn("{}: job {} will be retried: {}", stage().serviceName(), event.jobId(), cause.toString());
+        retryJobIds.add(event.jobId());
+    }
+
     /** Publishes a job event right away (progress); safe to call from the worker thread. */
     protected void emitNow(JobEvent event) {
         Outbound outbound = new Outbound(topics.jobEvents(), event.toCloudEvent(clock.instant()));
@@ -147,6 +208,14 @@ public abstract class StageVerticle extends VerticleBase {
         return new Outbound(topics.jobEvents(), event.toCloudEvent(clock.instant()));
     }
 
+    private void onAssigned(Set<TopicPartition> assigned) {
+        // Another member may have worked on these meanwhile: what this instance committed is stale.
+        assigned.forEach(lastCommitted::remove);
+        if (processing) {
+            consumer.pause(assigned);
+        }
+    }
+
     private void pollLoop() {
         if (stopping) {
             return;
@@ -154,24 +223,90 @@ public abstract class StageVerticle extends VerticleBase {
         consumer.poll(Duration.ofMillis(pipeline.maxWaitMillis()))
                 .compose(this::handle)
                 .onComplete(done -> {
-                    if (done.failed() && !stopping) {
-                        LOG.warn("{} batch not committed, it will be redelivered: {}", stage().serviceName(),
-                                done.cause().toString());
+                    health.looped(done.succeeded());
+                    long delay = 0;
+                    if (done.failed()) {
+                        backoffMillis = Math.min(settings.maxBackoff().toMillis(),
+                                backoffMillis == 0 ? FIRST_BACKOFF_MILLIS : backoffMillis * 2);
+                        delay = backoffMillis;
+                        if (!stopping) {
+                            LOG.warn("{} batch not committed, it is redone in {} ms: {}", stage().serviceName(), delay,
+                                    done.cause().toString());
+                        }
+                    } else {
+                        backoffMillis = 0;
                     }
                     if (!stopping) {
-                        vertx.runOnContext(next -> pollLoop());
+                        if (delay == 0) {
+                            vertx.runOnContext(next -> pollLoop());
+                        } else {
+                            vertx.setTimer(delay, next -> pollLoop());
+                        }
                     }
                 });
     }
 
-    private Future<Void> handle(KafkaConsumerRecords<String, Buffer> records) {
-        if (records.isEmpty()) {
+    /**
+     * While idle, commits each owned partition's position where it is past the committed offset.
+     * A transaction's commit marker takes an offset after the last record a stage processes; without
+     * this the group would show a lag of one per partition forever, and an autoscaler reading lag
+     * would never scale the stage down.
+     */
+    private Future<Void> commitIdlePositions() {
+        long now = System.nanoTime();
+        if (now - lastIdleCommitNanos < IDLE_COMMIT_INTERVAL.toNanos()) {
             return Future.succeededFuture();
         }
+        lastIdleCommitNanos = now;
+        return consumer.assignment().compose(owned -> {
+            Map<TopicPartition, OffsetAndMetadata> advanced = new ConcurrentHashMap<>();
+            List<Future<?>> positions = new ArrayList<>();
+            for (TopicPartition partition : owned) {
+                OffsetAndMetadata committed = lastCommitted.get(partition);
+                positions.add(consumer.position(partition).onSuccess(position -> {
+                    if (committed == null || position > committed.getOffset()) {
+                        advanced.put(partition, new OffsetAndMetadata(position, null));
+                    }
+                }));
+            }
+            return Future.all(positions).compose(done -> advanced.isEmpty() ? Future.<Void>succeededFuture() : commit(advanced));
+        });
+    }
+
+    /** One batch: what each partition of it starts at, and what to do with its records. */
+    private Future<Void> handle(KafkaConsumerRecords<String, Buffer> records) {
+        if (records.isEmpty()) {
+            return commitIdlePositions();
+        }
+        Map<TopicPartition, Long> firstOffsets = firstOffsets(records);
+        return deliveryMarkers(firstOffsets.keySet()).compose(committed -> {
+            // A partition whose first record was taken on before without returning holds a suspect:
+            // that record is delivered alone (or, past the limit, dead-lettered).
+            for (Map.Entry<TopicPartition, Long> first : firstOffsets.entrySet()) {
+                int unfinished = DeliveryAttempts.unfinished(committed.get(first.getKey()), first.getValue());
+                if (unfinished > 0) {
+                    KafkaConsumerRecord<String, Buffer> suspect = recordAt(records, first.getKey(), first.getValue());
+                    TopicPartition partition = first.getKey();
+                    return rewind(firstOffsets).compose(rewound -> unfinished >= settings.maxDeliveryAttempts()
+                            ? deadLetterPoison(suspect, unfinished)
+                            : handleBatch(List.of(suspect), Map.of(partition, first.getValue()), unfinished)
+                                    .compose(done -> consumer.seek(partition, suspect.offset() + 1)));
+                }
+            }
+            List<KafkaConsumerRecord<String, Buffer>> all = new ArrayList<>();
+            for (int i = 0; i < records.size(); i++) {
+                all.add(records.recordAt(i));
+            }
+            return handleBatch(all, firstOffsets, 0);
+        });
+    }
+
+    /** Processes {@code batch}, which starts at {@code firstOffsets}, publishes its outputs and commits it. */
+    private Future<Void> handleBatch(List<KafkaConsumerRecord<String, Buffer>> batch, Map<TopicPartition, Long> firstOffsets,
+                                     int earlierAttempts) {
         List<KafkaProducerRecord<String, Buffer>> deadLetters = new ArrayList<>();
-        List<CloudEvent> valid = new ArrayList<>();
-        for (int i = 0; i < records.size(); i++) {
-            KafkaConsumerRecord<String, Buffer> record = records.recordAt(i);
+        Map<CloudEvent, KafkaConsumerRecord<String, Buffer>> valid = new LinkedHashMap<>();
+        for (KafkaConsumerRecord<String, Buffer> record : batch) {
             try {
                 CloudEvent event = CloudEventRecords.fromRecord(record);
                 if (!inputType().equals(event.type())) {
@@ -181,7 +316,7 @@ public abstract class StageVerticle extends VerticleBase {
                 if (cancellations.isCanceled(event.jobId())) {
                     LOG.info("{}: skipping canceled job {}", stage().serviceName(), event.jobId());
                 } else {
-                    valid.add(event);
+                    valid.put(event, record);
                 }
             } catch (MalformedEventException e) {
                 LOG.warn("{}: record {}-{}@{} to dead letters: {}", stage().serviceName(), record.topic(),
@@ -189,19 +324,128 @@ public abstract class StageVerticle extends VerticleBase {
                 deadLetters.add(DeadLetters.of(topics.deadLetter(), stage().serviceName(), record, e.getMessage()));
             }
         }
-        Future<List<Outbound>> outputs = valid.isEmpty()
+        List<CloudEvent> events = new ArrayList<>(valid.keySet());
+        Map<TopicPartition, OffsetAndMetadata> markers = new HashMap<>();
+        firstOffsets.forEach((partition, offset) -> markers.put(partition, DeliveryAttempts.marker(offset, earlierAttempts + 1)));
+        Future<List<Outbound>> outputs = events.isEmpty()
                 ? Future.succeededFuture(List.of())
-                : modelExecutor.executeBlocking(() -> process(valid), true)
-                        .recover(error -> Future.succeededFuture(failAll(valid, error)));
+                : commit(markers).compose(marked -> whileProcessing(modelExecutor.executeBlocking(() -> {
+                    retryJobIds.clear();
+                    if (crashPoint != null) {
+                        crashPoint.maybeHalt(CrashPoint.Point.PROCESSING, events);
+                    }
+                    return process(events);
+                }, true).recover(error -> Future.succeededFuture(failAll(events, error)))));
         return outputs.compose(outbound -> {
             if (stopping) {
                 return Future.failedFuture("stage is stopping");
             }
+            Set<String> retry = Set.copyOf(retryJobIds);
             List<Future<?>> sent = new ArrayList<>();
             deadLetters.forEach(record -> sent.add(producer.send(record)));
-            outbound.forEach(out -> sent.add(producer.send(CloudEventRecords.toRecord(out.topic(), out.event()))));
-            return Future.all(sent);
-        }).compose(sent -> commit(records));
+            outbound.stream()
+                    .filter(out -> !retry.contains(out.event().jobId()))
+                    .forEach(out -> sent.add(producer.send(CloudEventRecords.toRecord(out.topic(), out.event()))));
+            return Future.all(sent).map(done -> retry);
+        }).compose(retry -> {
+            if (crashPoint != null) {
+                crashPoint.maybeHalt(CrashPoint.Point.BEFORE_COMMIT, events);
+            }
+            Map<TopicPartition, OffsetAndMetadata> offsets = commitOffsets(batch, valid, retry);
+            Future<Void> committed = commit(offsets);
+            if (retry.isEmpty()) {
+                return committed;
+            }
+            // Redeliver the retried jobs after a backoff: rewind their partitions to them.
+            return committed.compose(done -> rewind(toOffsets(offsets)))
+                    .compose(done -> Future.failedFuture(new WaitingForRetry(retry.size())));
+        }).recover(error -> {
+            if (error instanceof WaitingForRetry) {
+                return Future.failedFuture(error);
+            }
+            // This delivery returned (it failed, it did not die): the marker it left must not count
+            // against the batch's records when they come again.
+            firstOffsets.forEach((partition, offset) -> lastCommitted.put(partition, new OffsetAndMetadata(offset, null)));
+            return rewind(firstOffsets).transform(rewound -> Future.failedFuture(error));
+        });
+    }
+
+    /** The batch is committed up to the jobs that wait for a transient failure to pass; they come again after a backoff. */
+    private static final class WaitingForRetry extends RuntimeException {
+        WaitingForRetry(int jobs) {
+            super(jobs + " job(s) wait for a transient failure to pass", null, false, false);
+        }
+    }
+
+    /**
+     * Runs {@code work} with this stage's partitions paused while polling on, so the consumer
+     * stays in its group (its {@code max.poll.interval.ms} is met) however long the work takes.
+     * Records a keep-alive poll returns anyway (a partition assigned meanwhile) are given back.
+     */
+    private <T> Future<T> whileProcessing(Future<T> work) {
+        processing = true;
+        consumer.assignment().compose(consumer::pause).onFailure(error -> LOG.debug("pause: {}", error.toString()));
+        long timer = vertx.setPeriodic(settings.keepAlive().toMillis(), tick -> consumer.poll(Duration.ZERO)
+                .onSuccess(records -> {
+                    health.looped(true);
+                    if (!records.isEmpty()) {
+                        rewind(firstOffsets(records));
+                    }
+                }));
+        return work.onComplete(done -> {
+            vertx.cancelTimer(timer);
+            processing = false;
+            consumer.assignment().compose(consumer::resume).onFailure(error -> LOG.debug("resume: {}", error.toString()));
+        });
+    }
+
+    /**
+     * The committed offset (and its metadata) of each partition, from this instance's memory or,
+     * for partitions it has not committed since they were assigned, from the group coordinator
+     * (through the admin client: the consumer's own single-partition lookup is gone from Kafka 4's clients).
+     */
+    private Future<Map<TopicPartition, OffsetAndMetadata>> deliveryMarkers(Set<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> known = new HashMap<>();
+        Set<org.apache.kafka.common.TopicPartition> unknown = new java.util.HashSet<>();
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata mine = lastCommitted.get(partition);
+            if (mine != null) {
+                known.put(partition, mine);
+            } else {
+                unknown.add(new org.apache.kafka.common.TopicPartition(partition.getTopic(), partition.getPartition()));
+            }
+        }
+        if (unknown.isEmpty()) {
+            return Future.succeededFuture(known);
+        }
+        ListConsumerGroupOffsetsSpec spec = new ListConsumerGroupOffsetsSpec().topicPartitions(unknown);
+        return Future.fromCompletionStage(admin.listConsumerGroupOffsets(Map.of(stage().consumerGroup(), spec))
+                        .partitionsToOffsetAndMetadata(stage().consumerGroup()).toCompletionStage(), context)
+                .map(committed -> {
+                    committed.forEach((partition, offset) -> {
+                        if (offset != null) {
+                            known.put(new TopicPartition(partition.topic(), partition.partition()),
+                                    new OffsetAndMetadata(offset.offset(), offset.metadata()));
+                        }
+                    });
+                    return known;
+                });
+    }
+
+    /** Dead-letters a record that was taken on {@code attempts} times without its stage returning, and fails its job. */
+    private Future<Void> deadLetterPoison(KafkaConsumerRecord<String, Buffer> record, int attempts) {
+        String reason = stage().serviceName() + " stopped " + attempts + " times while processing this record";
+        LOG.error("{}: record {}-{}@{} to dead letters: {}", stage().serviceName(), record.topic(), record.partition(),
+                record.offset(), reason);
+        List<Future<?>> sent = new ArrayList<>();
+        sent.add(producer.send(DeadLetters.of(topics.deadLetter(), stage().serviceName(), record, reason)));
+        if (record.key() != null) {
+            sent.add(producer.send(CloudEventRecords.toRecord(topics.jobEvents(),
+                    jobEvent(new JobEvent.Failed(record.key(), stage(), "the job could not be processed: " + reason)).event())));
+        }
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        return Future.all(sent).compose(done -> commit(Map.of(partition, new OffsetAndMetadata(record.offset() + 1, null))))
+                .compose(done -> consumer.seek(partition, record.offset() + 1));
     }
 
     /** A bug in process() must not lose jobs silently: every job of the batch is reported failed. */
@@ -215,14 +459,68 @@ public abstract class StageVerticle extends VerticleBase {
         return failures;
     }
 
-    private Future<Void> commit(KafkaConsumerRecords<String, Buffer> records) {
+    /**
+     * What to commit: per partition, the offset after its last record, or the offset of its
+     * first record that waits to be retried (the group must not move past it).
+     */
+    private static Map<TopicPartition, OffsetAndMetadata> commitOffsets(List<KafkaConsumerRecord<String, Buffer>> batch,
+                                                                       Map<CloudEvent, KafkaConsumerRecord<String, Buffer>> valid,
+                                                                       Set<String> retry) {
+        Map<TopicPartition, Long> next = new HashMap<>();
+        for (KafkaConsumerRecord<String, Buffer> record : batch) {
+            next.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
+        }
+        valid.forEach((event, record) -> {
+            if (retry.contains(event.jobId())) {
+                next.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
+            }
+        });
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        next.forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset, null)));
+        return offsets;
+    }
+
+    private Future<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        return consumer.commit(offsets).onSuccess(done -> lastCommitted.putAll(offsets)).mapEmpty();
+    }
+
+    /** Moves the consumer back to {@code offsets} on the partitions it still owns, so their records come again. */
+    private Future<Void> rewind(Map<TopicPartition, Long> offsets) {
+        return consumer.assignment().compose(owned -> {
+            List<Future<?>> seeks = new ArrayList<>();
+            offsets.forEach((partition, offset) -> {
+                if (owned.contains(partition)) {
+                    seeks.add(consumer.seek(partition, offset));
+                }
+            });
+            return Future.all(seeks).<Void>mapEmpty();
+        });
+    }
+
+    private static Map<TopicPartition, Long> toOffsets(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        Map<TopicPartition, Long> plain = new HashMap<>();
+        offsets.forEach((partition, offset) -> plain.put(partition, offset.getOffset()));
+        return plain;
+    }
+
+    private static Map<TopicPartition, Long> firstOffsets(KafkaConsumerRecords<String, Buffer> records) {
+        Map<TopicPartition, Long> first = new HashMap<>();
         for (int i = 0; i < records.size(); i++) {
             KafkaConsumerRecord<String, Buffer> record = records.recordAt(i);
-            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-            OffsetAndMetadata next = new OffsetAndMetadata(record.offset() + 1, null);
-            offsets.merge(partition, next, (a, b) -> a.getOffset() >= b.getOffset() ? a : b);
+            first.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
         }
-        return consumer.commit(offsets).mapEmpty();
+        return first;
+    }
+
+    private static KafkaConsumerRecord<String, Buffer> recordAt(KafkaConsumerRecords<String, Buffer> records,
+                                                               TopicPartition partition, long offset) {
+        for (int i = 0; i < records.size(); i++) {
+            KafkaConsumerRecord<String, Buffer> record = records.recordAt(i);
+            if (record.topic().equals(partition.getTopic()) && record.partition() == partition.getPartition()
+                    && record.offset() == offset) {
+                return record;
+            }
+        }
+        throw new IllegalStateException("no record at " + partition + "@" + offset + " in the batch");
     }
 }

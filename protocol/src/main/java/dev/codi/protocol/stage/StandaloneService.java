@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * Runs one service as its own process against the Kafka and object storage named by CODI_*
  * environment variables: start more processes to scale a stage (they share its consumer
  * group). Creates the topics if they are missing (CODI_TOPIC_PARTITIONS each, default 8).
- * Stops cleanly on SIGTERM: a stage closes without committing unfinished work.
+ * Stops cleanly on SIGTERM: a stage closes without committing unfinished work. With
+ * {@value AdminServer#PORT_VARIABLE} set, a stage also answers liveness and readiness probes there.
  */
 public final class StandaloneService {
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneService.class);
@@ -29,8 +30,22 @@ public final class StandaloneService {
         PipelineConfig pipeline = PipelineConfig.from(config);
         int partitions = Integer.parseInt(config.getString("CODI_TOPIC_PARTITIONS", Integer.toString(TopicSetup.DEFAULT_PARTITIONS)));
         TopicSetup.ensureTopics(pipeline.kafka(), pipeline.topics(), partitions, (short) 1);
+        // Run with -XX:+ExitOnOutOfMemoryError (deploy/local does): a JVM that ran out of memory
+        // may have lost a Kafka client's thread and can no longer be trusted; its supervisor restarts it.
         Vertx vertx = Vertx.vertx();
-        vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config))
+        VerticleBase instance = verticle.get();
+        String adminPort = config.getString(AdminServer.PORT_VARIABLE);
+        if (adminPort != null && !adminPort.isBlank() && instance instanceof StageVerticle stage) {
+            AdminServer.start(vertx, config.getString(AdminServer.HOST_VARIABLE, "127.0.0.1"), Integer.parseInt(adminPort),
+                            stage.health())
+                    .onSuccess(server -> LOG.info("{} probes on http://{}:{}/health/ready", name,
+                            config.getString(AdminServer.HOST_VARIABLE, "127.0.0.1"), server.actualPort()))
+                    .onFailure(error -> {
+                        LOG.error("{} could not open its admin port {}: {}", name, adminPort, error.toString());
+                        System.exit(1);
+                    });
+        }
+        vertx.deployVerticle(instance, new DeploymentOptions().setConfig(config))
                 .onSuccess(id -> LOG.info("{} started", name))
                 .onFailure(error -> {
                     LOG.error("{} could not start: {}", name, error.getMessage(), error);

@@ -1,0 +1,320 @@
+package dev.codi.fault;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The whole system as separate processes on this machine, the way deploy/local runs it: one
+ * Kafka broker (KRaft) and one S3 server (S3Proxy over a directory), each a JVM of its own, and
+ * the gateway and two instances of each model stage, each a JVM started from its runnable jar.
+ * The stages and the gateway reach the store through a {@link TcpProxy}, which can blackhole it.
+ * A supervisor restarts any service that dies, as a process manager would.
+ */
+final class FaultCluster implements AutoCloseable {
+    static final String API_KEY = "codi_sk_fault-suite-0123456789abcdefghijklmnopqrstuv";
+    static final List<String> STAGES = List.of("encoder-service", "diffusion-service", "decoder-service");
+    private static final Map<String, String> MAIN_CLASSES = Map.of(
+            "gateway", "dev.codi.gateway.GatewayMain",
+            "encoder-service", "dev.codi.encoder.EncoderServiceMain",
+            "diffusion-service", "dev.codi.diffusion.DiffusionServiceMain",
+            "decoder-service", "dev.codi.decoder.DecoderServiceMain");
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
+
+    final Path root;
+    final Path work;
+    final int kafkaPort = freePort();
+    final int controllerPort = freePort();
+    final int s3Port = freePort();
+    final int gatewayPort = freePort();
+    final ManagedProcess broker;
+    final ManagedProcess s3;
+    final TcpProxy s3Proxy;
+    final Map<String, List<ManagedProcess>> services = new LinkedHashMap<>();
+    private final Map<ManagedProcess, Integer> adminPorts = new HashMap<>();
+    private final Thread supervisor;
+    private volatile boolean closed;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /**
+     * @param extraEnvironment variables for every service
+     * @param perService       further variables for every instance of one service (test hooks)
+     */
+    FaultCluster(Map<String, String> extraEnvironment, Map<String, Map<String, String>> perService) throws IOException {
+        root = Path.of(System.getProperty("codi.home", "..")).toAbsolutePath().normalize();
+        work = root.resolve("fault-tests/target/fault-run-" + UUID.randomUUID().toString().substring(0, 8));
+        Files.createDirectories(work);
+        broker = newBroker();
+        s3 = newS3();
+        s3Proxy = new TcpProxy(s3Port);
+        Map<String, String> environment = serviceEnvironment(extraEnvironment);
+        services.put("gateway", List.of(newService("gateway", 1, withOwn(environment, perService, "gateway"))));
+        for (String stage : STAGES) {
+            Map<String, String> own = withOwn(environment, perService, stage);
+            services.put(stage, List.of(newService(stage, 1, own), newService(stage, 2, own)));
+        }
+        supervisor = new Thread(this::supervise, "fault-supervisor");
+        supervisor.setDaemon(true);
+    }
+
+    private static Map<String, String> withOwn(Map<String, String> environment, Map<String, Map<String, String>> perService,
+                                               String service) {
+        Map<String, String> own = new HashMap<>(environment);
+        own.putAll(perService.getOrDefault(service, Map.of()));
+        return own;
+    }
+
+    void start() {
+        broker.start();
+        s3.start();
+        awaitPort(kafkaPort, "kafka");
+        awaitPort(s3Port, "s3");
+        // The gateway first: it creates the topics the others then find.
+        gateway().start();
+        await("the gateway ready", READY_TIMEOUT, this::gatewayReady);
+        STAGES.forEach(stage -> services.get(stage).forEach(ManagedProcess::start));
+        supervisor.start();
+        awaitAllReady();
+    }
+
+    void awaitAllReady() {
+        await("every service ready", READY_TIMEOUT, () -> gatewayReady()
+                && STAGES.stream().allMatch(stage -> services.get(stage).stream().allMatch(this::stageReady)));
+    }
+
+    ManagedProcess gateway() {
+        return services.get("gateway").get(0);
+    }
+
+    ManagedProcess instance(String stage, int index) {
+        return services.get(stage).get(index);
+    }
+
+    String gatewayUrl() {
+        return "http://127.0.0.1:" + gatewayPort;
+    }
+
+    String bootstrap() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    boolean gatewayReady() {
+        return status(gatewayUrl() + "/health/ready") == 200;
+    }
+
+    boolean stageReady(ManagedProcess stage) {
+        return status("http://127.0.0.1:" + adminPorts.get(stage) + "/health/ready") == 200;
+    }
+
+    /** Total restarts the supervisor made of services (not counting the first start). */
+    int restarts() {
+        return services.values().stream().flatMap(List::stream).mapToInt(process -> process.starts() - 1).sum();
+    }
+
+    /** Input lag of each stage's consumer group, and its member count. */
+    Map<String, long[]> groupLagAndMembers(Map<String, String> inputTopicByGroup) throws Exception {
+        Map<String, long[]> result = new LinkedHashMap<>();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+            for (Map.Entry<String, String> entry : inputTopicByGroup.entrySet()) {
+                String group = entry.getKey();
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                int partitions = admin.describeTopics(List.of(entry.getValue())).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .get(entry.getValue()).partitions().size();
+                for (int p = 0; p < partitions; p++) {
+                    latest.put(new TopicPartition(entry.getValue(), p), OffsetSpec.latest());
+                }
+                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
+                        .get(30, TimeUnit.SECONDS);
+                long lag = 0;
+                for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : ends.entrySet()) {
+                    OffsetAndMetadata at = committed.get(end.getKey());
+                    lag += end.getValue().offset() - (at == null ? 0 : at.offset());
+                }
+                ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all()
+                        .get(30, TimeUnit.SECONDS).get(group);
+                result.put(group, new long[] {lag, description.members().size()});
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        services.values().forEach(list -> list.forEach(ManagedProcess::killAndKeepDown));
+        s3Proxy.close();
+        s3.killAndKeepDown();
+        broker.killAndKeepDown();
+    }
+
+    private void supervise() {
+        while (!closed) {
+            services.values().forEach(list -> list.forEach(ManagedProcess::reviveIfDead));
+            sleep(300);
+        }
+    }
+
+    private ManagedProcess newBroker() throws IOException {
+        Path data = work.resolve("kafka-data");
+        Path properties = work.resolve("kafka.properties");
+        StringBuilder text = new StringBuilder();
+        Map<String, String> config = new LinkedHashMap<>(dev.codi.infra.BrokerTuning.singleNodeProperties());
+        config.put("process.roles", "broker,controller");
+        config.put("node.id", "1");
+        config.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        config.put("listeners", "PLAINTEXT://127.0.0.1:" + kafkaPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + kafkaPort);
+        config.put("controller.listener.names", "CONTROLLER");
+        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("log.dirs", data.toString());
+        config.forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
+        Files.writeString(properties, text);
+        String classpath = ManagedProcess.classpath();
+        ProcessBuilder format = new ProcessBuilder(ManagedProcess.java(List.of("-Xmx256m"), classpath, "kafka.tools.StorageTool",
+                List.of("format", "-t", org.apache.kafka.common.Uuid.randomUuid().toString(), "-c", properties.toString())))
+                .redirectErrorStream(true).redirectOutput(work.resolve("kafka-format.log").toFile());
+        try {
+            int exit = format.start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("formatting Kafka's storage failed; see " + work.resolve("kafka-format.log"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return new ManagedProcess("kafka", ManagedProcess.java(List.of("-Xmx512m"), classpath, "kafka.Kafka",
+                List.of(properties.toString())), Map.of(), work);
+    }
+
+    private ManagedProcess newS3() throws IOException {
+        Path properties = work.resolve("s3proxy.properties");
+        Files.createDirectories(work.resolve("s3-data"));
+        Files.writeString(properties, String.join("\n",
+                "s3proxy.endpoint=http://127.0.0.1:" + s3Port,
+                "s3proxy.authorization=aws-v2-or-v4",
+                "s3proxy.identity=fault-access",
+                "s3proxy.credential=fault-secret",
+                "jclouds.provider=filesystem",
+                "jclouds.filesystem.basedir=" + work.resolve("s3-data")) + "\n");
+        return new ManagedProcess("s3", ManagedProcess.java(List.of("-Xmx256m"), ManagedProcess.classpath(),
+                "org.gaul.s3proxy.Main", List.of("--properties", properties.toString())), Map.of(), work);
+    }
+
+    private Map<String, String> serviceEnvironment(Map<String, String> extra) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("CODI_KAFKA_BOOTSTRAP", bootstrap());
+        environment.put("CODI_S3_ENDPOINT", "http://127.0.0.1:" + s3Proxy.port());
+        environment.put("CODI_S3_ACCESS_KEY", "fault-access");
+        environment.put("CODI_S3_SECRET_KEY", "fault-secret");
+        environment.put("CODI_S3_CONNECT_TIMEOUT_MS", "2000");
+        environment.put("CODI_S3_IO_TIMEOUT_MS", "4000");
+        environment.put("CODI_MODEL_DIR", root.resolve("models/codi-tiny").toString());
+        environment.put("CODI_HTTP_PORT", Integer.toString(gatewayPort));
+        environment.put("CODI_API_KEYS", API_KEY);
+        environment.put("CODI_WEBHOOK_SIGNING_KEY", "fault-suite-signing-key-0123456789abcdefghij");
+        environment.put("CODI_WEBHOOK_ALLOW_LOOPBACK", "true");
+        environment.put("CODI_WEBHOOK_RETRY_SCHEDULE", "0s,1s,2s,4s,8s,15s,30s,30s,30s");
+        environment.put("CODI_WEBHOOK_TIMEOUT_MS", "3000");
+        environment.put("CODI_RETRY_BACKOFF_MAX_MS", "4000");
+        environment.put("CODI_TEST_HALT_DIR", work.resolve("halts").toString());
+        environment.put("OPT_OUT_TRACKING", "true");
+        environment.put("DJL_CACHE_DIR", System.getenv().getOrDefault("DJL_CACHE_DIR", root.resolve(".cache/djl").toString()));
+        environment.putAll(extra);
+        return environment;
+    }
+
+    private ManagedProcess newService(String service, int index, Map<String, String> environment) {
+        Map<String, String> own = new HashMap<>(environment);
+        int adminPort = freePort();
+        own.put("CODI_ADMIN_PORT", Integer.toString(adminPort));
+        List<String> options = List.of("-Xmx700m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",
+                "-Dai.djl.offline=true");
+        Path jar = root.resolve(service).resolve("target").resolve(service + ".jar");
+        List<String> command = new ArrayList<>();
+        if (Files.isRegularFile(jar)) {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(options);
+            command.add("-jar");
+            command.add(jar.toString());
+        } else {
+            command = ManagedProcess.java(options, ManagedProcess.classpath(), MAIN_CLASSES.get(service), List.of());
+        }
+        ManagedProcess process = new ManagedProcess(service + "-" + index, command, own, work);
+        adminPorts.put(process, adminPort);
+        return process;
+    }
+
+    int status(String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            sleep(250);
+        }
+    }
+
+    static void awaitPort(int port, String what) {
+        await(what + " listening on " + port, READY_TIMEOUT, () -> {
+            try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.codi.gateway;
+
+import dev.codi.protocol.kafka.KafkaSettings;
+import dev.codi.storage.ObjectStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway's probes. Live: the event loop answers (a wedged loop cannot). Ready: the job view
+ * has caught up (the server listens only then), and the last look at Kafka and at the object
+ * store, taken every {@value #CHECK_MILLIS} ms off the event loop, found them answering — a
+ * gateway that cannot reach them would only answer 503s, so a load balancer should skip it.
+ */
+final class GatewayHealth {
+    static final long CHECK_MILLIS = 5_000;
+    private static final int CHECK_TIMEOUT_MILLIS = 4_000;
+
+    private final Vertx vertx;
+    private final Admin admin;
+    private final ObjectStore store;
+    private volatile String kafkaProblem = "not checked yet";
+    private volatile String storeProblem = "not checked yet";
+    private long timer = -1;
+
+    GatewayHealth(Vertx vertx, KafkaSettings kafka, ObjectStore store) {
+        this.vertx = vertx;
+        Map<String, Object> config = kafka.admin();
+        config.putIfAbsent("request.timeout.ms", Integer.toString(CHECK_TIMEOUT_MILLIS));
+        // Kafka requires default.api.timeout.ms >= request.timeout.ms (which the operator may have set).
+        config.put("default.api.timeout.ms", Long.toString(Math.max(CHECK_TIMEOUT_MILLIS,
+                Long.parseLong(config.get("request.timeout.ms").toString()))));
+        this.admin = Admin.create(config);
+        this.store = store;
+    }
+
+    void start() {
+        check();
+        timer = vertx.setPeriodic(CHECK_MILLIS, tick -> check());
+    }
+
+    void stop() {
+        vertx.cancelTimer(timer);
+        admin.close(java.time.Duration.ofSeconds(5));
+    }
+
+    void live(RoutingContext context) {
+        context.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("status", "live").encode());
+    }
+
+    void ready(RoutingContext context) {
+        String kafka = kafkaProblem;
+        String objects = storeProblem;
+        boolean ready = kafka == null && objects == null;
+        JsonObject body = new JsonObject().put("status", ready ? "ready" : "not ready")
+                .put("kafka", kafka == null ? "ok" : kafka).put("object_store", objects == null ? "ok" : objects);
+        context.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+
+    private void check() {
+        vertx.executeBlocking(() -> {
+            try {
+                admin.describeCluster(new DescribeClusterOptions().timeoutMs(CHECK_TIMEOUT_MILLIS)).clusterId()
+                        .get(CHECK_TIMEOUT_MILLIS + 1000L, TimeUnit.MILLISECONDS);
+                kafkaProblem = null;
+            } catch (Exception e) {
+                kafkaProblem = "unreachable: " + e.getClass().getSimpleName();
+            }
+            try {
+                store.ensureBucket();
+                storeProblem = null;
+            } catch (RuntimeException e) {
+                storeProblem = "unreachable: " + e.getClass().getSimpleName();
+            }
+            return null;
+        }, false);
+    }
+}
