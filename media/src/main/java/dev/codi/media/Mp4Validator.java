@@ -19,19 +19,20 @@ final class Mp4Validator {
     private Mp4Validator() {
     }
 
-    static void validate(byte[] mp4) throws MediaDecodeException {
-        ByteBuffer buffer = ByteBuffer.wrap(mp4);
+    static void validate(ByteBuffer mp4) throws MediaDecodeException {
+        ByteBuffer buffer = mp4.duplicate().position(0);
+        int length = buffer.limit();
         try {
-            List<Mp4Boxes.Box> top = Mp4Boxes.children(buffer, 0, mp4.length, true);
+            List<Mp4Boxes.Box> top = Mp4Boxes.children(buffer, 0, length, true);
             int moovIndex = Mp4Boxes.indexOf(top, "moov");
             if (moovIndex < 0) {
                 throw new MediaDecodeException("malformed MP4: no 'moov' box (truncated before its index?)");
             }
             Mp4Boxes.Box moov = top.get(moovIndex);
-            if (moovIndex == top.size() - 1 && moov.end() == mp4.length && declaredSize(buffer, moov) > moov.size()) {
+            if (moovIndex == top.size() - 1 && moov.end() == length && declaredSize(buffer, moov) > moov.size()) {
                 throw new MediaDecodeException("truncated MP4: the 'moov' box is cut off");
             }
-            checkContainer(buffer, moov, mp4.length);
+            checkContainer(buffer, moov, length);
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new MediaDecodeException("malformed MP4: " + ImageCodec.describe(e), e);
         }

@@ -137,11 +137,11 @@ public final class JobRequestParser {
             switch (modality) {
                 case IMAGE -> MediaDecoding.decodeImage(bytes, mediaLimits);
                 case AUDIO -> MediaDecoding.decodeAudio(bytes, mediaLimits);
-                case VIDEO -> MediaDecoding.decodeVideo(bytes, mediaLimits);
+                case VIDEO -> MediaDecoding.decodeVideo(bytes, mediaLimits, Uploads.CHECK_SIDE, Uploads.CHECK_SIDE);
                 case TEXT -> throw new IllegalStateException("text is not media");
             }
         } catch (MediaDecodeException e) {
-            throw MediaLimitProblems.of(field, e.getMessage() + "; send " + accepted(modality), mediaLimits);
+            throw MediaLimitProblems.of(field, e, "send " + accepted(modality), mediaLimits);
         }
         return new NewJob.InputFile(type, bytes);
     }
