@@ -1,5 +1,7 @@
 package dev.codi.gateway;
 
+import dev.codi.gateway.admission.AdmissionConfig;
+import dev.codi.gateway.admission.DecodePool;
 import dev.codi.gateway.auth.ApiKeys;
 import dev.codi.gateway.auth.BearerAuth;
 import dev.codi.gateway.http.Problem;
@@ -63,6 +65,7 @@ public final class GatewayVerticle extends VerticleBase {
     private ModelCatalog models;
     private Router router;
     private String openapi;
+    private DecodePool decodePool;
 
     @Override
     public Future<?> start() {
@@ -77,8 +80,10 @@ public final class GatewayVerticle extends VerticleBase {
         webhooks = new Webhooks(vertx, pipeline.kafka(), pipeline.topics(), WebhookConfig.from(config()), representation,
                 producer, Clock.systemUTC());
         webhooks.attach(view);
+        AdmissionConfig admission = AdmissionConfig.from(config());
+        decodePool = new DecodePool(vertx, admission.decodeThreads(), admission.decodeQueue(), admission.retryAfterSeconds());
         Uploads uploads = new Uploads(store, MediaLimits.defaults(), Clock.systemUTC(), new SecureRandom());
-        UploadsApi uploadsApi = new UploadsApi(vertx, uploads, gateway.uploadLimitBytes());
+        UploadsApi uploadsApi = new UploadsApi(vertx, uploads, gateway.uploadLimitBytes(), decodePool);
         JobRequestParser parser = new JobRequestParser(MediaLimits.defaults(), new SecureRandom(), webhooks.guard(), uploads);
         WebhooksApi webhooksApi = new WebhooksApi(webhooks, view, producer, pipeline.topics(), Clock.systemUTC());
         BearerAuth auth = new BearerAuth(ApiKeys.fromConfig(config()));
@@ -89,7 +94,8 @@ public final class GatewayVerticle extends VerticleBase {
             }
         });
         idempotencyPurgeTimer = vertx.setPeriodic(IDEMPOTENCY_PURGE_MILLIS, tick -> idempotency.purgeExpired());
-        JobsApi jobsApi = new JobsApi(vertx, parser, submitter, view, subscriptions, representation, idempotency, webhooks);
+        JobsApi jobsApi = new JobsApi(vertx, parser, submitter, view, subscriptions, representation, idempotency, webhooks,
+                decodePool);
         reader = new JobEventsReader(vertx, pipeline.kafka(), pipeline.topics().jobEvents(), view);
         return vertx.executeBlocking(() -> {
                     store.ensureBucket();
@@ -134,8 +140,9 @@ public final class GatewayVerticle extends VerticleBase {
         router.route("/v1/*").handler(auth::handle);
         // Uploads stream to disk under their own limit: registered before the body handler buffers bodies.
         router.post("/v1/uploads").handler(uploadsApi::create);
-        router.route().handler(BodyHandler.create(false).setBodyLimit(gateway.bodyLimitBytes()));
-        router.post("/v1/jobs").handler(jobs::create);
+        // Only a job is sent as a body, and only an authenticated one is read.
+        router.post("/v1/jobs").handler(BodyHandler.create(false).setBodyLimit(gateway.bodyLimitBytes()))
+                .handler(jobs::create);
         router.get("/v1/jobs/:id").handler(jobs::get);
         router.post("/v1/jobs/:id/cancel").handler(jobs::cancel);
         router.get("/v1/jobs/:id/events").handler(jobs::events);
@@ -180,6 +187,9 @@ public final class GatewayVerticle extends VerticleBase {
         vertx.cancelTimer(idempotencyPurgeTimer);
         Future<Void> closedServer = server == null ? Future.succeededFuture() : server.close();
         Future<Void> closedWebhooks = webhooks == null ? Future.succeededFuture() : webhooks.stop();
+        if (decodePool != null) {
+            decodePool.close();
+        }
         return Future.join(closedServer, reader.stop(), closedWebhooks)
                 .eventually(() -> producer.close())
                 .eventually(() -> vertx.executeBlocking(() -> {
@@ -188,13 +198,18 @@ public final class GatewayVerticle extends VerticleBase {
                 }));
     }
 
-    /** Reads a JSON object body or throws the problem that says why it is not one. */
-    static JsonObject jsonBody(RoutingContext context) {
+    /** Throws 415 unless the request says its body is JSON. */
+    static void requireJson(RoutingContext context) {
         String contentType = context.request().getHeader("Content-Type");
-        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
             throw new Problem(415, "/problems/unsupported-media-type", "Unsupported media type",
                     "send the job as Content-Type: application/json, got " + contentType);
         }
+    }
+
+    /** Reads a JSON object body or throws the problem that says why it is not one; CPU work, off the event loop. */
+    static JsonObject jsonBody(RoutingContext context) {
+        requireJson(context);
         if (context.body().isEmpty()) {
             throw Problem.malformedJson("the body is empty; send a JSON object");
         }
