@@ -1,5 +1,6 @@
 package dev.codi.gateway;
 
+import dev.codi.gateway.admission.Admission;
 import dev.codi.gateway.admission.AdmissionConfig;
 import dev.codi.gateway.admission.DecodePool;
 import dev.codi.gateway.auth.ApiKeys;
@@ -66,6 +67,7 @@ public final class GatewayVerticle extends VerticleBase {
     private Router router;
     private String openapi;
     private DecodePool decodePool;
+    private Admission admission;
 
     @Override
     public Future<?> start() {
@@ -80,8 +82,10 @@ public final class GatewayVerticle extends VerticleBase {
         webhooks = new Webhooks(vertx, pipeline.kafka(), pipeline.topics(), WebhookConfig.from(config()), representation,
                 producer, Clock.systemUTC());
         webhooks.attach(view);
-        AdmissionConfig admission = AdmissionConfig.from(config());
-        decodePool = new DecodePool(vertx, admission.decodeThreads(), admission.decodeQueue(), admission.retryAfterSeconds());
+        AdmissionConfig limits = AdmissionConfig.from(config());
+        admission = new Admission(vertx, limits, System::nanoTime);
+        admission.attach(view);
+        decodePool = new DecodePool(vertx, limits.decodeThreads(), limits.decodeQueue(), limits.retryAfterSeconds());
         Uploads uploads = new Uploads(store, MediaLimits.defaults(), Clock.systemUTC(), new SecureRandom());
         UploadsApi uploadsApi = new UploadsApi(vertx, uploads, gateway.uploadLimitBytes(), decodePool);
         JobRequestParser parser = new JobRequestParser(MediaLimits.defaults(), new SecureRandom(), webhooks.guard(), uploads);
@@ -108,7 +112,8 @@ public final class GatewayVerticle extends VerticleBase {
                 .compose(ready -> webhooks.startBeforeView())
                 .compose(ready -> reader.start())
                 .compose(caughtUp -> webhooks.startAfterView())
-                .compose(caughtUp -> vertx.createHttpServer(serverOptions())
+                .compose(caughtUp -> vertx.createHttpServer(serverOptions(admission.config()))
+                        .connectionHandler(admission::connection)
                         .requestHandler(router(auth, jobsApi, webhooksApi, uploadsApi))
                         .listen(gateway.port(), gateway.host()))
                 .onSuccess(listening -> {
@@ -120,10 +125,12 @@ public final class GatewayVerticle extends VerticleBase {
     /**
      * HTTP/1.1, and HTTP/2 only over TLS: no cleartext "Upgrade: h2c". The JDK's HttpClient asks
      * for that upgrade on every first plain-http request, and one such exchange with the gateway
-     * hung a test run (the client never saw the response); the API gains nothing from h2c.
+     * hung a test run (the client never saw the response); the API gains nothing from h2c. A
+     * connection with no traffic either way is closed after the idle timeout.
      */
-    private static io.vertx.core.http.HttpServerOptions serverOptions() {
-        return new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false);
+    private static io.vertx.core.http.HttpServerOptions serverOptions(AdmissionConfig limits) {
+        return new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false)
+                .setIdleTimeout(limits.idleTimeoutSeconds());
     }
 
     /** The port the server listens on (useful when configured with port 0). */
@@ -137,15 +144,18 @@ public final class GatewayVerticle extends VerticleBase {
             context.put(Problems.BODY_LIMIT_KEY, gateway.bodyLimitBytes());
             context.next();
         });
-        router.route("/v1/*").handler(auth::handle);
-        // Uploads stream to disk under their own limit: registered before the body handler buffers bodies.
-        router.post("/v1/uploads").handler(uploadsApi::create);
-        // Only a job is sent as a body, and only an authenticated one is read.
+        router.route().handler(admission::deadline);
+        router.route("/v1/*").handler(auth::handle).handler(admission::rate);
+        // Uploads stream to disk under their own limit, never through the body handler.
+        router.post("/v1/uploads").handler(context -> admission.upload(context, gateway.uploadLimitBytes()))
+                .handler(uploadsApi::create);
+        // Only a job is sent as a body, and only an authenticated, admitted one is read.
+        router.post("/v1/jobs").handler(admission::newJob);
         router.post("/v1/jobs").handler(BodyHandler.create(false).setBodyLimit(gateway.bodyLimitBytes()))
                 .handler(jobs::create);
         router.get("/v1/jobs/:id").handler(jobs::get);
         router.post("/v1/jobs/:id/cancel").handler(jobs::cancel);
-        router.get("/v1/jobs/:id/events").handler(jobs::events);
+        router.get("/v1/jobs/:id/events").handler(admission::eventStream).handler(jobs::events);
         router.post("/v1/jobs/:id/webhook-deliveries/:webhookId/replay").handler(webhooksApi::replay);
         router.get("/v1/webhooks/secret").handler(webhooksApi::secret);
         router.post("/v1/webhooks/secret/rotate").handler(webhooksApi::rotate);

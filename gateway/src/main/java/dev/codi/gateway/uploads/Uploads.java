@@ -28,7 +28,7 @@ import java.util.random.RandomGenerator;
  * at {@code uploads/{id}} with its description at {@code uploads/{id}-meta}. Blocking throughout:
  * call off the event loop.
  */
-public final class Uploads {
+public final class Uploads implements UploadLookup {
     public static final String LIMIT_VARIABLE = "CODI_UPLOAD_LIMIT_BYTES";
     public static final long DEFAULT_LIMIT_BYTES = 64L * 1024 * 1024;
     private static final int SNIFF_BYTES = 16;
@@ -76,6 +76,7 @@ public final class Uploads {
     }
 
     /** The owner's upload of that id; empty for an unknown id or another key's upload (indistinguishable). */
+    @Override
     public Optional<StoredUpload> find(String owner, String id) {
         if (!ObjectKeys.isValidId(id) || !store.exists(metaKey(id))) {
             return Optional.empty();

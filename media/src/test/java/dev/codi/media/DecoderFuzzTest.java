@@ -1,0 +1,244 @@
+package dev.codi.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A seeded mutation fuzzer over every media decoder. The seed corpus (≥ 1,000 files) is made here
+ * by our own encoders at varied sizes, lengths, rates and formats (baseline and progressive JPEG,
+ * 8/16/24/32-bit and float WAV, stereo, odd sizes); each seed then yields mutants (bit flips,
+ * interesting bytes, 16-bit header fields set to extremes, truncation, spliced and duplicated
+ * ranges). Invariants per input: only a clip or a {@link MediaDecodeException}; within the time
+ * budget; the calling thread allocates within the memory budget; and afterwards no decoder thread
+ * is alive except runaways that were abandoned and counted.
+ *
+ * <p>Short in CI. A longer run: {@code mvn -pl media -am test -Dtest=DecoderFuzzTest
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dcodi.fuzz.mutants=50 -Dcodi.fuzz.seed=7}.
+ */
+class DecoderFuzzTest {
+    private static final int SEEDS_PER_FORMAT = 210;
+    private static final int MUTANTS_PER_SEED = Integer.getInteger("codi.fuzz.mutants", 2);
+    private static final long RANDOM_SEED = Long.getLong("codi.fuzz.seed", 20261207L);
+    /** Decode budget per input: the deadline, and a margin for the caller to notice it. */
+    private static final MediaLimits LIMITS = MediaLimits.defaults().withDecodeSeconds(2.0);
+    private static final long TIME_BUDGET_NANOS = 5_000_000_000L;
+    private static final long ALLOCATION_BUDGET_BYTES = 256L << 20;
+
+    enum Format { PNG, JPEG, GIF, MP4, WAV }
+
+    @Test
+    void everyDecoderGivesAClipOrAMediaDecodeExceptionWithinBudget() {
+        Random random = new Random(RANDOM_SEED);
+        Map<Format, List<byte[]>> corpus = corpus(random);
+        assertThat(corpus.values().stream().mapToInt(List::size).sum()).isGreaterThanOrEqualTo(1000);
+        int abandonedBefore = MediaDecoding.abandonedDecoders();
+        Map<Format, int[]> tally = new EnumMap<>(Format.class); // {inputs, decoded, refused}
+        for (Map.Entry<Format, List<byte[]>> entry : corpus.entrySet()) {
+            int[] counts = tally.computeIfAbsent(entry.getKey(), format -> new int[3]);
+            for (byte[] seed : entry.getValue()) {
+                assertThat(decode(entry.getKey(), seed)).as("a seed of our own encoder decodes").isTrue();
+                counts[0]++;
+                counts[1]++;
+                for (int m = 0; m < MUTANTS_PER_SEED; m++) {
+                    byte[] mutant = mutate(seed, random);
+                    boolean decoded = decode(entry.getKey(), mutant);
+                    counts[0]++;
+                    counts[decoded ? 1 : 2]++;
+                }
+            }
+        }
+        System.out.println("decoder fuzz (seed " + RANDOM_SEED + "): " + describe(tally) + "; abandoned "
+                + (MediaDecoding.abandonedDecoders() - abandonedBefore));
+        for (int[] counts : tally.values()) {
+            assertThat(counts[2]).as("mutants refused: a decoder that accepted everything would be suspect").isPositive();
+        }
+        long liveDecoders = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("codi-decoder-") && thread.isAlive()).count();
+        assertThat(liveDecoders).as("decoder threads alive are exactly the abandoned ones")
+                .isLessThanOrEqualTo(MediaDecoding.abandonedDecoders());
+    }
+
+    /** True when decoded, false when refused; anything else fails the test with the input's description. */
+    private static boolean decode(Format format, byte[] bytes) {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+        long started = System.nanoTime();
+        boolean decoded;
+        try {
+            Object clip = switch (format) {
+                case PNG, JPEG -> MediaDecoding.decodeImage(bytes, LIMITS);
+                case GIF, MP4 -> MediaDecoding.decodeVideo(bytes, LIMITS, 32, 32);
+                case WAV -> MediaDecoding.decodeAudio(bytes, LIMITS);
+            };
+            decoded = clip != null;
+        } catch (MediaDecodeException refused) {
+            decoded = false;
+        } catch (Throwable other) {
+            throw new AssertionError(format + " input of " + bytes.length + " bytes starting "
+                    + MediaType.describeHead(bytes) + " threw " + other, other);
+        }
+        long elapsed = System.nanoTime() - started;
+        long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+        assertThat(elapsed).as(format + " decode time in ns").isLessThan(TIME_BUDGET_NANOS);
+        assertThat(allocated).as(format + " bytes allocated").isLessThan(ALLOCATION_BUDGET_BYTES);
+        return decoded;
+    }
+
+    // --- the seed corpus, from our own encoders ---
+
+    static Map<Format, List<byte[]>> corpus(Random random) {
+        Map<Format, List<byte[]>> corpus = new EnumMap<>(Format.class);
+        for (Format format : Format.values()) {
+            List<byte[]> seeds = new ArrayList<>();
+            for (int i = 0; i < SEEDS_PER_FORMAT; i++) {
+                seeds.add(seed(format, i, random));
+            }
+            corpus.put(format, seeds);
+        }
+        return corpus;
+    }
+
+    private static byte[] seed(Format format, int index, Random random) {
+        int width = 1 + random.nextInt(48);
+        int height = 1 + random.nextInt(48);
+        try {
+            return switch (format) {
+                case PNG -> ImageCodec.encodePng(image(width, height, true, random));
+                case JPEG -> index % 2 == 0 ? BoundedDecodingTest.progressiveJpeg(image(width, height, true, random))
+                        : ImageCodecTest.write(BufferedImages.toBufferedImage(image(width, height, true, random)), "jpeg");
+                case GIF -> GifCodec.encode(clip(width, height, 1 + random.nextInt(6), true, random));
+                // jcodec's encoder overflows its buffer on noise and on pictures under 8 px: not for it
+                case MP4 -> Mp4Codec.encode(clip(8 + random.nextInt(40), 8 + random.nextInt(40), 1 + random.nextInt(5), false, random));
+                case WAV -> wav(random);
+            };
+        } catch (Exception e) {
+            throw new AssertionError("making a " + format + " seed failed", e);
+        }
+    }
+
+    /** Noise, flat colour, or the moving square's frame: each codec path gets easy and hard pictures. */
+    private static RgbImage image(int width, int height, boolean noise, Random random) {
+        return switch (noise ? random.nextInt(3) : 1 + random.nextInt(2)) {
+            case 0 -> TestMedia.randomImage(width, height, random.nextLong());
+            case 1 -> {
+                RgbImage flat = RgbImage.blank(width, height);
+                int r = random.nextInt(256);
+                int g = random.nextInt(256);
+                int b = random.nextInt(256);
+                for (int y = 0; y < height; y++) {
+                    for (int x = 0; x < width; x++) {
+                        flat.set(x, y, r, g, b);
+                    }
+                }
+                yield flat;
+            }
+            default -> TestMedia.squareAt(width, height, random.nextInt(width), random.nextInt(height), 1 + random.nextInt(8));
+        };
+    }
+
+    private static VideoClip clip(int width, int height, int frames, boolean noise, Random random) {
+        List<RgbImage> images = new ArrayList<>();
+        for (int f = 0; f < frames; f++) {
+            images.add(image(width, height, noise, random));
+        }
+        return new VideoClip(images, 1 + random.nextInt(30));
+    }
+
+    /** Our encoder's mono 16-bit, or a hand-made header: 8/16/24/32-bit PCM or 32/64-bit float, 1-4 channels. */
+    private static byte[] wav(Random random) {
+        int rate = new int[] {8000, 11025, 16000, 22050, 44100, 48000}[random.nextInt(6)];
+        if (random.nextBoolean()) {
+            return WavCodec.encode(TestMedia.tone(50 + random.nextInt(2000), rate, 0.01 + random.nextDouble() * 0.1, 0.5));
+        }
+        boolean floating = random.nextInt(4) == 0;
+        int bits = floating ? (random.nextBoolean() ? 32 : 64) : new int[] {8, 16, 24, 32}[random.nextInt(4)];
+        int channels = 1 + random.nextInt(4);
+        int frames = 1 + random.nextInt(800);
+        int blockAlign = channels * bits / 8;
+        int dataBytes = frames * blockAlign;
+        ByteBuffer out = ByteBuffer.allocate(44 + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(ascii("RIFF")).putInt(36 + dataBytes).put(ascii("WAVE"));
+        out.put(ascii("fmt ")).putInt(16).putShort((short) (floating ? 3 : 1)).putShort((short) channels).putInt(rate)
+                .putInt(rate * blockAlign).putShort((short) blockAlign).putShort((short) bits);
+        out.put(ascii("data")).putInt(dataBytes);
+        byte[] samples = new byte[dataBytes];
+        random.nextBytes(samples);
+        out.put(samples);
+        return out.array();
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    // --- mutations ---
+
+    private static final int[] INTERESTING_BYTES = {0x00, 0x01, 0x7F, 0x80, 0xFE, 0xFF};
+
+    /** One to three mutations; the first 4 bytes are kept so sniffing still routes the input. */
+    static byte[] mutate(byte[] seed, Random random) {
+        byte[] mutant = seed.clone();
+        int count = 1 + random.nextInt(3);
+        for (int i = 0; i < count && mutant.length > 4; i++) {
+            int at = 4 + random.nextInt(mutant.length - 4);
+            mutant = switch (random.nextInt(7)) {
+                case 0 -> { // bit flip
+                    mutant[at] ^= (byte) (1 << random.nextInt(8));
+                    yield mutant;
+                }
+                case 1 -> { // interesting byte
+                    mutant[at] = (byte) INTERESTING_BYTES[random.nextInt(INTERESTING_BYTES.length)];
+                    yield mutant;
+                }
+                case 2 -> { // a 16-bit field (sizes, counts) to an extreme
+                    if (at + 1 < mutant.length) {
+                        int value = random.nextBoolean() ? 0xFFFF : random.nextBoolean() ? 0 : 0x1000;
+                        mutant[at] = (byte) (value >> 8);
+                        mutant[at + 1] = (byte) value;
+                    }
+                    yield mutant;
+                }
+                case 3 -> Arrays.copyOf(mutant, at); // truncation
+                case 4 -> { // duplicate a range in place after itself
+                    int length = 1 + random.nextInt(Math.min(64, mutant.length - at));
+                    byte[] longer = new byte[mutant.length + length];
+                    System.arraycopy(mutant, 0, longer, 0, at + length);
+                    System.arraycopy(mutant, at, longer, at + length, mutant.length - at);
+                    yield longer;
+                }
+                case 5 -> { // random bytes over a range
+                    int length = 1 + random.nextInt(Math.min(16, mutant.length - at));
+                    for (int k = 0; k < length; k++) {
+                        mutant[at + k] = (byte) random.nextInt(256);
+                    }
+                    yield mutant;
+                }
+                default -> { // splice: copy a range from elsewhere in the file over this spot
+                    int from = 4 + random.nextInt(mutant.length - 4);
+                    int length = Math.min(1 + random.nextInt(32), Math.min(mutant.length - at, mutant.length - from));
+                    System.arraycopy(mutant.clone(), from, mutant, at, length);
+                    yield mutant;
+                }
+            };
+        }
+        return mutant;
+    }
+
+    private static String describe(Map<Format, int[]> tally) {
+        StringBuilder text = new StringBuilder();
+        tally.forEach((format, counts) -> text.append(format).append(' ').append(counts[0]).append(" inputs (")
+                .append(counts[1]).append(" decoded, ").append(counts[2]).append(" refused) "));
+        return text.toString().strip();
+    }
+}
