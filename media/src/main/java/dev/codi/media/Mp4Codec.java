@@ -122,7 +122,8 @@ public final class Mp4Codec {
      * The frames of the first video track (H.264 only) in decode order, each resampled to
      * {@code width x height} as soon as it is decoded (0 x 0 keeps the source size). The SPS
      * picture size, the sample count, the track duration and the pixel budget are checked against
-     * {@code limits} first; jcodec runs on an {@link IsolatedDecoder} thread under the deadline.
+     * {@code limits} first, and the slice headers jcodec would trust by {@link H264SliceCheck};
+     * jcodec then runs on an {@link IsolatedDecoder} thread under the deadline.
      */
     public static VideoClip decode(ByteBuffer mp4, MediaLimits limits, int width, int height)
             throws MediaDecodeException {
@@ -146,6 +147,7 @@ public final class Mp4Codec {
         limits.checkFrames("MP4 video", meta.getTotalFrames());
         limits.checkDuration("MP4 video", meta.getTotalDuration());
         limits.checkPixels("MP4 video", meta.getTotalFrames(), size.getWidth(), size.getHeight());
+        H264SliceCheck.check(mp4, deadline);
         FrameCollector frames = new FrameCollector(width, height);
         IsolatedDecoder.run("MP4 decoding", deadline, () -> decodeFrames(grab, limits, size, frames, deadline));
         double seconds = meta.getTotalDuration();

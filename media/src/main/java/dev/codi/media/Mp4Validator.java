@@ -33,6 +33,7 @@ final class Mp4Validator {
                 throw new MediaDecodeException("truncated MP4: the 'moov' box is cut off");
             }
             checkContainer(buffer, moov, length);
+            Mp4BoxTree.check(buffer, moov.bodyOffset(), moov.end());
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new MediaDecodeException("malformed MP4: " + ImageCodec.describe(e), e);
         }

@@ -136,18 +136,68 @@ class BoundedDecodingTest {
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    void jcodecRunawayIsAbandonedAndCountedWithoutStoppingTheThreadAndLaterDecodesWork() throws Exception {
+    void anMp4ThatWouldSendJcodecIntoAnEndlessLoopIsRefusedBeforeJcodecRuns() throws Exception {
+        // Found by mutation: one byte in the last P slice makes jcodec's ref_pic_list_reordering
+        // loop read zeros past the slice's end forever, its lists growing.
         byte[] looping = Mp4Codec.encode(TestMedia.movingSquare());
-        looping[1431] = (byte) 103; // sends jcodec's ref_pic_list_reordering loop past the slice end
-        MediaLimits quick = MediaLimits.defaults().withDecodeSeconds(1.0);
+        assertThat(looping).hasSize(1457);
+        looping[1431] = (byte) 103;
         int abandonedBefore = MediaDecoding.abandonedDecoders();
 
-        assertThatThrownBy(() -> MediaDecoding.decodeVideo(looping, quick))
+        assertThatThrownBy(() -> MediaDecoding.decodeVideo(looping))
                 .isInstanceOf(MediaDecodeException.class)
-                .hasMessageContaining("did not finish within 1.0 s");
+                .hasMessageContaining("reference list modification");
+
+        assertThat(MediaDecoding.abandonedDecoders()).isEqualTo(abandonedBefore);
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void anMp4BoxSmallerThanItsHeaderIsRefusedBeforeJcodecParsesIt() {
+        // Found by the decoder fuzzer: jcodec reads "size - 8" bytes as a box's body; a size of 7 moves
+        // it back one byte, to read the same header forever while its list of boxes fills the heap.
+        for (String type : new String[] {"avcC", "stsd", "dinf"}) {
+            byte[] mp4 = Mp4Codec.encode(TestMedia.movingSquare());
+            int at = new String(mp4, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf(type) - 4;
+            assertThat(at).as(type).isPositive();
+            ByteBuffer.wrap(mp4).putInt(at, 7);
+
+            assertThatThrownBy(() -> MediaDecoding.decodeVideo(mp4)).as(type)
+                    .isInstanceOf(MediaDecodeException.class)
+                    .hasMessageContaining("malformed MP4")
+                    .hasMessageMatching(".*(declares 7 bytes, less than its own 8-byte header|declares size 7).*");
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aDecoderPastItsDeadlineIsAbandonedAndCountedWithoutStoppingItsThread() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        int abandonedBefore = MediaDecoding.abandonedDecoders();
+        DecodeDeadline deadline = DecodeDeadline.start("spinning decoding", MediaLimits.defaults().withDecodeSeconds(0.5));
+
+        // A loop that, like third-party code, never looks at interruption
+        assertThatThrownBy(() -> IsolatedDecoder.run("spinning decoding", deadline, () -> {
+            try {
+                while (!release.get()) {
+                    Thread.onSpinWait();
+                }
+                return null;
+            } finally {
+                ended.countDown();
+            }
+        })).isInstanceOf(MediaDecodeException.class).hasMessageContaining("did not finish within 0.5 s");
 
         assertThat(MediaDecoding.abandonedDecoders()).isEqualTo(abandonedBefore + 1);
-        assertThat(MediaDecoding.decodeVideo(Mp4Codec.encode(TestMedia.movingSquare()), quick).frames()).hasSize(8);
+        assertThat(MediaDecoding.decodeVideo(Mp4Codec.encode(TestMedia.movingSquare())).frames()).hasSize(8);
+        release.set(true);
+        assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
+        long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (MediaDecoding.abandonedDecoders() != abandonedBefore && System.nanoTime() < deadlineNanos) {
+            Thread.onSpinWait();
+        }
+        assertThat(MediaDecoding.abandonedDecoders()).as("a runaway that ends is no longer counted").isEqualTo(abandonedBefore);
     }
 
     // --- bombs, built here rather than committed ---

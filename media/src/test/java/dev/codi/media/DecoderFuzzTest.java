@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * by our own encoders at varied sizes, lengths, rates and formats (baseline and progressive JPEG,
  * 8/16/24/32-bit and float WAV, stereo, odd sizes); each seed then yields mutants (bit flips,
  * interesting bytes, 16-bit header fields set to extremes, truncation, spliced and duplicated
- * ranges). Invariants per input: only a clip or a {@link MediaDecodeException}; within the time
+ * ranges). Files made by Debian's ffmpeg ({@code src/test/resources/ffmpeg/make-corpus.sh}: H.264 High
+ * and Main with CABAC, B-frames and 16 references, 16-bit and gray PNG, 24-bit and float WAV) join
+ * the seeds with more mutants each. Invariants per input: only a clip or a {@link MediaDecodeException}; within the time
  * budget; the calling thread allocates within the memory budget; and afterwards no decoder thread
  * is alive except runaways that were abandoned and counted.
  *
@@ -28,12 +30,21 @@ import org.junit.jupiter.api.Test;
  */
 class DecoderFuzzTest {
     private static final int SEEDS_PER_FORMAT = 210;
-    private static final int MUTANTS_PER_SEED = Integer.getInteger("codi.fuzz.mutants", 2);
+    private static final int MUTANTS_PER_SEED = Integer.getInteger("codi.fuzz.mutants", 4);
     private static final long RANDOM_SEED = Long.getLong("codi.fuzz.seed", 20261207L);
+    /** -Dcodi.fuzz.formats=MP4,GIF fuzzes only those (the corpus is made whole, so inputs stay the same). */
+    private static final List<String> ONLY = List.of(System.getProperty("codi.fuzz.formats", "").split(",")).stream()
+            .filter(name -> !name.isBlank()).toList();
     /** Decode budget per input: the deadline, and a margin for the caller to notice it. */
     private static final MediaLimits LIMITS = MediaLimits.defaults().withDecodeSeconds(2.0);
     private static final long TIME_BUDGET_NANOS = 5_000_000_000L;
     private static final long ALLOCATION_BUDGET_BYTES = 256L << 20;
+    private static final int MUTANTS_PER_FFMPEG_SEED = 12 * MUTANTS_PER_SEED;
+    private static final Map<String, Format> FFMPEG_SEEDS = Map.of(
+            "h264-high.mp4", Format.MP4, "h264-baseline.mp4", Format.MP4, "h264-main-cavlc.mp4", Format.MP4,
+            "h264-refs16-bframes.mp4", Format.MP4, "gif-96x64.gif", Format.GIF, "png-rgba64.png", Format.PNG,
+            "png-gray.png", Format.PNG, "jpeg-yuv420.jpg", Format.JPEG, "wav-stereo-s24.wav", Format.WAV,
+            "wav-f64.wav", Format.WAV);
 
     enum Format { PNG, JPEG, GIF, MP4, WAV }
 
@@ -45,13 +56,19 @@ class DecoderFuzzTest {
         int abandonedBefore = MediaDecoding.abandonedDecoders();
         Map<Format, int[]> tally = new EnumMap<>(Format.class); // {inputs, decoded, refused}
         for (Map.Entry<Format, List<byte[]>> entry : corpus.entrySet()) {
+            if (!ONLY.isEmpty() && !ONLY.contains(entry.getKey().name())) {
+                continue;
+            }
             int[] counts = tally.computeIfAbsent(entry.getKey(), format -> new int[3]);
-            for (byte[] seed : entry.getValue()) {
-                assertThat(decode(entry.getKey(), seed)).as("a seed of our own encoder decodes").isTrue();
+            Random mutations = new Random(RANDOM_SEED * 31 + entry.getKey().ordinal()); // per format: -Dcodi.fuzz.formats keeps inputs
+            for (int s = 0; s < entry.getValue().size(); s++) {
+                byte[] seed = entry.getValue().get(s);
+                assertThat(decode(entry.getKey(), seed)).as("seed " + s + " decodes").isTrue();
                 counts[0]++;
                 counts[1]++;
-                for (int m = 0; m < MUTANTS_PER_SEED; m++) {
-                    byte[] mutant = mutate(seed, random);
+                int mutants = s >= SEEDS_PER_FORMAT ? MUTANTS_PER_FFMPEG_SEED : MUTANTS_PER_SEED;
+                for (int m = 0; m < mutants; m++) {
+                    byte[] mutant = mutate(seed, mutations);
                     boolean decoded = decode(entry.getKey(), mutant);
                     counts[0]++;
                     counts[decoded ? 1 : 2]++;
@@ -61,6 +78,9 @@ class DecoderFuzzTest {
         System.out.println("decoder fuzz (seed " + RANDOM_SEED + "): " + describe(tally) + "; abandoned "
                 + (MediaDecoding.abandonedDecoders() - abandonedBefore));
         for (int[] counts : tally.values()) {
+            if (counts[0] == 0) {
+                continue;
+            }
             assertThat(counts[2]).as("mutants refused: a decoder that accepted everything would be suspect").isPositive();
         }
         long liveDecoders = Thread.getAllStackTraces().keySet().stream()
@@ -85,14 +105,27 @@ class DecoderFuzzTest {
         } catch (MediaDecodeException refused) {
             decoded = false;
         } catch (Throwable other) {
-            throw new AssertionError(format + " input of " + bytes.length + " bytes starting "
-                    + MediaType.describeHead(bytes) + " threw " + other, other);
+            throw new AssertionError(format + " input of " + bytes.length + " bytes, saved as " + save(format, bytes)
+                    + ", threw " + other, other);
         }
         long elapsed = System.nanoTime() - started;
         long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
         assertThat(elapsed).as(format + " decode time in ns").isLessThan(TIME_BUDGET_NANOS);
         assertThat(allocated).as(format + " bytes allocated").isLessThan(ALLOCATION_BUDGET_BYTES);
         return decoded;
+    }
+
+    /** Keeps a failing input under target/ so it can be replayed and turned into a test. */
+    private static String save(Format format, byte[] bytes) {
+        try {
+            java.nio.file.Path folder = java.nio.file.Path.of("target", "fuzz-failures");
+            java.nio.file.Files.createDirectories(folder);
+            java.nio.file.Path file = folder.resolve(format + "-" + Integer.toHexString(java.util.Arrays.hashCode(bytes)) + ".bin");
+            java.nio.file.Files.write(file, bytes);
+            return file.toAbsolutePath().toString();
+        } catch (java.io.IOException e) {
+            return "(not saved: " + e.getMessage() + ")";
+        }
     }
 
     // --- the seed corpus, from our own encoders ---
@@ -106,7 +139,17 @@ class DecoderFuzzTest {
             }
             corpus.put(format, seeds);
         }
+        FFMPEG_SEEDS.forEach((name, format) -> corpus.get(format).add(resource("/ffmpeg/" + name)));
         return corpus;
+    }
+
+    private static byte[] resource(String name) {
+        try (var in = DecoderFuzzTest.class.getResourceAsStream(name)) {
+            assertThat(in).as(name).isNotNull();
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static byte[] seed(Format format, int index, Random random) {
