@@ -164,6 +164,10 @@ public final class GatewayVerticle extends VerticleBase {
         router.get("/health").handler(this::health);
         router.get("/openapi.yaml").handler(this::openapi);
         router.route().failureHandler(Problems::handleFailure);
+        // No route, no such method, or a path the router cannot take ("/../"): problems too, not Vert.x's HTML page.
+        for (int status : new int[] {400, 404, 405}) {
+            router.errorHandler(status, Problems::handleFailure);
+        }
         return router;
     }
 

@@ -17,7 +17,7 @@ import io.vertx.core.json.JsonObject;
  * @param maxConnections          open HTTP connections; more are closed at once (CODI_MAX_CONNECTIONS, default 1024)
  * @param idleTimeoutSeconds      a connection with no bytes either way is closed (CODI_HTTP_IDLE_TIMEOUT_SECONDS, default 75:
  *                                above Prefer: wait's 60 s, during which nothing is sent)
- * @param requestTimeoutSeconds   a whole request, from its first byte to its answer; event streams excepted
+ * @param requestTimeoutSeconds   a whole request, from its headers to its answer; event streams excepted
  *                                (CODI_REQUEST_TIMEOUT_SECONDS, default 120: above Prefer: wait's 60 s)
  * @param maxPipelineBacklog      jobs queued or running in the whole pipeline past which new jobs get 503
  *                                (CODI_MAX_PIPELINE_BACKLOG, default 2000)
