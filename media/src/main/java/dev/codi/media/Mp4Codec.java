@@ -122,8 +122,8 @@ public final class Mp4Codec {
      * The frames of the first video track (H.264 only) in decode order, each resampled to
      * {@code width x height} as soon as it is decoded (0 x 0 keeps the source size). The SPS
      * picture size, the sample count, the track duration and the pixel budget are checked against
-     * {@code limits} first, and the slice headers jcodec would trust by {@link H264SliceCheck};
-     * jcodec then runs on an {@link IsolatedDecoder} thread under the deadline.
+     * {@code limits} first, and the slice headers jcodec would trust by {@link H264SliceCheck}.
+     * All of jcodec's work runs on an {@link IsolatedDecoder} thread under the deadline.
      */
     public static VideoClip decode(ByteBuffer mp4, MediaLimits limits, int width, int height)
             throws MediaDecodeException {
@@ -133,6 +133,12 @@ public final class Mp4Codec {
         }
         DecodeDeadline deadline = DecodeDeadline.start("MP4 decoding", limits);
         Mp4Validator.validate(mp4);
+        // Everything jcodec does, opening the file included, runs under the deadline on an isolated thread.
+        return IsolatedDecoder.run("MP4 decoding", deadline, () -> decodeIsolated(mp4, limits, width, height, deadline));
+    }
+
+    private static VideoClip decodeIsolated(ByteBuffer mp4, MediaLimits limits, int width, int height,
+            DecodeDeadline deadline) throws MediaDecodeException {
         FrameGrab grab;
         DemuxerTrackMeta meta;
         Size size;
@@ -149,12 +155,12 @@ public final class Mp4Codec {
         limits.checkPixels("MP4 video", meta.getTotalFrames(), size.getWidth(), size.getHeight());
         H264SliceCheck.check(mp4, deadline);
         FrameCollector frames = new FrameCollector(width, height);
-        IsolatedDecoder.run("MP4 decoding", deadline, () -> decodeFrames(grab, limits, size, frames, deadline));
+        decodeFrames(grab, limits, size, frames, deadline);
         double seconds = meta.getTotalDuration();
         return new VideoClip(frames.frames(), seconds > 0 ? frames.size() / seconds : DEFAULT_FPS);
     }
 
-    private static Void decodeFrames(FrameGrab grab, MediaLimits limits, Size size, FrameCollector frames,
+    private static void decodeFrames(FrameGrab grab, MediaLimits limits, Size size, FrameCollector frames,
             DecodeDeadline deadline) throws MediaDecodeException {
         try {
             for (Picture picture = grab.getNativeFrame(); picture != null; picture = grab.getNativeFrame()) {
@@ -166,7 +172,6 @@ public final class Mp4Codec {
             if (frames.size() == 0) {
                 throw new MediaDecodeException("MP4 video track has no decodable frame");
             }
-            return null;
         } catch (IOException | RuntimeException e) {
             throw new MediaDecodeException("malformed or unsupported MP4: " + ImageCodec.describe(e), e);
         }

@@ -50,7 +50,10 @@ final class Mp4Validator {
             if (Mp4Boxes.CONTAINERS.contains(box.type())) {
                 checkContainer(buffer, box, fileLength);
             } else if (ENTRY_SIZES.containsKey(box.type())) {
-                checkEntryCount(buffer, box, 8, ENTRY_SIZES.get(box.type()));
+                long count = checkEntryCount(buffer, box, 8, ENTRY_SIZES.get(box.type()));
+                if (box.type().equals("stsc")) {
+                    checkChunkRuns(buffer, box, count);
+                }
             } else if (box.type().equals("stsz")) {
                 checkSampleSizes(buffer, box, fileLength);
             } else if (box.type().equals("elst")) {
@@ -71,6 +74,24 @@ final class Mp4Validator {
                     + " entries but holds room for " + (box.bodySize() - prefix) / entrySize);
         }
         return count;
+    }
+
+    /**
+     * stsc (§8.7.4): first_chunk starts at 1 and grows, samples_per_chunk is at least 1. jcodec
+     * walks a chunk of 0 samples forever.
+     */
+    private static void checkChunkRuns(ByteBuffer buffer, Mp4Boxes.Box box, long count) throws MediaDecodeException {
+        long previousFirst = 0;
+        for (int i = 0; i < count; i++) {
+            int entry = box.bodyOffset() + 8 + 12 * i;
+            long first = Integer.toUnsignedLong(buffer.getInt(entry));
+            long samples = Integer.toUnsignedLong(buffer.getInt(entry + 4));
+            if (first <= previousFirst || samples == 0) {
+                throw new MediaDecodeException("malformed MP4: 'stsc' entry " + i + " has first chunk " + first
+                        + " after " + previousFirst + " and " + samples + " samples per chunk");
+            }
+            previousFirst = first;
+        }
     }
 
     /** stsz: version/flags, sample_size (the same for all when non-zero), sample_count, sizes. */

@@ -171,6 +171,20 @@ class BoundedDecodingTest {
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aChunkOfNoSamplesIsRefusedBeforeJcodecWalksItForever() {
+        // Found by the decoder fuzzer: jcodec's demuxer seeks through an 'stsc' run of 0 samples per chunk forever.
+        byte[] mp4 = Mp4Codec.encode(TestMedia.movingSquare());
+        int stsc = new String(mp4, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("stsc");
+        ByteBuffer.wrap(mp4).putInt(stsc + 4 + 8 + 4, 0); // entry 0: first_chunk, then samples_per_chunk
+
+        assertThatThrownBy(() -> MediaDecoding.decodeVideo(mp4))
+                .isInstanceOf(MediaDecodeException.class)
+                .hasMessageContaining("'stsc' entry 0")
+                .hasMessageContaining("0 samples per chunk");
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void aDecoderPastItsDeadlineIsAbandonedAndCountedWithoutStoppingItsThread() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
