@@ -53,15 +53,21 @@ final class IsolatedDecoder {
         CompletableFuture<T> result = new CompletableFuture<>();
         AtomicInteger state = new AtomicInteger(RUNNING);
         Thread worker = new Thread(() -> {
+            T value = null;
+            Throwable failure = null;
             try {
-                result.complete(decoder.decode());
+                value = decoder.decode();
             } catch (Throwable e) {
-                result.completeExceptionally(e);
-            } finally {
-                if (!state.compareAndSet(RUNNING, DONE)) {
-                    ABANDONED.decrementAndGet(); // a runaway that ended after all
-                }
-                FREE_SLOTS.release();
+                failure = e;
+            }
+            if (!state.compareAndSet(RUNNING, DONE)) {
+                ABANDONED.decrementAndGet(); // a runaway that ended after all
+            }
+            FREE_SLOTS.release(); // before the caller hears of the outcome, so its next decode finds the slot free
+            if (failure == null) {
+                result.complete(value);
+            } else {
+                result.completeExceptionally(failure);
             }
         }, "codi-decoder-" + THREAD_NUMBER.incrementAndGet());
         worker.setDaemon(true);

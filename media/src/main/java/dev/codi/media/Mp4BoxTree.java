@@ -101,7 +101,11 @@ final class Mp4BoxTree {
         }
     }
 
-    /** jcodec's IListBox: items of (32-bit size, 32-bit index, boxes). */
+    /**
+     * jcodec's IListBox: items of (32-bit size, 32-bit index, boxes). Inside an item it reads
+     * headers while any byte is left, and a header read with fewer than 4 bytes left consumes
+     * nothing: the boxes of an item must leave 0 or at least 4 bytes at every step.
+     */
     private static void items(ByteBuffer buffer, int start, int end, int depth) throws MediaDecodeException {
         int position = start;
         while (end - position >= 4) {
@@ -112,8 +116,24 @@ final class Mp4BoxTree {
             if (size > end - position) {
                 throw cutOff("ilst");
             }
-            children(buffer, position + 8, (int) (position + size), depth + 1);
-            position += (int) size;
+            int itemEnd = (int) (position + size);
+            int at = position + 8;
+            while (at < itemEnd) {
+                if (itemEnd - at < 4) {
+                    throw new MediaDecodeException("malformed MP4: an 'ilst' item ends in " + (itemEnd - at)
+                            + " stray bytes");
+                }
+                long childSize = Integer.toUnsignedLong(buffer.getInt(at));
+                if (childSize == 1) {
+                    throw new MediaDecodeException("malformed MP4: an 'ilst' item holds a box with a 64-bit size");
+                }
+                if (childSize < 8 || itemEnd - at < 8) {
+                    at += 4; // jcodec skips a broken size and reads on
+                    continue;
+                }
+                at += childSize <= itemEnd - at ? (int) childSize : 8;
+            }
+            position = itemEnd;
         }
     }
 
