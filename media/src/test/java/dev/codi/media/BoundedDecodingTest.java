@@ -41,7 +41,7 @@ class BoundedDecodingTest {
     }
 
     @Test
-    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void gifWithinTheBudgetIsCompositedWithoutACanvasCopyPerFrameAndResampledAsRead() throws Exception {
         byte[] gif = onePixelFrames(2048, 2048, 40); // 40 x 2048^2 = 168 M pixel-frames, under the budget
 
@@ -97,7 +97,7 @@ class BoundedDecodingTest {
     }
 
     @Test
-    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void sixteenBitRgbaPngOfZerosDecodesWithinTheAllocationBudget() throws Exception {
         byte[] png = zeroPng(4096, 4096, 16, 6); // 4096^2 x 4 channels x 2 bytes = 128 MiB of samples
         assertThat(png.length).isLessThan(200 * 1024);
