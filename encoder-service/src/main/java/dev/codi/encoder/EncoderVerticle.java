@@ -2,6 +2,7 @@ package dev.codi.encoder;
 
 import dev.codi.media.MediaDecodeException;
 import dev.codi.media.MediaDecoding;
+import dev.codi.media.MediaLimits;
 import dev.codi.media.Modality;
 import dev.codi.model.Conditioning;
 import dev.codi.model.PromptInput;
@@ -89,7 +90,7 @@ public final class EncoderVerticle extends ModelStageVerticle {
             case TEXT -> new PromptInput.Text(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
             case IMAGE -> new PromptInput.Image(MediaDecoding.decodeImage(bytes));
             case AUDIO -> new PromptInput.Audio(MediaDecoding.decodeAudio(bytes));
-            case VIDEO -> new PromptInput.Video(MediaDecoding.decodeVideo(bytes));
+            case VIDEO -> new PromptInput.Video(MediaDecoding.decodeVideo(bytes, MediaLimits.defaults(), model.inputSide(), model.inputSide()));
         };
     }
 }

@@ -1,5 +1,8 @@
 package dev.codi.gateway;
 
+import dev.codi.gateway.admission.Admission;
+import dev.codi.gateway.admission.AdmissionConfig;
+import dev.codi.gateway.admission.DecodePool;
 import dev.codi.gateway.auth.ApiKeys;
 import dev.codi.gateway.auth.BearerAuth;
 import dev.codi.gateway.http.Problem;
@@ -68,6 +71,8 @@ public final class GatewayVerticle extends VerticleBase {
     private ModelCatalog models;
     private Router router;
     private String openapi;
+    private DecodePool decodePool;
+    private Admission admission;
 
     @Override
     public Future<?> start() {
@@ -84,8 +89,12 @@ public final class GatewayVerticle extends VerticleBase {
         webhooks = new Webhooks(vertx, pipeline.kafka(), pipeline.topics(), WebhookConfig.from(config()), representation,
                 producer, Clock.systemUTC());
         webhooks.attach(view);
+        AdmissionConfig limits = AdmissionConfig.from(config());
+        admission = new Admission(vertx, limits, System::nanoTime);
+        admission.attach(view);
+        decodePool = new DecodePool(vertx, limits.decodeThreads(), limits.decodeQueue(), limits.retryAfterSeconds());
         Uploads uploads = new Uploads(store, MediaLimits.defaults(), Clock.systemUTC(), new SecureRandom());
-        UploadsApi uploadsApi = new UploadsApi(vertx, uploads, gateway.uploadLimitBytes());
+        UploadsApi uploadsApi = new UploadsApi(vertx, uploads, gateway.uploadLimitBytes(), decodePool);
         JobRequestParser parser = new JobRequestParser(MediaLimits.defaults(), new SecureRandom(), webhooks.guard(), uploads);
         WebhooksApi webhooksApi = new WebhooksApi(webhooks, view, producer, pipeline.topics(), Clock.systemUTC());
         BearerAuth auth = new BearerAuth(ApiKeys.fromConfig(config()));
@@ -98,7 +107,8 @@ public final class GatewayVerticle extends VerticleBase {
         idempotencyPurgeTimer = vertx.setPeriodic(IDEMPOTENCY_PURGE_MILLIS, tick -> idempotency.purgeExpired());
         health = new GatewayHealth(vertx, pipeline.kafka(), store);
         stallWatch = new StallWatch(vertx, view, submitter, gateway.stallTimeout(), Clock.systemUTC());
-        JobsApi jobsApi = new JobsApi(vertx, parser, submitter, view, subscriptions, representation, idempotency, webhooks);
+        JobsApi jobsApi = new JobsApi(vertx, parser, submitter, view, subscriptions, representation, idempotency, webhooks,
+                decodePool);
         reader = new JobEventsReader(vertx, pipeline.kafka(), pipeline.topics().jobEvents(), view);
         return vertx.executeBlocking(() -> {
                     store.ensureBucket();
@@ -115,7 +125,8 @@ public final class GatewayVerticle extends VerticleBase {
                     stallWatch.start();
                     health.start();
                 })
-                .compose(caughtUp -> vertx.createHttpServer(serverOptions())
+                .compose(caughtUp -> vertx.createHttpServer(serverOptions(admission.config()))
+                        .connectionHandler(admission::connection)
                         .requestHandler(router(auth, jobsApi, webhooksApi, uploadsApi))
                         .listen(gateway.port(), gateway.host()))
                 .onSuccess(listening -> {
@@ -127,10 +138,12 @@ public final class GatewayVerticle extends VerticleBase {
     /**
      * HTTP/1.1, and HTTP/2 only over TLS: no cleartext "Upgrade: h2c". The JDK's HttpClient asks
      * for that upgrade on every first plain-http request, and one such exchange with the gateway
-     * hung a test run (the client never saw the response); the API gains nothing from h2c.
+     * hung a test run (the client never saw the response); the API gains nothing from h2c. A
+     * connection with no traffic either way is closed after the idle timeout.
      */
-    private static io.vertx.core.http.HttpServerOptions serverOptions() {
-        return new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false);
+    private static io.vertx.core.http.HttpServerOptions serverOptions(AdmissionConfig limits) {
+        return new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false)
+                .setIdleTimeout(limits.idleTimeoutSeconds());
     }
 
     /** The port the server listens on (useful when configured with port 0). */
@@ -144,15 +157,19 @@ public final class GatewayVerticle extends VerticleBase {
             context.put(Problems.BODY_LIMIT_KEY, gateway.bodyLimitBytes());
             context.next();
         });
-        router.route("/v1/*").handler(auth::handle);
-        // Uploads stream to disk under their own limit: registered before the body handler buffers bodies.
-        router.post("/v1/uploads").handler(uploadsApi::create);
-        router.route().handler(BodyHandler.create(false).setBodyLimit(gateway.bodyLimitBytes()));
-        router.post("/v1/jobs").handler(jobs::create);
-        router.get("/v1/jobs").handler(new JobListApi(vertx, view, representation, webhooks)::list);
+        router.route().handler(admission::deadline);
+        router.route("/v1/*").handler(auth::handle).handler(admission::rate);
+        // Uploads stream to disk under their own limit, never through the body handler.
+        router.post("/v1/uploads").handler(context -> admission.upload(context, gateway.uploadLimitBytes()))
+                .handler(uploadsApi::create);
+        // Only a job is sent as a body, and only an authenticated, admitted one is read.
+        router.post("/v1/jobs").handler(admission::newJob);
+        router.post("/v1/jobs").handler(BodyHandler.create(false).setBodyLimit(gateway.bodyLimitBytes()))
+                .handler(jobs::create);
         router.get("/v1/jobs/:id").handler(jobs::get);
         router.post("/v1/jobs/:id/cancel").handler(jobs::cancel);
-        router.get("/v1/jobs/:id/events").handler(jobs::events);
+        router.get("/v1/jobs/:id/events").handler(admission::eventStream).handler(jobs::events);
+        router.get("/v1/jobs").handler(new JobListApi(vertx, view, representation, webhooks)::list);
         router.get("/v1/jobs/:id/artifacts/:name").handler(jobs::artifact);
         router.post("/v1/jobs/:id/webhook-deliveries/:webhookId/replay").handler(webhooksApi::replay);
         router.get("/v1/webhooks/secret").handler(webhooksApi::secret);
@@ -165,6 +182,10 @@ public final class GatewayVerticle extends VerticleBase {
         router.get("/openapi.yaml").handler(this::openapi);
         Playground.serve(router);
         router.route().failureHandler(Problems::handleFailure);
+        // No route, no such method, or a path the router cannot take ("/../"): problems too, not Vert.x's HTML page.
+        for (int status : new int[] {400, 404, 405}) {
+            router.errorHandler(status, Problems::handleFailure);
+        }
         return router;
     }
 
@@ -202,6 +223,9 @@ public final class GatewayVerticle extends VerticleBase {
         }
         Future<Void> closedServer = server == null ? Future.succeededFuture() : server.close();
         Future<Void> closedWebhooks = webhooks == null ? Future.succeededFuture() : webhooks.stop();
+        if (decodePool != null) {
+            decodePool.close();
+        }
         return Future.join(closedServer, reader.stop(), closedWebhooks)
                 .eventually(() -> producer.close())
                 .eventually(() -> atomic.close())
@@ -211,13 +235,18 @@ public final class GatewayVerticle extends VerticleBase {
                 }));
     }
 
-    /** Reads a JSON object body or throws the problem that says why it is not one. */
-    static JsonObject jsonBody(RoutingContext context) {
+    /** Throws 415 unless the request says its body is JSON. */
+    static void requireJson(RoutingContext context) {
         String contentType = context.request().getHeader("Content-Type");
-        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
             throw new Problem(415, "/problems/unsupported-media-type", "Unsupported media type",
                     "send the job as Content-Type: application/json, got " + contentType);
         }
+    }
+
+    /** Reads a JSON object body or throws the problem that says why it is not one; CPU work, off the event loop. */
+    static JsonObject jsonBody(RoutingContext context) {
+        requireJson(context);
         if (context.body().isEmpty()) {
             throw Problem.malformedJson("the body is empty; send a JSON object");
         }

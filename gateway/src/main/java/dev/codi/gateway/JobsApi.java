@@ -1,5 +1,6 @@
 package dev.codi.gateway;
 
+import dev.codi.gateway.admission.DecodePool;
 import dev.codi.gateway.auth.BearerAuth;
 import dev.codi.gateway.events.JobEventStream;
 import dev.codi.gateway.http.Problem;
@@ -42,10 +43,13 @@ final class JobsApi {
     private final IdempotencyKeys idempotency;
     private final JobEventStream events;
     private final Webhooks webhooks;
+    /** Parses the JSON and decodes the media of new jobs, off the event loop and with a bounded queue. */
+    private final DecodePool decodePool;
 
     JobsApi(Vertx vertx, JobRequestParser parser, JobSubmitter submitter, JobView view, JobSubscriptions subscriptions,
-            JobRepresentation representation, IdempotencyKeys idempotency, Webhooks webhooks) {
+            JobRepresentation representation, IdempotencyKeys idempotency, Webhooks webhooks, DecodePool decodePool) {
         this.webhooks = webhooks;
+        this.decodePool = decodePool;
         this.vertx = vertx;
         this.parser = parser;
         this.submitter = submitter;
@@ -58,7 +62,7 @@ final class JobsApi {
 
     void create(RoutingContext context) {
         String owner = BearerAuth.owner(context);
-        JsonObject body = GatewayVerticle.jsonBody(context);
+        GatewayVerticle.requireJson(context);
         Optional<Duration> wait = PreferWait.parse(context.request().headers().getAll("Prefer"));
         Optional<String> key = IdempotencyKeys.parseHeader(context.request().getHeader(IdempotencyKeys.HEADER));
         String fingerprint = key.isPresent() ? IdempotencyKeys.fingerprint(context.body().buffer()) : null;
@@ -72,7 +76,7 @@ final class JobsApi {
         }
         String jobId = submitter.newJobId();
         JobEvent.IdempotencyKey carried = key.map(k -> new JobEvent.IdempotencyKey(k, fingerprint)).orElse(null);
-        vertx.executeBlocking(() -> parser.parse(body, owner), false)
+        decodePool.submit(() -> parser.parse(GatewayVerticle.jsonBody(context), owner))
                 .compose(request -> {
                     if (request.webhook() != null && webhooks.state().isDisabled(owner, request.webhook().url())) {
                         return Future.failedFuture(Problem.invalidRequest("webhook.url " + request.webhook().url()

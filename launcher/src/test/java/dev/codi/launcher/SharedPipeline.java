@@ -1,5 +1,6 @@
 package dev.codi.launcher;
 
+import dev.codi.gateway.admission.AdmissionConfig;
 import dev.codi.gateway.uploads.Uploads;
 import dev.codi.gateway.webhooks.RetrySchedule;
 import dev.codi.gateway.webhooks.WebhookDelivery;
@@ -54,7 +55,10 @@ final class SharedPipeline {
                             .put(RetrySchedule.SCHEDULE_VARIABLE, WEBHOOK_SCHEDULE)
                             .put(RetrySchedule.JITTER_VARIABLE, 0.1)
                             .put(WebhookDelivery.TIMEOUT_VARIABLE, 3000)
-                            .put(Uploads.LIMIT_VARIABLE, UPLOAD_LIMIT_BYTES)));
+                            .put(Uploads.LIMIT_VARIABLE, UPLOAD_LIMIT_BYTES)
+                            // Tests and fuzzers share two keys and send fast: rates are tested in AdmissionTest.
+                            .put(AdmissionConfig.RATE, 1000)
+                            .put(AdmissionConfig.BURST, 1000)));
             Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close));
         }
         return pipeline;

@@ -1,10 +1,10 @@
 package dev.codi.media;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.IIOImage;
@@ -15,7 +15,6 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
@@ -88,17 +87,28 @@ public final class GifCodec {
         return decode(gif, MediaLimits.defaults());
     }
 
-    /**
-     * Every frame as the viewer would show it; fps = 100 / mean frame delay in centiseconds
-     * (10 fps when the file gives no delays). The logical screen, each frame's size, the frame
-     * count and the total delay are checked against {@code limits} before pixels are decoded.
-     */
+    /** Every frame at the logical screen's size; see {@link #decode(ByteBuffer, MediaLimits, int, int)}. */
     public static VideoClip decode(byte[] gif, MediaLimits limits) throws MediaDecodeException {
-        if (MediaType.sniff(gif).orElse(null) != MediaType.GIF) {
-            throw new MediaDecodeException("expected a GIF (GIF87a or GIF89a), got " + MediaType.describeHead(gif));
+        return decode(ByteBuffer.wrap(gif), limits, 0, 0);
+    }
+
+    /**
+     * Every frame as the viewer would show it, resampled to {@code width x height} as it is
+     * composited (0 x 0 keeps the logical screen's size); fps = 100 / mean frame delay in
+     * centiseconds (10 fps when the file gives no delays). The logical screen, each frame's size,
+     * the frame count, the total delay and the pixel budget (frames × screen, and the sum of the
+     * frames' own areas) are checked against {@code limits} before pixels are decoded.
+     */
+    public static VideoClip decode(ByteBuffer gif, MediaLimits limits, int width, int height)
+            throws MediaDecodeException {
+        byte[] head = MediaType.head(gif);
+        if (MediaType.sniff(head).orElse(null) != MediaType.GIF) {
+            throw new MediaDecodeException("expected a GIF (GIF87a or GIF89a), got " + MediaType.describeHead(head));
         }
+        DecodeDeadline deadline = DecodeDeadline.start("GIF decoding", limits);
+        FrameCollector frames = new FrameCollector(width, height);
         ImageReader reader = ImageCodec.readerFor("gif");
-        try (MemoryCacheImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(gif))) {
+        try (ByteBufferImageInputStream input = new ByteBufferImageInputStream(gif)) {
             reader.setInput(input, false, false);
             int frameCount = reader.getNumImages(true); // walks the block structure, decodes no pixels
             if (frameCount <= 0) {
@@ -106,17 +116,25 @@ public final class GifCodec {
             }
             limits.checkFrames("GIF", frameCount);
             List<GifFrameInfo> infos = new ArrayList<>(frameCount);
+            long frameArea = 0;
             for (int i = 0; i < frameCount; i++) {
                 GifFrameInfo info = GifFrameInfo.read(reader.getImageMetadata(i).getAsTree(IMAGE_FORMAT));
                 limits.checkSize("GIF frame " + i, info.width(), info.height());
+                frameArea += (long) info.width() * info.height();
                 infos.add(info);
+                deadline.check();
             }
             int[] screen = logicalScreen(reader.getStreamMetadata(), infos.get(0));
             limits.checkSize("GIF logical screen", screen[0], screen[1]);
+            limits.checkPixels("GIF animation", frameCount, screen[0], screen[1]);
+            limits.checkPixels("GIF frames", 1, frameArea, 1);
             int totalDelay = infos.stream().mapToInt(GifFrameInfo::delayCentiseconds).sum();
             double fps = totalDelay == 0 ? DEFAULT_FPS : 100.0 * frameCount / totalDelay;
             limits.checkDuration("GIF animation", frameCount / fps);
-            return new VideoClip(composite(reader, infos, screen[0], screen[1]), fps);
+            composite(reader, infos, RgbImage.blank(screen[0], screen[1]), frames, deadline);
+            return new VideoClip(frames.frames(), fps);
+        } catch (DecodeDeadline.Expired e) {
+            throw e.decodeException();
         } catch (IOException | RuntimeException e) {
             throw new MediaDecodeException("malformed GIF: " + ImageCodec.describe(e), e);
         } finally {
@@ -141,36 +159,63 @@ public final class GifCodec {
         return new int[] {first.left() + first.width(), first.top() + first.height()};
     }
 
-    private static List<RgbImage> composite(ImageReader reader, List<GifFrameInfo> infos, int width, int height)
-            throws IOException {
-        RgbImage canvas = RgbImage.blank(width, height);
-        List<RgbImage> frames = new ArrayList<>(infos.size());
+    /**
+     * Draws each frame onto the one canvas and hands the canvas to {@code frames} (which copies or
+     * resamples it). "Restore to previous" saves only the area the frame covers, not the canvas.
+     */
+    private static void composite(ImageReader reader, List<GifFrameInfo> infos, RgbImage canvas,
+            FrameCollector frames, DecodeDeadline deadline) throws IOException, MediaDecodeException {
         for (int i = 0; i < infos.size(); i++) {
             GifFrameInfo info = infos.get(i);
             byte[] beforeFrame = info.disposal() == GifFrameInfo.Disposal.RESTORE_PREVIOUS
-                    ? canvas.pixels().clone() : null;
-            draw(reader.read(i), info, canvas);
-            frames.add(new RgbImage(width, height, canvas.pixels().clone()));
+                    ? copyArea(canvas, info, null) : null;
+            draw(ImageReads.read(reader, i, null, deadline), info, canvas, deadline);
+            frames.add(canvas, true);
             switch (info.disposal()) {
                 case RESTORE_BACKGROUND -> clear(canvas, info);
-                case RESTORE_PREVIOUS -> System.arraycopy(beforeFrame, 0, canvas.pixels(), 0, beforeFrame.length);
+                case RESTORE_PREVIOUS -> copyArea(canvas, info, beforeFrame);
                 default -> { } // none / do not dispose: the next frame draws over this one
             }
+            deadline.check();
         }
-        return frames;
+    }
+
+    /** With {@code restore} null, returns the frame's area of the canvas; otherwise writes it back. */
+    private static byte[] copyArea(RgbImage canvas, GifFrameInfo info, byte[] restore) {
+        int left = Math.min(info.left(), canvas.width());
+        int right = Math.min(canvas.width(), info.left() + info.width());
+        int top = Math.min(info.top(), canvas.height());
+        int bottom = Math.min(canvas.height(), info.top() + info.height());
+        int rowBytes = (right - left) * 3;
+        byte[] area = restore != null ? restore : new byte[rowBytes * (bottom - top)];
+        for (int y = top; y < bottom; y++) {
+            int canvasOffset = (y * canvas.width() + left) * 3;
+            int areaOffset = (y - top) * rowBytes;
+            if (restore == null) {
+                System.arraycopy(canvas.pixels(), canvasOffset, area, areaOffset, rowBytes);
+            } else {
+                System.arraycopy(area, areaOffset, canvas.pixels(), canvasOffset, rowBytes);
+            }
+        }
+        return area;
     }
 
     /** Opaque pixels replace the canvas; transparent ones (alpha 0) let it show through. */
-    private static void draw(BufferedImage frame, GifFrameInfo info, RgbImage canvas) {
-        for (int y = 0; y < frame.getHeight(); y++) {
+    private static void draw(BufferedImage frame, GifFrameInfo info, RgbImage canvas, DecodeDeadline deadline)
+            throws MediaDecodeException {
+        int visibleWidth = Math.max(0, Math.min(frame.getWidth(), canvas.width() - info.left()));
+        int[] row = new int[visibleWidth];
+        for (int y = 0; y < frame.getHeight() && visibleWidth > 0; y++) {
             int canvasY = info.top() + y;
             if (canvasY >= canvas.height()) {
                 break;
             }
-            for (int x = 0; x < frame.getWidth(); x++) {
+            frame.getRGB(0, y, visibleWidth, 1, row, 0, visibleWidth);
+            deadline.check();
+            for (int x = 0; x < visibleWidth; x++) {
                 int canvasX = info.left() + x;
-                int argb = frame.getRGB(x, y);
-                if (canvasX < canvas.width() && argb >>> 24 != 0) {
+                int argb = row[x];
+                if (argb >>> 24 != 0) {
                     canvas.set(canvasX, canvasY, argb >> 16 & 0xFF, argb >> 8 & 0xFF, argb & 0xFF);
                 }
             }

@@ -61,6 +61,13 @@ public enum MediaType {
         return Optional.empty();
     }
 
+    /** The first bytes of {@code buffer}, enough to sniff and describe it. */
+    static byte[] head(java.nio.ByteBuffer buffer) {
+        byte[] head = new byte[Math.min(16, buffer.limit())];
+        buffer.get(0, head);
+        return head;
+    }
+
     /** "0x47 0x49 0x46 0x38 ..." — the first bytes of an input, for error messages. */
     static String describeHead(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {

@@ -3,8 +3,6 @@ package dev.codi.media;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import org.jcodec.api.FrameGrab;
 import org.jcodec.api.JCodecException;
 import org.jcodec.api.transcode.PixelStore;
@@ -28,14 +26,6 @@ public final class Mp4Codec {
     /** Frame rates that are not whole numbers are stored with this timescale (ticks per second). */
     private static final int FRACTIONAL_TIMESCALE = 1000;
     private static final double DEFAULT_FPS = 25.0;
-    /**
-     * jcodec 0.2.5 can loop forever on corrupt H.264 (SliceHeaderReader.readReorderingEntries
-     * reads until it sees idc 3, past the end of the slice), so frame decoding gets a deadline:
-     * 2 s plus 1 ms per 10,000 declared pixel-frames (jcodec decodes several times faster).
-     */
-    private static final long DEADLINE_BASE_MILLIS = 2_000;
-    private static final long PIXELS_PER_MILLI = 10_000;
-
     private Mp4Codec() {
     }
 
@@ -123,20 +113,37 @@ public final class Mp4Codec {
         return decode(mp4, MediaLimits.defaults());
     }
 
-    /**
-     * The frames of the first video track (H.264 only) in decode order. The SPS picture size,
-     * the sample count and the track duration are checked against {@code limits} first.
-     */
+    /** Every frame at its source size; see {@link #decode(ByteBuffer, MediaLimits, int, int)}. */
     public static VideoClip decode(byte[] mp4, MediaLimits limits) throws MediaDecodeException {
-        if (MediaType.sniff(mp4).orElse(null) != MediaType.MP4) {
-            throw new MediaDecodeException("expected an MP4 (an 'ftyp' box at byte 4), got " + MediaType.describeHead(mp4));
+        return decode(ByteBuffer.wrap(mp4), limits, 0, 0);
+    }
+
+    /**
+     * The frames of the first video track (H.264 only) in decode order, each resampled to
+     * {@code width x height} as soon as it is decoded (0 x 0 keeps the source size). The SPS
+     * picture size, the sample count, the track duration and the pixel budget are checked against
+     * {@code limits} first, and the slice headers jcodec would trust by {@link H264SliceCheck}.
+     * All of jcodec's work runs on an {@link IsolatedDecoder} thread under the deadline.
+     */
+    public static VideoClip decode(ByteBuffer mp4, MediaLimits limits, int width, int height)
+            throws MediaDecodeException {
+        byte[] head = MediaType.head(mp4);
+        if (MediaType.sniff(head).orElse(null) != MediaType.MP4) {
+            throw new MediaDecodeException("expected an MP4 (an 'ftyp' box at byte 4), got " + MediaType.describeHead(head));
         }
+        DecodeDeadline deadline = DecodeDeadline.start("MP4 decoding", limits);
         Mp4Validator.validate(mp4);
+        // Everything jcodec does, opening the file included, runs under the deadline on an isolated thread.
+        return IsolatedDecoder.run("MP4 decoding", deadline, () -> decodeIsolated(mp4, limits, width, height, deadline));
+    }
+
+    private static VideoClip decodeIsolated(ByteBuffer mp4, MediaLimits limits, int width, int height,
+            DecodeDeadline deadline) throws MediaDecodeException {
         FrameGrab grab;
         DemuxerTrackMeta meta;
         Size size;
         try {
-            grab = FrameGrab.createFrameGrab(new ByteBufferSeekableByteChannel(ByteBuffer.wrap(mp4), mp4.length));
+            grab = FrameGrab.createFrameGrab(new ByteBufferSeekableByteChannel(mp4.duplicate().position(0), mp4.limit()));
             size = grab.getMediaInfo().getDim(); // from the SPS
             meta = grab.getVideoTrack().getMeta();
         } catch (IOException | JCodecException | RuntimeException e) {
@@ -145,24 +152,26 @@ public final class Mp4Codec {
         limits.checkSize("MP4 video", size.getWidth(), size.getHeight());
         limits.checkFrames("MP4 video", meta.getTotalFrames());
         limits.checkDuration("MP4 video", meta.getTotalDuration());
-        long deadline = DEADLINE_BASE_MILLIS
-                + (long) size.getWidth() * size.getHeight() * Math.max(1, meta.getTotalFrames()) / PIXELS_PER_MILLI;
-        List<RgbImage> frames = DeadlineRunner.run("MP4 decoding", deadline, () -> decodeFrames(grab, limits));
+        limits.checkPixels("MP4 video", meta.getTotalFrames(), size.getWidth(), size.getHeight());
+        H264SliceCheck.check(mp4, deadline);
+        FrameCollector frames = new FrameCollector(width, height);
+        decodeFrames(grab, limits, size, frames, deadline);
         double seconds = meta.getTotalDuration();
-        return new VideoClip(frames, seconds > 0 ? frames.size() / seconds : DEFAULT_FPS);
+        return new VideoClip(frames.frames(), seconds > 0 ? frames.size() / seconds : DEFAULT_FPS);
     }
 
-    private static List<RgbImage> decodeFrames(FrameGrab grab, MediaLimits limits) throws MediaDecodeException {
+    private static void decodeFrames(FrameGrab grab, MediaLimits limits, Size size, FrameCollector frames,
+            DecodeDeadline deadline) throws MediaDecodeException {
         try {
-            List<RgbImage> frames = new ArrayList<>();
             for (Picture picture = grab.getNativeFrame(); picture != null; picture = grab.getNativeFrame()) {
                 limits.checkFrames("MP4 video", frames.size() + 1L);
-                frames.add(toRgb(picture));
+                limits.checkPixels("MP4 video", frames.size() + 1L, size.getWidth(), size.getHeight());
+                frames.add(toRgb(picture), false);
+                deadline.check();
             }
-            if (frames.isEmpty()) {
+            if (frames.size() == 0) {
                 throw new MediaDecodeException("MP4 video track has no decodable frame");
             }
-            return frames;
         } catch (IOException | RuntimeException e) {
             throw new MediaDecodeException("malformed or unsupported MP4: " + ImageCodec.describe(e), e);
         }

@@ -19,19 +19,21 @@ final class Mp4Validator {
     private Mp4Validator() {
     }
 
-    static void validate(byte[] mp4) throws MediaDecodeException {
-        ByteBuffer buffer = ByteBuffer.wrap(mp4);
+    static void validate(ByteBuffer mp4) throws MediaDecodeException {
+        ByteBuffer buffer = mp4.duplicate().position(0);
+        int length = buffer.limit();
         try {
-            List<Mp4Boxes.Box> top = Mp4Boxes.children(buffer, 0, mp4.length, true);
+            List<Mp4Boxes.Box> top = Mp4Boxes.children(buffer, 0, length, true);
             int moovIndex = Mp4Boxes.indexOf(top, "moov");
             if (moovIndex < 0) {
                 throw new MediaDecodeException("malformed MP4: no 'moov' box (truncated before its index?)");
             }
             Mp4Boxes.Box moov = top.get(moovIndex);
-            if (moovIndex == top.size() - 1 && moov.end() == mp4.length && declaredSize(buffer, moov) > moov.size()) {
+            if (moovIndex == top.size() - 1 && moov.end() == length && declaredSize(buffer, moov) > moov.size()) {
                 throw new MediaDecodeException("truncated MP4: the 'moov' box is cut off");
             }
-            checkContainer(buffer, moov, mp4.length);
+            checkContainer(buffer, moov, length);
+            Mp4BoxTree.check(buffer, moov.bodyOffset(), moov.end());
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new MediaDecodeException("malformed MP4: " + ImageCodec.describe(e), e);
         }
@@ -48,7 +50,10 @@ final class Mp4Validator {
             if (Mp4Boxes.CONTAINERS.contains(box.type())) {
                 checkContainer(buffer, box, fileLength);
             } else if (ENTRY_SIZES.containsKey(box.type())) {
-                checkEntryCount(buffer, box, 8, ENTRY_SIZES.get(box.type()));
+                long count = checkEntryCount(buffer, box, 8, ENTRY_SIZES.get(box.type()));
+                if (box.type().equals("stsc")) {
+                    checkChunkRuns(buffer, box, count);
+                }
             } else if (box.type().equals("stsz")) {
                 checkSampleSizes(buffer, box, fileLength);
             } else if (box.type().equals("elst")) {
@@ -69,6 +74,24 @@ final class Mp4Validator {
                     + " entries but holds room for " + (box.bodySize() - prefix) / entrySize);
         }
         return count;
+    }
+
+    /**
+     * stsc (§8.7.4): first_chunk starts at 1 and grows, samples_per_chunk is at least 1. jcodec
+     * walks a chunk of 0 samples forever.
+     */
+    private static void checkChunkRuns(ByteBuffer buffer, Mp4Boxes.Box box, long count) throws MediaDecodeException {
+        long previousFirst = 0;
+        for (int i = 0; i < count; i++) {
+            int entry = box.bodyOffset() + 8 + 12 * i;
+            long first = Integer.toUnsignedLong(buffer.getInt(entry));
+            long samples = Integer.toUnsignedLong(buffer.getInt(entry + 4));
+            if (first <= previousFirst || samples == 0) {
+                throw new MediaDecodeException("malformed MP4: 'stsc' entry " + i + " has first chunk " + first
+                        + " after " + previousFirst + " and " + samples + " samples per chunk");
+            }
+            previousFirst = first;
+        }
     }
 
     /** stsz: version/flags, sample_size (the same for all when non-zero), sample_count, sizes. */

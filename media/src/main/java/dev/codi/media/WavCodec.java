@@ -47,28 +47,39 @@ public final class WavCodec {
      * is checked against {@code limits} before any sample is converted.
      */
     public static AudioClip decode(byte[] wav, MediaLimits limits) throws MediaDecodeException {
-        if (wav == null || wav.length < RIFF_HEADER_BYTES || !"RIFF".equals(ascii(wav, 0))) {
-            throw new MediaDecodeException("not a WAV file: missing RIFF header (got " + MediaType.describeHead(wav) + ")");
+        if (wav == null) {
+            throw new MediaDecodeException("not a WAV file: missing RIFF header (got " + MediaType.describeHead(null) + ")");
         }
-        if (!"WAVE".equals(ascii(wav, 8))) {
-            throw new MediaDecodeException("not a WAV file: RIFF form type is '" + ascii(wav, 8) + "', expected 'WAVE'");
+        return decode(ByteBuffer.wrap(wav), limits);
+    }
+
+    /** The same from a buffer (a heap array or a memory-mapped file), read in place. */
+    public static AudioClip decode(ByteBuffer buffer, MediaLimits limits) throws MediaDecodeException {
+        ByteBuffer in = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int length = in.limit();
+        if (length < RIFF_HEADER_BYTES || !"RIFF".equals(ascii(in, 0))) {
+            throw new MediaDecodeException("not a WAV file: missing RIFF header (got "
+                    + MediaType.describeHead(MediaType.head(in)) + ")");
         }
-        ByteBuffer in = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
+        if (!"WAVE".equals(ascii(in, 8))) {
+            throw new MediaDecodeException("not a WAV file: RIFF form type is '" + ascii(in, 8) + "', expected 'WAVE'");
+        }
         WavFormat format = null;
         int dataOffset = -1;
         long dataBytes = 0;
         int position = RIFF_HEADER_BYTES;
-        while (position + CHUNK_HEADER_BYTES <= wav.length) {
-            String id = ascii(wav, position);
+        while (position + CHUNK_HEADER_BYTES <= length) {
+            String id = ascii(in, position);
             long size = Integer.toUnsignedLong(in.getInt(position + 4));
             int body = position + CHUNK_HEADER_BYTES;
-            long available = wav.length - body;
+            long available = length - body;
             if ("fmt ".equals(id)) {
                 if (size > available) {
                     throw new MediaDecodeException("truncated WAV: 'fmt ' chunk declares " + size + " bytes, "
                             + available + " remain");
                 }
                 format = readFormat(in, body, (int) size);
+                limits.checkAudio("WAV audio", format.channels(), format.sampleRate());
             } else if ("data".equals(id) && dataOffset < 0) {
                 dataOffset = body;
                 // Streamed writers leave 0 or 0xFFFFFFFF here and truncated uploads are common:
@@ -77,7 +88,7 @@ public final class WavCodec {
                 size = dataBytes;
             }
             // Odd-sized chunks are followed by one pad byte (RIFF spec).
-            position = (int) Math.min(wav.length, body + size + (size & 1));
+            position = (int) Math.min(length, body + size + (size & 1));
         }
         if (format == null) {
             throw new MediaDecodeException("malformed WAV: no 'fmt ' chunk before the audio data");
@@ -144,7 +155,9 @@ public final class WavCodec {
         return text.getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static String ascii(byte[] bytes, int offset) {
-        return new String(bytes, offset, Math.min(4, bytes.length - offset), StandardCharsets.US_ASCII);
+    private static String ascii(ByteBuffer bytes, int offset) {
+        byte[] text = new byte[Math.min(4, bytes.limit() - offset)];
+        bytes.get(offset, text);
+        return new String(text, StandardCharsets.US_ASCII);
     }
 }

@@ -22,6 +22,15 @@ public interface CodiModel extends AutoCloseable {
     float[] encode(PromptInput input);
 
     /**
+     * The side of the square picture the image and video encoders read: decoders resample video
+     * frames to it as they read them, so a long clip is never held at its source size. 0 when
+     * the model reads any size.
+     */
+    default int inputSide() {
+        return 0;
+    }
+
+    /**
      * The embedding of "no input" for a modality, mixed with the same weights as the inputs to
      * form the unconditional branch of classifier-free guidance.
      */

@@ -3,6 +3,7 @@ package dev.codi.gateway.jobs;
 import dev.codi.gateway.http.Problem;
 import dev.codi.gateway.uploads.MediaLimitProblems;
 import dev.codi.gateway.uploads.StoredUpload;
+import dev.codi.gateway.uploads.UploadLookup;
 import dev.codi.gateway.uploads.Uploads;
 import dev.codi.gateway.webhooks.SsrfGuard;
 import dev.codi.gateway.webhooks.WebhookSubscription;
@@ -36,13 +37,13 @@ public final class JobRequestParser {
     private final MediaLimits mediaLimits;
     private final RandomGenerator seeds;
     private final SsrfGuard webhookGuard;
-    private final Uploads uploads;
+    private final UploadLookup uploads;
 
     /**
      * @param webhookGuard checks webhook URLs (resolving their host: this is why parsing is blocking)
      * @param uploads      where {@code {"upload": id}} inputs are looked up
      */
-    public JobRequestParser(MediaLimits mediaLimits, RandomGenerator seeds, SsrfGuard webhookGuard, Uploads uploads) {
+    public JobRequestParser(MediaLimits mediaLimits, RandomGenerator seeds, SsrfGuard webhookGuard, UploadLookup uploads) {
         this.mediaLimits = mediaLimits;
         this.seeds = seeds;
         this.webhookGuard = webhookGuard;
@@ -137,11 +138,11 @@ public final class JobRequestParser {
             switch (modality) {
                 case IMAGE -> MediaDecoding.decodeImage(bytes, mediaLimits);
                 case AUDIO -> MediaDecoding.decodeAudio(bytes, mediaLimits);
-                case VIDEO -> MediaDecoding.decodeVideo(bytes, mediaLimits);
+                case VIDEO -> MediaDecoding.decodeVideo(bytes, mediaLimits, Uploads.CHECK_SIDE, Uploads.CHECK_SIDE);
                 case TEXT -> throw new IllegalStateException("text is not media");
             }
         } catch (MediaDecodeException e) {
-            throw MediaLimitProblems.of(field, e.getMessage() + "; send " + accepted(modality), mediaLimits);
+            throw MediaLimitProblems.of(field, e, "send " + accepted(modality), mediaLimits);
         }
         return new NewJob.InputFile(type, bytes);
     }

@@ -21,7 +21,7 @@ public final class PreferWait {
     public static Optional<Duration> parse(java.util.List<String> preferHeaders) {
         for (String header : preferHeaders) {
             for (String preference : header.split(",")) {
-                String token = preference.split(";")[0].strip().toLowerCase(Locale.ROOT);
+                String token = preference.split(";", 2)[0].strip().toLowerCase(Locale.ROOT); // ";;;" splits to nothing without a limit
                 if (token.startsWith("wait=")) {
                     String value = token.substring("wait=".length()).replace("\"", "").strip();
                     try {

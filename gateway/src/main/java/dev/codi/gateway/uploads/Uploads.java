@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +28,15 @@ import java.util.random.RandomGenerator;
  * at {@code uploads/{id}} with its description at {@code uploads/{id}-meta}. Blocking throughout:
  * call off the event loop.
  */
-public final class Uploads {
+public final class Uploads implements UploadLookup {
     public static final String LIMIT_VARIABLE = "CODI_UPLOAD_LIMIT_BYTES";
     public static final long DEFAULT_LIMIT_BYTES = 64L * 1024 * 1024;
     private static final int SNIFF_BYTES = 16;
+    /**
+     * Validation decodes every frame of a video but keeps none: frames are resampled to this
+     * side as they are read, so memory holds one source-size frame at a time.
+     */
+    public static final int CHECK_SIDE = 1;
 
     private final ObjectStore store;
     private final MediaLimits limits;
@@ -54,8 +60,7 @@ public final class Uploads {
             MediaType type = MediaType.sniff(head).orElseThrow(() -> Problem.undecodableMedia("upload",
                     "unrecognised file format; upload a PNG or JPEG image, a WAV file, an animated GIF or an H.264 MP4"));
             Modality modality = modalityOf(type);
-            byte[] bytes = Files.readAllBytes(file);
-            decode(modality, bytes, "upload");
+            decode(modality, MediaDecoding.map(file), "upload"); // read in place, never copied onto the heap
             String id = newId();
             String key = ObjectKeys.upload(id);
             String sha256;
@@ -71,6 +76,7 @@ public final class Uploads {
     }
 
     /** The owner's upload of that id; empty for an unknown id or another key's upload (indistinguishable). */
+    @Override
     public Optional<StoredUpload> find(String owner, String id) {
         if (!ObjectKeys.isValidId(id) || !store.exists(metaKey(id))) {
             return Optional.empty();
@@ -80,16 +86,16 @@ public final class Uploads {
     }
 
     /** Decodes media once within the limits; the problem names the field, and the limit when one was broken. */
-    public void decode(Modality modality, byte[] bytes, String field) {
+    public void decode(Modality modality, ByteBuffer bytes, String field) {
         try {
             switch (modality) {
                 case IMAGE -> MediaDecoding.decodeImage(bytes, limits);
                 case AUDIO -> MediaDecoding.decodeAudio(bytes, limits);
-                case VIDEO -> MediaDecoding.decodeVideo(bytes, limits);
+                case VIDEO -> MediaDecoding.decodeVideo(bytes, limits, CHECK_SIDE, CHECK_SIDE);
                 case TEXT -> throw new IllegalStateException("text is not media");
             }
         } catch (MediaDecodeException e) {
-            throw MediaLimitProblems.of(field, e.getMessage(), limits);
+            throw MediaLimitProblems.of(field, e, null, limits);
         }
     }
 

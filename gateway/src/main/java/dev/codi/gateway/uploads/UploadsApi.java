@@ -1,5 +1,6 @@
 package dev.codi.gateway.uploads;
 
+import dev.codi.gateway.admission.DecodePool;
 import dev.codi.gateway.auth.BearerAuth;
 import dev.codi.gateway.http.Problem;
 import io.vertx.core.Future;
@@ -22,9 +23,12 @@ public final class UploadsApi {
     private final Vertx vertx;
     private final Uploads uploads;
     private final long limitBytes;
+    /** Validates and stores spooled uploads with a bounded queue. */
+    private final DecodePool decodePool;
 
-    public UploadsApi(Vertx vertx, Uploads uploads, long limitBytes) {
+    public UploadsApi(Vertx vertx, Uploads uploads, long limitBytes, DecodePool decodePool) {
         this.vertx = vertx;
+        this.decodePool = decodePool;
         this.uploads = uploads;
         this.limitBytes = limitBytes;
     }
@@ -41,7 +45,7 @@ public final class UploadsApi {
         vertx.fileSystem().createTempFile("codi-upload-", ".bin")
                 .compose(path -> vertx.fileSystem().open(path, new OpenOptions().setWrite(true))
                         .compose(file -> spool(request, file, received).eventually(file::close))
-                        .compose(spooled -> vertx.executeBlocking(() -> uploads.store(owner, Path.of(path)), false))
+                        .compose(spooled -> decodePool.submit(() -> uploads.store(owner, Path.of(path))))
                         .eventually(() -> vertx.fileSystem().delete(path)))
                 .onSuccess(upload -> context.response().setStatusCode(201)
                         .putHeader("Content-Type", "application/json")

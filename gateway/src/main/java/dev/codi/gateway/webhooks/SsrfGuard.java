@@ -50,8 +50,21 @@ public final class SsrfGuard {
         return allowLoopback;
     }
 
+    /**
+     * A URL that may be called and the address it was checked at: connect to that address (with
+     * the URL's host as Host header and TLS server name), never to a fresh lookup of the name,
+     * which a rebinding DNS server may answer with loopback the second time.
+     */
+    public record Target(URI uri, InetAddress address) {
+    }
+
     /** Returns the URL when it may be called, else throws {@link IllegalArgumentException} saying why. */
     public URI check(String url) {
+        return resolve(url).uri();
+    }
+
+    /** Checks the URL and every address its host resolves to; the target is the first of them. */
+    public Target resolve(String url) {
         if (url == null || url.isBlank() || url.length() > MAX_URL_LENGTH) {
             throw new IllegalArgumentException("webhook.url must be an http(s) URL of at most " + MAX_URL_LENGTH + " characters");
         }
@@ -82,20 +95,29 @@ public final class SsrfGuard {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("webhook.url: host '" + bareHost + "' does not resolve");
         }
+        if (addresses.length == 0) {
+            throw new IllegalArgumentException("webhook.url: host '" + bareHost + "' does not resolve");
+        }
         for (InetAddress address : addresses) {
             checkAddress(url, address);
         }
-        return uri;
+        return new Target(uri, addresses[0]);
     }
 
     private void checkAddress(String url, InetAddress address) {
-        if (address instanceof Inet6Address v6 && isIpv4Mapped(v6)) {
+        if (address instanceof Inet6Address v6) {
             byte[] bytes = v6.getAddress();
-            try {
-                address = InetAddress.getByAddress(new byte[] {bytes[12], bytes[13], bytes[14], bytes[15]});
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException(e);
+            if (isLocalUseNat64(bytes)) {
+                throw refused(url, "a local-use NAT64 address (" + address.getHostAddress() + ")");
             }
+            InetAddress embedded = embeddedIpv4(bytes);
+            if (embedded != null) {
+                checkAddress(url, embedded); // the IPv4 address the packet ends up at
+                return;
+            }
+        }
+        if (address instanceof Inet4Address && isReservedIpv4(address.getAddress())) {
+            throw refused(url, "a reserved IPv4 address (" + address.getHostAddress() + ")");
         }
         if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
             throw refused(url, "an unspecified or multicast address (" + address.getHostAddress() + ")");
@@ -116,14 +138,52 @@ public final class SsrfGuard {
                 + "; webhooks may only call public addresses unless the operator allows otherwise");
     }
 
-    private static boolean isIpv4Mapped(Inet6Address address) {
-        byte[] bytes = address.getAddress();
-        for (int i = 0; i < 10; i++) {
+    /**
+     * The IPv4 address an IPv6 address carries to: IPv4-mapped ::ffff:0:0/96 and IPv4-compatible
+     * ::/96 (RFC 4291 §2.5.5), NAT64 64:ff9b::/96 (RFC 6052), 6to4 2002::/16 (RFC 3056); else null.
+     */
+    private static InetAddress embeddedIpv4(byte[] bytes) {
+        int offset = -1;
+        if (zeros(bytes, 0, 10) && (bytes[10] & bytes[11] & 0xff) == 0xff) {
+            offset = 12;
+        } else if (zeros(bytes, 0, 12) && !(zeros(bytes, 12, 15) && (bytes[15] & 0xfe) == 0)) {
+            offset = 12; // not :: nor ::1, which the checks below name as such
+        } else if (bytes[0] == 0x00 && bytes[1] == 0x64 && (bytes[2] & 0xff) == 0xff && (bytes[3] & 0xff) == 0x9b
+                && zeros(bytes, 4, 12)) {
+            offset = 12;
+        } else if (bytes[0] == 0x20 && bytes[1] == 0x02) {
+            offset = 2;
+        }
+        if (offset < 0) {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(new byte[] {bytes[offset], bytes[offset + 1], bytes[offset + 2], bytes[offset + 3]});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** 64:ff9b:1::/48, NAT64 for local use (RFC 8215): what it reaches is the operator's network. */
+    private static boolean isLocalUseNat64(byte[] bytes) {
+        return bytes[0] == 0x00 && bytes[1] == 0x64 && (bytes[2] & 0xff) == 0xff && (bytes[3] & 0xff) == 0x9b
+                && bytes[4] == 0x00 && bytes[5] == 0x01;
+    }
+
+    /** 0.0.0.0/8 ("this network"), 198.18.0.0/15 (benchmarking, RFC 2544), 240.0.0.0/4 (reserved, broadcast). */
+    private static boolean isReservedIpv4(byte[] bytes) {
+        int first = bytes[0] & 0xff;
+        int second = bytes[1] & 0xff;
+        return first == 0 || first == 198 && (second & 0xfe) == 18 || first >= 240;
+    }
+
+    private static boolean zeros(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (bytes[i] != 0) {
                 return false;
             }
         }
-        return bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
+        return true;
     }
 
     /** 100.64.0.0/10 (RFC 6598 carrier-grade NAT) and fc00::/7 (RFC 4193 unique local). */

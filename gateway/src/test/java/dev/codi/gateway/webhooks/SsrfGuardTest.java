@@ -31,6 +31,25 @@ class SsrfGuardTest {
     private final SsrfGuard strict = new SsrfGuard(false, false, RESOLVER);
 
     @ParameterizedTest
+    @ValueSource(strings = {"http://[64:ff9b::7f00:1]/", "http://[64:ff9b::a9fe:a9fe]/", "http://[64:ff9b:1::1]/",
+            "http://[2002:7f00:1::]/", "http://[2002:a00:1::1]/", "http://0.1.2.3/", "http://198.18.0.1/",
+            "http://198.19.255.254/", "http://240.0.0.1/", "http://255.255.255.255/", "http://[::127.0.0.1]/",
+            "http://[::10.0.0.1]/", "http://[::ffff:127.0.0.1]/", "http://[::ffff:169.254.169.254]/"})
+    void refusesReservedRangesAndIpv4HiddenInIpv6(String url) {
+        assertThatThrownBy(() -> strict.check(url)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("webhook.url");
+    }
+
+    @Test
+    void theCheckedAddressIsTheOneToConnectTo() throws Exception {
+        SsrfGuard.Target target = strict.resolve("https://hooks.example.com:8443/hook?x=1");
+
+        assertThat(target.address()).isEqualTo(InetAddress.getByName("93.184.216.34"));
+        assertThat(target.uri().getHost()).isEqualTo("hooks.example.com");
+        assertThat(strict.resolve("http://[64:ff9b::5db8:d822]/").address().getHostAddress()).startsWith("64:ff9b:");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"http://127.0.0.1:8080/hook", "http://[::1]/hook", "http://rebind.example.com/hook",
             "http://10.0.0.1/", "http://internal.example.com/", "http://169.254.169.254/latest/meta-data/",
             "http://[fd00:ec2::254]/", "http://metadata.google.internal/", "http://0.0.0.0/", "http://224.0.0.1/",

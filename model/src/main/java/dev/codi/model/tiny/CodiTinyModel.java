@@ -111,6 +111,11 @@ public final class CodiTinyModel implements CodiModel {
     }
 
     @Override
+    public int inputSide() {
+        return config.imageSize();
+    }
+
+    @Override
     public ModelManifest manifest() {
         return manifest;
     }
