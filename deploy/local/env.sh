@@ -7,8 +7,19 @@ RUN_DIR="${RUN_DIR:-$DEPLOY_DIR/run}"
 export KAFKA_PORT="${KAFKA_PORT:-19092}"
 export KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
 export S3_PORT="${S3_PORT:-19000}"
+# Kafka brokers (each also a KRaft controller): 1, or 3 with up.sh --brokers 3, remembered in run/.
+# Broker n listens on KAFKA_PORT + 10 (n - 1), its controller on KAFKA_CONTROLLER_PORT + 10 (n - 1).
+if [ -z "${KAFKA_BROKERS:-}" ] && [ -s "$RUN_DIR/kafka-brokers" ]; then KAFKA_BROKERS="$(cat "$RUN_DIR/kafka-brokers")"; fi
+export KAFKA_BROKERS="${KAFKA_BROKERS:-1}"
+kafka_bootstrap=""
+for n in $(seq 1 "$KAFKA_BROKERS"); do kafka_bootstrap="${kafka_bootstrap:+$kafka_bootstrap,}127.0.0.1:$((KAFKA_PORT + 10 * (n - 1)))"; done
 
-export CODI_KAFKA_BOOTSTRAP="${CODI_KAFKA_BOOTSTRAP:-127.0.0.1:$KAFKA_PORT}"
+export CODI_KAFKA_BOOTSTRAP="${CODI_KAFKA_BOOTSTRAP:-$kafka_bootstrap}"
+if [ "$KAFKA_BROKERS" -ge 3 ]; then
+  # One broker may fail without losing an acknowledged record or refusing writes.
+  export CODI_TOPIC_REPLICATION_FACTOR="${CODI_TOPIC_REPLICATION_FACTOR:-3}"
+  export CODI_TOPIC_MIN_INSYNC_REPLICAS="${CODI_TOPIC_MIN_INSYNC_REPLICAS:-2}"
+fi
 export CODI_S3_ENDPOINT="${CODI_S3_ENDPOINT:-http://127.0.0.1:$S3_PORT}"
 export CODI_S3_ACCESS_KEY="${CODI_S3_ACCESS_KEY:-codi-local}"
 export CODI_S3_SECRET_KEY="${CODI_S3_SECRET_KEY:-codi-local-secret}"

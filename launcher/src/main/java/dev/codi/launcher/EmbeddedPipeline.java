@@ -10,6 +10,7 @@ import dev.codi.gateway.webhooks.WebhookSecrets;
 import dev.codi.gateway.GatewayVerticle;
 import dev.codi.infra.Infrastructure;
 import dev.codi.protocol.PipelineConfig;
+import dev.codi.protocol.TopicSettings;
 import dev.codi.protocol.Topics;
 import dev.codi.protocol.kafka.TopicSetup;
 import dev.codi.service.ServiceSettings;
@@ -108,7 +109,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
         EmbeddedPipeline pipeline = new EmbeddedPipeline(infrastructure, vertx, config, keys, createKey);
         try {
             PipelineConfig pipelineConfig = PipelineConfig.from(config);
-            TopicSetup.ensureTopics(pipelineConfig.kafka(), pipelineConfig.topics(), options.topicPartitions(), (short) 1);
+            TopicSetup.ensureTopics(pipelineConfig.kafka(), pipelineConfig.topics(),
+                    TopicSettings.from(config).withPartitions(options.topicPartitions()));
             pipeline.await(pipeline.deploy(EncoderVerticle::new));
             for (int i = 0; i < options.diffusionInstances(); i++) {
                 pipeline.await(pipeline.deployDiffusionInstance());

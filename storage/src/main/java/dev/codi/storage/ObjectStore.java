@@ -11,6 +11,11 @@ import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
+import io.minio.credentials.AwsConfigProvider;
+import io.minio.credentials.AwsEnvironmentProvider;
+import io.minio.credentials.IamAwsProvider;
+import io.minio.credentials.Provider;
+import io.minio.credentials.StaticProvider;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.InvalidResponseException;
 import io.minio.errors.ServerException;
@@ -61,6 +66,8 @@ public final class ObjectStore implements AutoCloseable {
 
     private final ObjectStoreConfig config;
     private final MinioClient client;
+    /** Signs presigned URLs for the public endpoint; never sends a request (its region is fixed). */
+    private final MinioClient presigner;
 
     public ObjectStore(ObjectStoreConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -70,25 +77,50 @@ public final class ObjectStore implements AutoCloseable {
                         config.ioTimeout().toMillis()).newBuilder()
                 .callTimeout(config.ioTimeout().multipliedBy(4))
                 .build();
+        Provider credentials = credentials(config, http);
         this.client = MinioClient.builder()
                 .endpoint(config.endpoint().toString())
-                .credentials(config.accessKey(), config.secretKey())
+                .credentialsProvider(credentials)
                 // A fixed region spares a GetBucketLocation round trip before each first request.
                 .region(config.region())
                 .httpClient(http, true)
                 .build();
+        // SigV4 signs the Host header, so a URL for clients outside the services' network must be
+        // signed for the host they reach the store at, not rewritten afterwards.
+        this.presigner = config.publicEndpoint().equals(config.endpoint()) ? client : MinioClient.builder()
+                .endpoint(config.publicEndpoint().toString())
+                .credentialsProvider(credentials)
+                .region(config.region())
+                .httpClient(http)
+                .build();
+    }
+
+    private static Provider credentials(ObjectStoreConfig config, OkHttpClient http) {
+        return switch (config.credentials()) {
+            case STATIC -> new StaticProvider(config.accessKey(), config.secretKey(), null);
+            case ENV -> new AwsEnvironmentProvider();
+            case AWS_CONFIG -> new AwsConfigProvider(null, null);
+            case IAM -> new IamAwsProvider(null, http);
+        };
     }
 
     public ObjectStoreConfig config() {
         return config;
     }
 
-    /** Creates the configured bucket unless it exists; safe to call from several services at once. */
+    /**
+     * Creates the configured bucket unless it exists; safe to call from several services at once.
+     * With bucket creation off, fails when the bucket is missing.
+     */
     public void ensureBucket() {
         String bucket = config.bucket();
         call("ensureBucket", bucket, () -> {
             if (client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
                 return null;
+            }
+            if (!config.createBucket()) {
+                throw new ObjectStoreException("ensureBucket", bucket, "bucket " + bucket + " does not exist on "
+                        + config.endpoint() + " (" + ObjectStoreConfig.CREATE_BUCKET_VARIABLE + "=false: create it first)", null);
             }
             try {
                 client.makeBucket(MakeBucketArgs.builder().bucket(bucket).region(config.region()).build());
@@ -225,7 +257,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /**
      * A URL anyone can GET {@code key} with until {@code expiry} has passed (AWS SigV4 query
-     * authentication). The URL's host is this store's endpoint as configured.
+     * authentication), signed for the public endpoint. Sends no request.
      */
     public URI presignedGet(String key, Duration expiry) {
         ObjectKeys.requireSafeKey(key);
@@ -233,7 +265,7 @@ public final class ObjectStore implements AutoCloseable {
         if (expiry.compareTo(Duration.ofSeconds(1)) < 0 || expiry.compareTo(MAX_PRESIGNED_EXPIRY) > 0) {
             throw new IllegalArgumentException("expiry must be between 1 second and 7 days, got " + expiry);
         }
-        return call("presignedGet", key, () -> URI.create(client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
+        return call("presignedGet", key, () -> URI.create(presigner.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
                 .method(Method.GET).bucket(config.bucket()).object(key)
                 .expiry(Math.toIntExact(expiry.toSeconds()))
                 .build())));
@@ -243,7 +275,7 @@ public final class ObjectStore implements AutoCloseable {
     @Override
     public void close() {
         try {
-            client.close();
+            client.close(); // the presigner shares its HTTP client and sends nothing
         } catch (Exception e) {
             throw new ObjectStoreException("close", config.bucket(), e.toString(), e);
         }

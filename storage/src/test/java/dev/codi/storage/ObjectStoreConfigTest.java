@@ -61,4 +61,32 @@ class ObjectStoreConfigTest {
     void toStringNeverShowsTheSecret() {
         assertThat(ObjectStoreConfig.fromEnvironment(COMPLETE).toString()).doesNotContain("s3cr3t-value").contains("access");
     }
+
+    @Test
+    void aPublicEndpointCredentialSourceAndBucketCreationAreRead() {
+        Map<String, String> environment = new HashMap<>(Map.of("CODI_S3_ENDPOINT", "http://minio:9000"));
+        environment.put("CODI_S3_PUBLIC_ENDPOINT", "https://files.example.com");
+        environment.put("CODI_S3_CREDENTIALS", "iam");
+        environment.put("CODI_S3_CREATE_BUCKET", "false");
+
+        ObjectStoreConfig config = ObjectStoreConfig.fromEnvironment(environment);
+
+        assertThat(config.publicEndpoint()).isEqualTo(URI.create("https://files.example.com"));
+        assertThat(config.credentials()).isEqualTo(ObjectStoreConfig.CredentialSource.IAM);
+        assertThat(config.accessKey()).isNull();
+        assertThat(config.createBucket()).isFalse();
+        assertThat(ObjectStoreConfig.fromEnvironment(COMPLETE).publicEndpoint()).isEqualTo(URI.create("http://minio:9000"));
+    }
+
+    @Test
+    void anUnknownCredentialSourceOrBadPublicEndpointIsRefused() {
+        Map<String, String> environment = new HashMap<>(COMPLETE);
+        environment.put("CODI_S3_CREDENTIALS", "vault");
+        assertThatThrownBy(() -> ObjectStoreConfig.fromEnvironment(environment))
+                .hasMessageContaining("CODI_S3_CREDENTIALS").hasMessageContaining("aws-config");
+
+        environment.put("CODI_S3_CREDENTIALS", "static");
+        environment.put("CODI_S3_PUBLIC_ENDPOINT", "files.example.com");
+        assertThatThrownBy(() -> ObjectStoreConfig.fromEnvironment(environment)).hasMessageContaining("public endpoint");
+    }
 }

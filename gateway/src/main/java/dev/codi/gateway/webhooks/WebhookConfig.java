@@ -1,5 +1,6 @@
 package dev.codi.gateway.webhooks;
 
+import dev.codi.protocol.TopicSettings;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -14,10 +15,10 @@ import java.time.Duration;
  * @param allowPrivate  webhooks to private addresses (CODI_WEBHOOK_ALLOW_PRIVATE, default false)
  * @param signingKey    the operator secret every key's whsec_ secret derives from (CODI_WEBHOOK_SIGNING_KEY, required)
  * @param secretGrace   how long a rotated-out secret still signs (CODI_WEBHOOK_SECRET_GRACE_SECONDS, default 86400)
- * @param partitions    partitions of the retry-tier topics the gateway creates (CODI_TOPIC_PARTITIONS, default 8)
+ * @param topics        how the gateway lays out the retry-tier topics it creates (see {@link TopicSettings})
  */
 public record WebhookConfig(RetrySchedule schedule, Duration timeout, boolean allowLoopback, boolean allowPrivate,
-                            String signingKey, Duration secretGrace, int partitions) {
+                            String signingKey, Duration secretGrace, TopicSettings topics) {
     public static WebhookConfig from(JsonObject config) {
         return new WebhookConfig(
                 RetrySchedule.parse(config.getString(RetrySchedule.SCHEDULE_VARIABLE, RetrySchedule.DEFAULT_SCHEDULE),
@@ -29,6 +30,6 @@ public record WebhookConfig(RetrySchedule schedule, Duration timeout, boolean al
                 config.getString(WebhookSecrets.SIGNING_KEY_VARIABLE),
                 Duration.ofSeconds(Long.parseLong(config.getValue(WebhookSecrets.GRACE_VARIABLE,
                         WebhookSecrets.DEFAULT_GRACE.toSeconds()).toString())),
-                Integer.parseInt(config.getValue("CODI_TOPIC_PARTITIONS", "8").toString()));
+                TopicSettings.from(config));
     }
 }

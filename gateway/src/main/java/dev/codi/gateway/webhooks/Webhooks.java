@@ -71,7 +71,7 @@ public final class Webhooks {
 
     public Future<Void> startBeforeView() {
         return vertx.executeBlocking(() -> {
-            TopicSetup.ensureTopics(kafka, worker.inputTopics(), List.of(), config.partitions(), (short) 1);
+            TopicSetup.ensureTopics(kafka, worker.inputTopics(), List.of(), config.topics());
             return null;
         }, false).compose(created -> Future.all(followers.stream().map(TopicFollower::start).toList()).mapEmpty());
     }

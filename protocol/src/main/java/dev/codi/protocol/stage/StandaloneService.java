@@ -1,6 +1,7 @@
 package dev.codi.protocol.stage;
 
 import dev.codi.protocol.PipelineConfig;
+import dev.codi.protocol.TopicSettings;
 import dev.codi.protocol.kafka.TopicSetup;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
 /**
  * Runs one service as its own process against the Kafka and object storage named by CODI_*
  * environment variables: start more processes to scale a stage (they share its consumer
- * group). Creates the topics if they are missing (CODI_TOPIC_PARTITIONS each, default 8).
+ * group). Creates the topics if they are missing, or only checks they exist ({@link TopicSettings}).
  * Stops cleanly on SIGTERM: a stage closes without committing unfinished work. With
  * {@value AdminServer#PORT_VARIABLE} set, a stage also answers liveness and readiness probes there.
  */
@@ -28,8 +29,7 @@ public final class StandaloneService {
     public static void run(String name, Supplier<VerticleBase> verticle) {
         JsonObject config = PipelineConfig.configFromEnvironment(System.getenv());
         PipelineConfig pipeline = PipelineConfig.from(config);
-        int partitions = Integer.parseInt(config.getString("CODI_TOPIC_PARTITIONS", Integer.toString(TopicSetup.DEFAULT_PARTITIONS)));
-        TopicSetup.ensureTopics(pipeline.kafka(), pipeline.topics(), partitions, (short) 1);
+        TopicSetup.ensureTopics(pipeline.kafka(), pipeline.topics(), TopicSettings.from(config));
         // Run with -XX:+ExitOnOutOfMemoryError (deploy/local does): a JVM that ran out of memory
         // may have lost a Kafka client's thread and can no longer be trusted; its supervisor restarts it.
         Vertx vertx = Vertx.vertx();
