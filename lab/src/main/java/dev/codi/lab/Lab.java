@@ -1,5 +1,6 @@
 package dev.codi.lab;
 
+import dev.codi.lab.bench.CompareSamplers;
 import dev.codi.lab.bench.TrainingBench;
 import dev.codi.lab.bundle.CreateRandomBundle;
 import dev.codi.lab.device.BenchmarkSampling;
@@ -19,12 +20,13 @@ import picocli.CommandLine.Command;
  * lab device-sheet ...          the jobs device-check wrote on two devices, side by side, as one PNG
  * lab probe-environment ...     how well V_m(z_t), and z_t, show each attribute per noise level
  * lab bench-training ...        seconds per step of every training step, to size the schedule
+ * lab compare-samplers ...      text → image accuracy and time per job, per sampler and step count
  * lab create-random-bundle ...  a codi-tiny bundle with seeded random weights
  * </pre>
  */
 @Command(name = "lab", mixinStandardHelpOptions = true, description = "codi's research tools: probes, device checks, benchmarks.",
         subcommands = {DeviceCheck.class, BenchmarkSampling.class, DeviceComparisonSheet.class, ProbeEnvironmentCommand.class,
-                TrainingBench.class, CreateRandomBundle.class})
+                TrainingBench.class, CreateRandomBundle.class, CompareSamplers.class})
 public final class Lab {
     private Lab() {
     }

@@ -31,5 +31,8 @@ class SamplingDefaultsTest {
         assertThat(params.at("/feedback/default").isNumber()).as("feedback has a default").isTrue();
         assertThat(params.at("/feedback/default").asDouble()).isEqualTo(defaults.feedback());
         assertThat(params.at("/feedback/maximum").asDouble()).isEqualTo(JobParams.MAX_FEEDBACK);
+        assertThat(params.at("/sampler/default").asText()).isEqualTo(defaults.sampler().wireName());
+        assertThat(params.at("/sampler/enum")).extracting(JsonNode::asText)
+                .containsExactly(java.util.Arrays.stream(JobParams.Sampler.values()).map(JobParams.Sampler::wireName).toArray(String[]::new));
     }
 }

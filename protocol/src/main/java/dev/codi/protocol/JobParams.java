@@ -7,6 +7,9 @@ import io.vertx.core.json.JsonObject;
  * (one record for both, docs/design.md §4). DDIM, η = 0, 50 steps, guidance 7.5 by default
  * (docs/design.md §5.4).
  *
+ * @param sampler  the reverse-diffusion solver: DDIM (Song et al. 2021), or DPM-Solver++(2M) (Lu et al.
+ *                 2022), a deterministic second-order solver meant for fewer steps, which takes η = 0 only
+ *
  * @param joint    sample several requested outputs jointly (CoDi's latent alignment, §3.3); false gives
  *                 independent sampling with the same conditioning, for comparison
  * @param stagger  in joint sampling, the DDIM steps between the starts of two outputs in modality
@@ -22,7 +25,8 @@ import io.vertx.core.json.JsonObject;
  *                 outputs. Within [0, {@value #MAX_FEEDBACK}]; default {@value #DEFAULT_FEEDBACK}. Ignored
  *                 when not joint
  */
-public record JobParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger, double feedback) {
+public record JobParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger, double feedback,
+                        Sampler sampler) {
     public static final int DEFAULT_STEPS = 50;
     public static final int MAX_STEPS = 200;
     public static final double DEFAULT_GUIDANCE = 7.5;
@@ -31,7 +35,34 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
     public static final double DEFAULT_FEEDBACK = 1.0;
     public static final double MAX_FEEDBACK = 10;
 
+    /** The solvers a job can sample with, by the name clients give in {@code params.sampler}. */
+    public enum Sampler {
+        DDIM("ddim"), DPM_SOLVER_PLUS_PLUS("dpmsolver++");
+
+        private final String wireName;
+
+        Sampler(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+
+        public static Sampler fromWireName(String name) {
+            for (Sampler sampler : values()) {
+                if (sampler.wireName.equals(name)) {
+                    return sampler;
+                }
+            }
+            throw new IllegalArgumentException("params.sampler must be \"ddim\" or \"dpmsolver++\", got \"" + name + "\"");
+        }
+    }
+
     public JobParams {
+        if (sampler == null) {
+            throw new IllegalArgumentException("params.sampler is required");
+        }
         if (steps < 1 || steps > MAX_STEPS) {
             throw new IllegalArgumentException("params.steps must be within [1, " + MAX_STEPS + "], got " + steps);
         }
@@ -47,6 +78,14 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
         if (!(feedback >= 0 && feedback <= MAX_FEEDBACK)) { // NaN fails both comparisons
             throw new IllegalArgumentException("params.feedback must be within [0, " + (long) MAX_FEEDBACK + "], got " + feedback);
         }
+        if (sampler == Sampler.DPM_SOLVER_PLUS_PLUS && eta != 0) {
+            throw new IllegalArgumentException("params.eta must be 0 with params.sampler \"dpmsolver++\", a deterministic solver, got " + eta);
+        }
+    }
+
+    /** With DDIM. */
+    public JobParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger, double feedback) {
+        this(steps, guidance, eta, seed, joint, stagger, feedback, Sampler.DDIM);
     }
 
     /** With the default feedback. */
@@ -81,9 +120,9 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
     public static JobParams fromJson(JsonObject json, long defaultSeed) {
         JsonObject params = json == null ? new JsonObject() : json;
         for (String field : params.fieldNames()) {
-            if (!field.matches("steps|guidance|eta|seed|joint|stagger|feedback")) {
+            if (!field.matches("steps|guidance|eta|seed|joint|stagger|feedback|sampler")) {
                 throw new IllegalArgumentException("unknown field params." + field
-                        + "; expected steps, guidance, eta, seed, joint, stagger or feedback");
+                        + "; expected steps, guidance, eta, seed, joint, stagger, feedback or sampler");
             }
         }
         int steps = integer(params, "steps", DEFAULT_STEPS);
@@ -94,12 +133,24 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
                 longInteger(params, "seed", defaultSeed),
                 bool(params, "joint", true),
                 integer(params, "stagger", defaultStagger(steps)),
-                number(params, "feedback", DEFAULT_FEEDBACK));
+                number(params, "feedback", DEFAULT_FEEDBACK),
+                sampler(params));
     }
 
     public JsonObject toJson() {
         return new JsonObject().put("steps", steps).put("guidance", guidance).put("eta", eta).put("seed", seed).put("joint", joint)
-                .put("stagger", stagger).put("feedback", feedback);
+                .put("stagger", stagger).put("feedback", feedback).put("sampler", sampler.wireName());
+    }
+
+    private static Sampler sampler(JsonObject json) {
+        Object value = json.getValue("sampler");
+        if (value == null) {
+            return Sampler.DDIM;
+        }
+        if (!(value instanceof String name)) {
+            throw new IllegalArgumentException("params.sampler must be \"ddim\" or \"dpmsolver++\", got " + value);
+        }
+        return Sampler.fromWireName(name);
     }
 
     private static int integer(JsonObject json, String field, int fallback) {

@@ -76,6 +76,27 @@ class JobParamsTest {
                 .hasMessageContaining("params.feedback");
         assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("temperature", 1), 1))
                 .hasMessageContaining("unknown field params.temperature")
-                .hasMessageContaining("stagger or feedback");
+                .hasMessageContaining("feedback or sampler");
+    }
+
+    @Test
+    void theSamplerIsDdimByDefaultChosenByNameAndRoundTripsThroughJson() {
+        assertThat(JobParams.fromJson(new JsonObject(), 1).sampler()).isEqualTo(JobParams.Sampler.DDIM);
+        JobParams fast = JobParams.fromJson(new JsonObject().put("sampler", "dpmsolver++").put("steps", 15), 1);
+        assertThat(fast.sampler()).isEqualTo(JobParams.Sampler.DPM_SOLVER_PLUS_PLUS);
+        assertThat(fast.toJson().getString("sampler")).isEqualTo("dpmsolver++");
+        assertThat(JobParams.fromJson(fast.toJson(), 2)).isEqualTo(fast);
+        // a job stored before the sampler was a parameter reads back as DDIM
+        JsonObject stored = fast.toJson();
+        stored.remove("sampler");
+        assertThat(JobParams.fromJson(stored, 2).sampler()).isEqualTo(JobParams.Sampler.DDIM);
+        assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("sampler", "euler"), 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("params.sampler must be \"ddim\" or \"dpmsolver++\", got \"euler\"");
+        assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("sampler", 2), 1))
+                .hasMessageContaining("params.sampler must be");
+        assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("sampler", "dpmsolver++").put("eta", 0.5), 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("params.eta must be 0 with params.sampler \"dpmsolver++\"");
     }
 }

@@ -13,6 +13,9 @@ import dev.codi.model.SamplingListener;
 import dev.codi.model.denoiser.Denoiser;
 import dev.codi.model.denoiser.EnvironmentEncoder;
 import dev.codi.model.scheduler.DdimScheduler;
+import dev.codi.model.scheduler.DpmSolverMultistepScheduler;
+import dev.codi.model.scheduler.Scheduler;
+import dev.codi.protocol.JobParams;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,10 +28,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Joint DDIM sampling of several modalities with classifier-free guidance (CoDi §3.3):
+ * Joint sampling of several modalities with classifier-free guidance (CoDi §3.3):
  * every requested output's denoiser runs once per step on the unconditional input ε_θ(z_t^A, t, ∅)
  * and the conditional one ε_θ(z_t^A, t, c, V_B(z_t^B) for B ≠ A) — sampled alone, without the
- * environment tokens — and the scheduler moves each latent one step. An environment encoder that
+ * environment tokens — and the job's scheduler (DDIM or DPM-Solver++, one instance per output latent)
+ * moves each latent one step. An environment encoder that
  * reads the clean estimate costs one more call per output and step, ε_θ(z_t^B, t, c) without
  * environment, batched with the unconditional one.
  *
@@ -37,7 +41,7 @@ import java.util.TreeSet;
  * reading weighed by {@link FeedbackWeights}). With {@code stagger} and {@code feedback} 0 the loop is
  * CoDi's lockstep sampling.
  *
- * <p>Jobs are batched when they share (outputs, steps, eta, joint, stagger, feedback); a job's latents
+ * <p>Jobs are batched when they share (outputs, steps, eta, joint, stagger, feedback, sampler); a job's latents
  * do not depend on which jobs share its batch ({@link ActiveRows}). Latents are in the scaled space of
  * the denoisers (see the manifest's latent scales).
  */
@@ -77,7 +81,8 @@ public final class CodiPipeline {
         Map<Modality, Set<String>> shownAttributes();
     }
 
-    private record GroupKey(Set<Modality> outputs, int steps, double eta, boolean joint, int stagger, double feedback) { }
+    private record GroupKey(Set<Modality> outputs, int steps, double eta, boolean joint, int stagger, double feedback,
+                            JobParams.Sampler sampler) { }
 
     public List<Map<Modality, Latent>> sample(List<SamplingJob> batch, SamplingListener listener) {
         Map<GroupKey, List<Integer>> groups = new LinkedHashMap<>();
@@ -90,7 +95,7 @@ public final class CodiPipeline {
             var params = job.params();
             boolean joint = params.joint() && job.outputs().size() > 1;
             groups.computeIfAbsent(new GroupKey(job.outputs(), params.steps(), params.eta(), joint, joint ? params.stagger() : 0,
-                            joint ? params.feedback() : 0),
+                            joint ? params.feedback() : 0, params.sampler()),
                     key -> new ArrayList<>()).add(i);
         }
         List<Map<Modality, Latent>> results = new ArrayList<>(Collections.nCopies(batch.size(), Map.of()));
@@ -104,13 +109,11 @@ public final class CodiPipeline {
         return results;
     }
 
-    /** The denoising loop for jobs that share outputs, steps, eta, joint, stagger and feedback. */
+    /** The denoising loop for jobs that share outputs, steps, eta, joint, stagger, feedback and sampler. */
     private List<Map<Modality, Latent>> sampleGroup(GroupKey key, List<SamplingJob> jobs, SamplingListener listener) {
         List<Modality> outputs = List.copyOf(new TreeSet<>(key.outputs()));                 // modality order
-        DdimScheduler scheduler = new DdimScheduler(schedulerConfig);
-        scheduler.setTimesteps(key.steps());
         try (NDManager groupManager = manager.newSubManager()) {
-            GroupLoop loop = new GroupLoop(key, outputs, scheduler, new ActiveRows(jobs, outputs), groupManager);
+            GroupLoop loop = new GroupLoop(key, outputs, new ActiveRows(jobs, outputs), groupManager);
             Map<Modality, NDArray> latents = new EnumMap<>(Modality.class);                  // (batch, latent shape...) z_t
             for (Modality modality : outputs) {
                 latents.put(modality, loop.rows.gaussian(groupManager, modality, latentShapes.get(modality)));
@@ -120,6 +123,7 @@ public final class CodiPipeline {
                 if (kept != null) {
                     latents.replaceAll((modality, z) -> ActiveRows.select(groupManager, z, kept));
                     loop.feedback.keepRows(kept);
+                    loop.schedulers.values().forEach(scheduler -> scheduler.keepRows(kept));
                 }
                 if (loop.rows.isEmpty()) {
                     break;
@@ -136,11 +140,12 @@ public final class CodiPipeline {
         }
     }
 
-    /** One group's sampling state: its outputs, scheduler, stagger clock, active rows and feedback. */
+    /** One group's sampling state: its outputs, their schedulers, stagger clock, active rows and feedback. */
     private final class GroupLoop {
         final GroupKey key;
         final List<Modality> outputs;
-        final DdimScheduler scheduler;
+        final DdimScheduler schedule;                     // the noise schedule: timesteps and clean estimates
+        final Map<Modality, Scheduler> schedulers = new EnumMap<>(Modality.class); // one per output: a multistep one remembers its latent
         final int[] timesteps;
         final StaggerClock clock;
         final ActiveRows rows;
@@ -148,11 +153,20 @@ public final class CodiPipeline {
         final NDManager groupManager;
         final ParameterStore store = new ParameterStore(manager, false);
 
-        GroupLoop(GroupKey key, List<Modality> outputs, DdimScheduler scheduler, ActiveRows rows, NDManager groupManager) {
+        GroupLoop(GroupKey key, List<Modality> outputs, ActiveRows rows, NDManager groupManager) {
             this.key = key;
             this.outputs = outputs;
-            this.scheduler = scheduler;
-            this.timesteps = scheduler.timesteps();
+            this.schedule = new DdimScheduler(schedulerConfig);
+            schedule.setTimesteps(key.steps());
+            for (Modality modality : outputs) {
+                Scheduler scheduler = switch (key.sampler()) {
+                    case DDIM -> new DdimScheduler(schedulerConfig);
+                    case DPM_SOLVER_PLUS_PLUS -> new DpmSolverMultistepScheduler(schedulerConfig, groupManager);
+                };
+                scheduler.setTimesteps(key.steps());
+                schedulers.put(modality, scheduler);
+            }
+            this.timesteps = schedule.timesteps();
             this.clock = new StaggerClock(outputs, timesteps.length, key.stagger());
             this.rows = rows;
             this.feedback = new SharedSpaceFeedback(sharedSpace, groupManager, embeddingDim, outputs, key.joint(), key.feedback());
@@ -160,7 +174,7 @@ public final class CodiPipeline {
         }
 
         /**
-         * One iteration for every output: tokens → ε → guidance → DDIM step → feedback.
+         * One iteration for every output: tokens → ε → guidance → scheduler step → feedback.
          *
          * @return z_{t−Δ} of every denoising output, z_t of a waiting or finished one, attached to the group's manager
          */
@@ -200,9 +214,9 @@ public final class CodiPipeline {
                     NDList halves = bothHalves(modality, z, times(stepManager, 2 * rows.size(), t), contexts);
                     epsilon = rows.guidance().guide(stepManager, halves.get(0), halves.get(1));
                 }
-                // 4. DDIM step (eq. 12), η-noise drawn from each job's own generator
+                // 4. scheduler step (DDIM: eq. 12), η-noise drawn from each job's own generator
                 NDArray stepNoise = key.eta() > 0 ? rows.gaussian(stepManager, modality, latentShapes.get(modality)) : null;
-                NDArray previous = scheduler.step(epsilon, t, z, key.eta(), stepNoise);
+                NDArray previous = schedulers.get(modality).step(epsilon, t, z, key.eta(), stepNoise);
                 previous.attach(groupManager);
                 next.put(modality, previous);
                 // 5. feedback: this output's clean estimate, read into the shared space for the others' next step
@@ -261,7 +275,7 @@ public final class CodiPipeline {
         private NDArray cleanEstimate(NDArray z, NDArray epsilon, int t) {
             float[] rowTimes = new float[rows.size()];
             Arrays.fill(rowTimes, t);
-            return scheduler.predictedClean(z, epsilon, rowTimes, EnvironmentEncoder.CLEAN_ESTIMATE_BOUND);
+            return schedule.predictedClean(z, epsilon, rowTimes, EnvironmentEncoder.CLEAN_ESTIMATE_BOUND);
         }
 
         /** [ε_θ(z_t, t, ∅); ε_θ(z_t, t, c)] without environment, in one call on the doubled batch. */

@@ -16,7 +16,7 @@ import java.util.Arrays;
  * variant is kept for comparison. Timesteps use "leading" spacing: t_i = i·⌊T/steps⌋ + offset,
  * in descending order, and ᾱ before t = 0 is 1 ("set_alpha_to_one").
  */
-public final class DdimScheduler {
+public final class DdimScheduler implements Scheduler {
 
     public enum BetaSchedule { LINEAR, SCALED_LINEAR }
 
@@ -74,6 +74,7 @@ public final class DdimScheduler {
     }
 
     /** Chooses {@code steps} timesteps with "leading" spacing: i·⌊T/steps⌋ + offset, descending. */
+    @Override
     public void setTimesteps(int steps) {
         if (steps < 1 || steps > config.trainTimesteps()) {
             throw new IllegalArgumentException("steps must be within [1, " + config.trainTimesteps() + "], got " + steps);
@@ -86,6 +87,7 @@ public final class DdimScheduler {
     }
 
     /** The timesteps of the current schedule, first to last (descending). */
+    @Override
     public int[] timesteps() {
         return timesteps.clone();
     }
@@ -108,6 +110,7 @@ public final class DdimScheduler {
      * @param noise   (batch, ...) standard normal noise; may be null only when eta is 0
      * @return (batch, ...) x_{t−Δ}
      */
+    @Override
     public NDArray step(NDArray epsilon, int t, NDArray sample, double eta, NDArray noise) {
         if (Arrays.stream(timesteps).noneMatch(s -> s == t)) {
             throw new IllegalArgumentException("timestep " + t + " is not in the schedule " + Arrays.toString(timesteps)
@@ -135,6 +138,16 @@ public final class DdimScheduler {
         // 6. eq. 12: x_{t−Δ} = √α_{t−Δ}·predicted x_0 + direction + σ_t·ε_t
         NDArray previousSample = predictedOriginal.mul((float) Math.sqrt(alphaProductPrev)).add(direction);
         return sigma > 0 ? previousSample.add(noise.mul((float) sigma)) : previousSample;
+    }
+
+    /** DDIM remembers nothing between steps. */
+    @Override
+    public void keepRows(int[] rows) {
+    }
+
+    /** The timestep before {@code t} in the current schedule; negative after the last, where ᾱ is 1. */
+    int previousTimestep(int t) {
+        return t - stepRatio;
     }
 
     /**

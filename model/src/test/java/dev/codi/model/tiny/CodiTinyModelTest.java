@@ -159,6 +159,30 @@ class CodiTinyModelTest {
     }
 
     @Test
+    void dpmSolverJobsKeepTheirOwnMemoryWhateverShareTheirBatch() {
+        // DPM-Solver++ remembers each latent's previous prediction: a staggered job batched with a DDIM
+        // job and with a DPM-Solver++ job canceled mid-way must end where it ends sampled alone
+        JobParams fast = new JobParams(6, 7.5, 0.0, 23, true, 2, 1.0, JobParams.Sampler.DPM_SOLVER_PLUS_PLUS);
+        SamplingJob survivor = new SamplingJob("fast", conditioning, Set.of(Modality.IMAGE, Modality.AUDIO), fast, () -> false);
+        AtomicInteger canceledSteps = new AtomicInteger();
+        SamplingJob canceled = new SamplingJob("fast-canceled", conditioning, Set.of(Modality.IMAGE, Modality.AUDIO),
+                new JobParams(6, 7.5, 0.0, 5, true, 2, 1.0, JobParams.Sampler.DPM_SOLVER_PLUS_PLUS), () -> canceledSteps.get() >= 4);
+        SamplingJob ddim = new SamplingJob("ddim", conditioning, Set.of(Modality.IMAGE, Modality.AUDIO),
+                new JobParams(6, 7.5, 0.0, 23, true, 2, 1.0), () -> false);
+        List<Map<Modality, Latent>> batch = model.sample(List.of(canceled, survivor, ddim), (id, step, total) -> {
+            if (id.equals("fast-canceled")) {
+                canceledSteps.incrementAndGet();
+            }
+        });
+        Map<Modality, Latent> alone = model.sample(List.of(survivor), SamplingListener.NONE).get(0);
+        assertThat(batch.get(0)).isEmpty();
+        for (Modality modality : List.of(Modality.IMAGE, Modality.AUDIO)) {
+            assertNearlyEqual(batch.get(1).get(modality).values(), alone.get(modality).values(), modality.wireName());
+            assertThat(batch.get(2).get(modality).values()).as("DDIM's " + modality).isNotEqualTo(alone.get(modality).values());
+        }
+    }
+
+    @Test
     void jointAttentionIsANoOpUntilStageTwoTraining() {
         // CoDi's joint cross-attention starts with a zero output projection: joint and independent
         // sampling of an untrained bundle must agree (to rounding: joint sampling runs the unconditional
