@@ -77,7 +77,8 @@ public final class GatewayVerticle extends VerticleBase {
         config().forEach(entry -> environment.put(entry.getKey(), String.valueOf(entry.getValue())));
         store = new ObjectStore(ObjectStoreConfig.fromEnvironment(environment));
         producer = KafkaProducer.create(vertx, pipeline.kafka().interactiveProducer("gateway"));
-        representation = new JobRepresentation(store, gateway.artifactUrlTtl(), Clock.systemUTC());
+        representation = new JobRepresentation(store, gateway.artifactUrlTtl(), Clock.systemUTC(),
+                () -> models == null ? dev.codi.gateway.jobs.PromptWords.UNKNOWN_VOCABULARY : models.words());
         atomic = new AtomicPublisher(vertx, pipeline.kafka(), "gateway-submit");
         submitter = new JobSubmitter(store, producer, atomic, pipeline.topics(), view, Clock.systemUTC(), new SecureRandom());
         webhooks = new Webhooks(vertx, pipeline.kafka(), pipeline.topics(), WebhookConfig.from(config()), representation,
@@ -148,9 +149,11 @@ public final class GatewayVerticle extends VerticleBase {
         router.post("/v1/uploads").handler(uploadsApi::create);
         router.route().handler(BodyHandler.create(false).setBodyLimit(gateway.bodyLimitBytes()));
         router.post("/v1/jobs").handler(jobs::create);
+        router.get("/v1/jobs").handler(new JobListApi(vertx, view, representation, webhooks)::list);
         router.get("/v1/jobs/:id").handler(jobs::get);
         router.post("/v1/jobs/:id/cancel").handler(jobs::cancel);
         router.get("/v1/jobs/:id/events").handler(jobs::events);
+        router.get("/v1/jobs/:id/artifacts/:name").handler(jobs::artifact);
         router.post("/v1/jobs/:id/webhook-deliveries/:webhookId/replay").handler(webhooksApi::replay);
         router.get("/v1/webhooks/secret").handler(webhooksApi::secret);
         router.post("/v1/webhooks/secret/rotate").handler(webhooksApi::rotate);
@@ -160,6 +163,7 @@ public final class GatewayVerticle extends VerticleBase {
         router.get("/health/live").handler(health::live);
         router.get("/health/ready").handler(health::ready);
         router.get("/openapi.yaml").handler(this::openapi);
+        Playground.serve(router);
         router.route().failureHandler(Problems::handleFailure);
         return router;
     }

@@ -130,6 +130,27 @@ final class JobsApi {
         });
     }
 
+    /**
+     * {@code GET /v1/jobs/{id}/artifacts/{name}}: an artifact's bytes through the gateway, behind
+     * the key. The presigned URLs serve browsers' media elements from the object store's origin;
+     * a script that must read the bytes (a waveform) reads them here, same-origin, with no CORS
+     * rule needed on the bucket.
+     */
+    void artifact(RoutingContext context) {
+        JobRecord record = visibleJob(context);
+        String name = context.pathParam("name");
+        dev.codi.protocol.events.Artifact artifact = record.artifacts().stream()
+                .filter(candidate -> JobRepresentation.fileName(candidate).equals(name)).findFirst()
+                .orElseThrow(() -> Problem.notFound("job " + record.id() + " has no artifact '" + name + "'; it has "
+                        + record.artifacts().stream().map(JobRepresentation::fileName).toList()));
+        vertx.executeBlocking(() -> representation.read(artifact), false)
+                .onSuccess(bytes -> context.response()
+                        .putHeader("Content-Type", artifact.contentType())
+                        .putHeader("Cache-Control", "private, max-age=3600")
+                        .end(io.vertx.core.buffer.Buffer.buffer(bytes)))
+                .onFailure(context::fail);
+    }
+
     void get(RoutingContext context) {
         JobRecord record = visibleJob(context);
         render(record)

@@ -105,6 +105,8 @@ class OpenApiTest {
                 "{\"inputs\": {\"text\": \"" + "x".repeat(33 * 1024 * 1024) + "\"}}"));
         triggers.put("POST /v1/jobs 415", () -> send("POST", "/v1/jobs", SharedPipeline.KEY, "text/plain", job));
         triggers.put("POST /v1/jobs 422", () -> send("POST", "/v1/jobs", SharedPipeline.KEY, "application/json", "{\"inputs\": {}}"));
+        triggers.put("GET /v1/jobs 401", () -> send("GET", "/v1/jobs", null, null, null));
+        triggers.put("GET /v1/jobs 422", () -> send("GET", "/v1/jobs?limit=0", SharedPipeline.KEY, null, null));
         triggers.put("GET /v1/jobs/{id} 401", () -> send("GET", "/v1/jobs/" + finishedJob, null, null, null));
         triggers.put("GET /v1/jobs/{id} 404", () -> send("GET", "/v1/jobs/job_nosuchjob", SharedPipeline.KEY, null, null));
         triggers.put("POST /v1/jobs/{id}/cancel 401", () -> send("POST", "/v1/jobs/" + finishedJob + "/cancel", null, null, ""));
@@ -112,6 +114,8 @@ class OpenApiTest {
         triggers.put("POST /v1/jobs/{id}/cancel 409", () -> send("POST", "/v1/jobs/" + finishedJob + "/cancel", SharedPipeline.KEY, null, ""));
         triggers.put("GET /v1/jobs/{id}/events 401", () -> send("GET", "/v1/jobs/" + finishedJob + "/events", null, null, null));
         triggers.put("GET /v1/jobs/{id}/events 404", () -> send("GET", "/v1/jobs/" + finishedJob + "/events", SharedPipeline.OTHER_KEY, null, null));
+        triggers.put("GET /v1/jobs/{id}/artifacts/{name} 401", () -> send("GET", "/v1/jobs/" + finishedJob + "/artifacts/text.txt", null, null, null));
+        triggers.put("GET /v1/jobs/{id}/artifacts/{name} 404", () -> send("GET", "/v1/jobs/" + finishedJob + "/artifacts/image.png", SharedPipeline.KEY, null, null));
         String replay = "/v1/jobs/" + finishedJob + "/webhook-deliveries/msg_none/replay";
         triggers.put("POST /v1/jobs/{id}/webhook-deliveries/{webhookId}/replay 401", () -> send("POST", replay, null, null, ""));
         triggers.put("POST /v1/jobs/{id}/webhook-deliveries/{webhookId}/replay 404", () -> send("POST", replay, SharedPipeline.KEY, null, ""));

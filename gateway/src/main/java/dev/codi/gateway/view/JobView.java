@@ -11,8 +11,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -27,6 +29,8 @@ public final class JobView {
     private final Set<String> seenEventIds = new HashSet<>();
     private final Map<String, List<JobChange>> history = new HashMap<>();
     private final List<Consumer<JobChange>> listeners = new CopyOnWriteArrayList<>();
+    /** Per owner, its jobs newest first: position and status only, for listing. */
+    private final Map<String, NavigableMap<OwnedJob.Position, JobStatus>> byOwner = new HashMap<>();
 
     public Optional<JobRecord> get(String jobId) {
         return Optional.ofNullable(jobs.get(jobId));
@@ -45,6 +49,28 @@ public final class JobView {
             }
         }
         return stalled;
+    }
+
+    /**
+     * A page of an owner's jobs, newest first.
+     *
+     * @param status only jobs in this state, or null for all
+     * @param after  the position of the last job of the previous page, or null for the first page
+     * @param limit  at most this many
+     */
+    public List<OwnedJob> jobsOf(String owner, JobStatus status, OwnedJob.Position after, int limit) {
+        NavigableMap<OwnedJob.Position, JobStatus> owned = byOwner.getOrDefault(owner, new TreeMap<>(OwnedJob.NEWEST_FIRST));
+        NavigableMap<OwnedJob.Position, JobStatus> rest = after == null ? owned : owned.tailMap(after, false);
+        List<OwnedJob> page = new ArrayList<>();
+        for (Map.Entry<OwnedJob.Position, JobStatus> job : rest.entrySet()) {
+            if (page.size() == limit) {
+                break;
+            }
+            if (status == null || job.getValue() == status) {
+                page.add(new OwnedJob(job.getKey().id(), job.getKey().createdAt(), job.getValue()));
+            }
+        }
+        return page;
     }
 
     /** Called with the new snapshot whenever a job changes. */
@@ -94,6 +120,8 @@ public final class JobView {
 
     private void publish(JobRecord record, CloudEvent cause, JobEvent jobEvent) {
         jobs.put(record.id(), record);
+        byOwner.computeIfAbsent(record.spec().owner(), owner -> new TreeMap<>(OwnedJob.NEWEST_FIRST))
+                .put(new OwnedJob.Position(record.spec().createdAt(), record.id()), record.status());
         JobChange change = new JobChange(cause.id(), jobEvent, record);
         history.computeIfAbsent(record.id(), id -> new ArrayList<>()).add(change);
         listeners.forEach(listener -> listener.accept(change));

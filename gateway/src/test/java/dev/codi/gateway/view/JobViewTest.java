@@ -75,6 +75,29 @@ class JobViewTest {
         assertThat(view.size()).isZero();
     }
 
+    @Test
+    void listsAnOwnersJobsNewestFirstWithTheirCurrentStatus() {
+        // Given three jobs of one owner created a second apart, the middle one finished, and one job of another owner
+        for (int i = 1; i <= 3; i++) {
+            apply(new JobEvent.Queued(job("job_" + i, "alice", T0.plusSeconds(i))), 0);
+        }
+        apply(new JobEvent.Queued(job("job_b", "bob", T0.plusSeconds(9))), 0);
+        apply(new JobEvent.Canceled("job_2", Stage.GATEWAY), 1);
+
+        // Then pages go newest first, a page resumes after the position it is given, and the filter sees the new status
+        List<OwnedJob> first = view.jobsOf("alice", null, null, 2);
+        assertThat(first).extracting(OwnedJob::id).containsExactly("job_3", "job_2");
+        assertThat(first.get(1).status()).isEqualTo(JobStatus.CANCELED);
+        assertThat(view.jobsOf("alice", null, first.get(1).position(), 2)).extracting(OwnedJob::id).containsExactly("job_1");
+        assertThat(view.jobsOf("alice", JobStatus.QUEUED, null, 10)).extracting(OwnedJob::id).containsExactly("job_3", "job_1");
+        assertThat(view.jobsOf("bob", null, null, 10)).extracting(OwnedJob::id).containsExactly("job_b");
+        assertThat(view.jobsOf("carol", null, null, 10)).isEmpty();
+    }
+
+    private static JobSpec job(String id, String owner, Instant createdAt) {
+        return new JobSpec(id, owner, createdAt, JOB.inputs(), Map.of(), JOB.outputs(), JOB.params());
+    }
+
     private void apply(JobEvent event, int secondsAfterStart) {
         view.apply(event.toCloudEvent(T0.plusSeconds(secondsAfterStart)), event);
     }

@@ -93,7 +93,9 @@ public final class CodiTinyBundle {
                     config.embeddingDim(), config.environmentDim(), latentShapes, latentScales,
                     new BundleManifest.Scheduler("ddim", schedule.trainTimesteps(), "scaled_linear", schedule.betaStart(),
                             schedule.betaEnd(), "epsilon", "leading", schedule.stepsOffset(), true),
-                    representations(config), config, weights, training, metrics);
+                    representations(config), config, weights, training, metrics,
+                    new BundleManifest.TextVocabulary(dev.codi.model.autoencoder.Vocabulary.WORDS,
+                            dev.codi.model.autoencoder.Vocabulary.MAX_TOKENS - 2, dev.codi.model.autoencoder.Vocabulary.UNK));
             Path temporary = directory.resolve(MANIFEST + ".tmp");
             JSON.writeValue(temporary.toFile(), manifest);
             Files.move(temporary, directory.resolve(MANIFEST), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
