@@ -3,6 +3,7 @@ package dev.codi.gateway;
 import dev.codi.gateway.auth.ApiKeys;
 import dev.codi.gateway.auth.BearerAuth;
 import dev.codi.gateway.http.Problem;
+import dev.codi.gateway.metrics.GatewayMetrics;
 import dev.codi.gateway.idempotency.IdempotencyKeys;
 import dev.codi.gateway.uploads.Uploads;
 import dev.codi.gateway.uploads.UploadsApi;
@@ -140,6 +141,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     private Router router(BearerAuth auth, JobsApi jobs, WebhooksApi webhooksApi, UploadsApi uploadsApi) {
         router = Router.router(vertx);
+        router.route().handler(GatewayMetrics::timeRequest);
         router.route().handler(context -> {
             context.put(Problems.BODY_LIMIT_KEY, gateway.bodyLimitBytes());
             context.next();
@@ -162,6 +164,7 @@ public final class GatewayVerticle extends VerticleBase {
         router.get("/health").handler(this::health);
         router.get("/health/live").handler(health::live);
         router.get("/health/ready").handler(health::ready);
+        router.get("/metrics").handler(GatewayMetrics::scrape);
         router.get("/openapi.yaml").handler(this::openapi);
         Playground.serve(router);
         router.route().failureHandler(Problems::handleFailure);

@@ -3,6 +3,7 @@ package dev.codi.gateway.webhooks;
 import dev.codi.protocol.CloudEvent;
 import dev.codi.protocol.MalformedEventException;
 import dev.codi.protocol.Topics;
+import dev.codi.gateway.metrics.GatewayMetrics;
 import dev.codi.protocol.kafka.CloudEventRecords;
 import dev.codi.protocol.kafka.KafkaSettings;
 import io.vertx.core.Future;
@@ -230,6 +231,7 @@ public final class WebhookWorker {
         }
         return delivery.attempt(message, secrets.signing(message.owner(), now), now).<Void>compose(outcome -> {
             LOG.info("webhook {} attempt {} to {}: {}", message.webhookId(), message.attempt() + 1, message.url(), outcome.detail());
+            GatewayMetrics.webhookAttempt(outcome.result().name().toLowerCase(), message.attempt() + 1);
             return switch (outcome.result()) {
                 case DELIVERED -> {
                     delivered.add(message.webhookId());

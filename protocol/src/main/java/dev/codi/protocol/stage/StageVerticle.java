@@ -77,6 +77,7 @@ public abstract class StageVerticle extends VerticleBase {
     private volatile boolean stopping;
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
     private final StageHealth health = new StageHealth();
+    private StageMetrics metrics;
     /** Offsets this instance committed last, per partition, and whether a delivery marker is on it. */
     private final Map<TopicPartition, OffsetAndMetadata> lastCommitted = new HashMap<>();
     /** Jobs of the batch being processed whose work is to be redone later (written on the worker thread). */
@@ -106,6 +107,11 @@ public abstract class StageVerticle extends VerticleBase {
     protected void release() {
     }
 
+    /** What this stage reports to Prometheus; the stage's own code adds to it (denoiser steps). */
+    protected StageMetrics metrics() {
+        return metrics;
+    }
+
     /** What liveness and readiness probes report for this stage. */
     public StageHealth health() {
         return health;
@@ -117,6 +123,7 @@ public abstract class StageVerticle extends VerticleBase {
         topics = pipeline.topics();
         settings = StageSettings.from(config());
         crashPoint = CrashPoint.fromConfig(settings.variables());
+        metrics = new StageMetrics(stage().serviceName());
         String clientId = stage().serviceName() + "-" + instanceId;
         modelExecutor = vertx.createSharedWorkerExecutor(clientId, 1, 30, TimeUnit.MINUTES);
         return modelExecutor.executeBlocking(() -> {
@@ -133,6 +140,7 @@ public abstract class StageVerticle extends VerticleBase {
                     admin = Admin.create(pipeline.kafka().admin());
                     consumer = KafkaConsumer.create(vertx,
                             pipeline.kafka().consumer(stage().consumerGroup(), clientId, pipeline.maxBatch()));
+                    metrics.watch(vertx, admin, stage().consumerGroup(), inputTopic(), consumer.unwrap(), producer.unwrap());
                     consumer.partitionsAssignedHandler(this::onAssigned);
                     consumer.exceptionHandler(error -> LOG.warn("{} consumer: {}", stage().serviceName(), error.toString()));
                     return consumer.subscribe(inputTopic());
@@ -149,6 +157,9 @@ public abstract class StageVerticle extends VerticleBase {
     public Future<?> stop() {
         stopping = true;
         health.stopping();
+        if (metrics != null) {
+            metrics.close();
+        }
         // Close without committing: whatever is in flight is redone by another instance.
         Future<Void> closedConsumer = consumer == null ? Future.succeededFuture() : consumer.close();
         Future<Void> closedProducer = producer == null ? Future.succeededFuture() : producer.close();
@@ -304,13 +315,17 @@ public abstract class StageVerticle extends VerticleBase {
                     if (crashPoint != null) {
                         crashPoint.maybeHalt(CrashPoint.Point.PROCESSING, events);
                     }
-                    return process(events);
+                    long began = System.nanoTime();
+                    List<Outbound> processed = process(events);
+                    metrics.batchProcessed(events, System.nanoTime() - began, processed, Set.copyOf(retryJobIds));
+                    return processed;
                 }, true).recover(error -> Future.succeededFuture(failAll(events, error)))));
         return outputs.compose(outbound -> {
             if (stopping) {
                 return Future.failedFuture("stage is stopping");
             }
             Set<String> retry = Set.copyOf(retryJobIds);
+            metrics.deadLettered(deadLetters.size());
             List<Future<?>> sent = new ArrayList<>();
             deadLetters.forEach(record -> sent.add(producer.send(record)));
             outbound.stream()
@@ -407,6 +422,7 @@ public abstract class StageVerticle extends VerticleBase {
         String reason = stage().serviceName() + " stopped " + attempts + " times while processing this record";
         LOG.error("{}: record {}-{}@{} to dead letters: {}", stage().serviceName(), record.topic(), record.partition(),
                 record.offset(), reason);
+        metrics.deadLettered(1);
         List<Future<?>> sent = new ArrayList<>();
         sent.add(producer.send(DeadLetters.of(topics.deadLetter(), stage().serviceName(), record, reason)));
         if (record.key() != null) {
@@ -421,6 +437,7 @@ public abstract class StageVerticle extends VerticleBase {
     /** A bug in process() must not lose jobs silently: every job of the batch is reported failed. */
     private List<Outbound> failAll(List<CloudEvent> batch, Throwable error) {
         LOG.error("{} failed a batch of {}", stage().serviceName(), batch.size(), error);
+        metrics.failed(batch.size());
         List<Outbound> failures = new ArrayList<>();
         for (CloudEvent event : batch) {
             failures.add(jobEvent(new JobEvent.Failed(event.jobId(), stage(),
