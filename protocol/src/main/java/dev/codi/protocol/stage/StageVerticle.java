@@ -7,6 +7,7 @@ import dev.codi.protocol.Stage;
 import dev.codi.protocol.Topics;
 import dev.codi.protocol.events.JobEvent;
 import dev.codi.protocol.kafka.CloudEventRecords;
+import dev.codi.protocol.logging.JobLog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -197,7 +198,9 @@ public abstract class StageVerticle extends VerticleBase {
      * delivered again after a backoff. Safe to call from the worker thread.
      */
     protected void retryLater(CloudEvent event, Throwable cause) {
-        LOG.warn("{}: job {} will be retried: {}", stage().serviceName(), event.jobId(), cause.toString());
+        try (JobLog ignored = JobLog.of(event.jobId(), stage().serviceName())) {
+            LOG.warn("{}: job {} will be retried: {}", stage().serviceName(), event.jobId(), cause.toString());
+        }
         retryJobIds.add(event.jobId());
     }
 
@@ -295,7 +298,9 @@ public abstract class StageVerticle extends VerticleBase {
                             + ", expected " + inputType());
                 }
                 if (cancellations.isCanceled(event.jobId())) {
-                    LOG.info("{}: skipping canceled job {}", stage().serviceName(), event.jobId());
+                    try (JobLog ignored = JobLog.of(event.jobId(), stage().serviceName())) {
+                        LOG.info("{}: skipping canceled job {}", stage().serviceName(), event.jobId());
+                    }
                 } else {
                     valid.put(event, record);
                 }
@@ -316,7 +321,10 @@ public abstract class StageVerticle extends VerticleBase {
                         crashPoint.maybeHalt(CrashPoint.Point.PROCESSING, events);
                     }
                     long began = System.nanoTime();
-                    List<Outbound> processed = process(events);
+                    List<Outbound> processed;
+                    try (JobLog ignored = JobLog.of(events.size() == 1 ? events.get(0).jobId() : null, stage().serviceName())) {
+                        processed = process(events);
+                    }
                     metrics.batchProcessed(events, System.nanoTime() - began, processed, Set.copyOf(retryJobIds));
                     return processed;
                 }, true).recover(error -> Future.succeededFuture(failAll(events, error)))));
@@ -420,8 +428,10 @@ public abstract class StageVerticle extends VerticleBase {
     /** Dead-letters a record that was taken on {@code attempts} times without its stage returning, and fails its job. */
     private Future<Void> deadLetterPoison(KafkaConsumerRecord<String, Buffer> record, int attempts) {
         String reason = stage().serviceName() + " stopped " + attempts + " times while processing this record";
-        LOG.error("{}: record {}-{}@{} to dead letters: {}", stage().serviceName(), record.topic(), record.partition(),
-                record.offset(), reason);
+        try (JobLog ignored = JobLog.of(record.key(), stage().serviceName())) {
+            LOG.error("{}: record {}-{}@{} to dead letters: {}", stage().serviceName(), record.topic(), record.partition(),
+                    record.offset(), reason);
+        }
         metrics.deadLettered(1);
         List<Future<?>> sent = new ArrayList<>();
         sent.add(producer.send(DeadLetters.of(topics.deadLetter(), stage().serviceName(), record, reason)));
