@@ -46,6 +46,26 @@ class MetricsTest {
                 "codi_gateway_sse_streams", "kafka_consumer_fetch_manager_records_lag_max");
     }
 
+    @Test
+    void everyMetricTheDashboardPlotsIsExposed() throws Exception {
+        HTTP.send(SharedPipeline.request("/v1/jobs").header("Content-Type", "application/json").header("Prefer", "wait=60")
+                .POST(HttpRequest.BodyPublishers.ofString(SharedPipeline.textJob("a green square", List.of("text"), 2, 5).encode())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String exposed = scrape();
+        String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("..", "deploy", "grafana", "codi-dashboard.json"));
+        Matcher names = Pattern.compile("\\b((?:codi|jvm|process|kafka)_[a-z_]+)\\b").matcher(dashboard);
+        int plotted = 0;
+        while (names.find()) {
+            plotted++;
+            String name = names.group(1);
+            if (name.equals("codi_gateway_webhook_attempts_total")) {
+                continue; // appears with the process's first webhook attempt
+            }
+            assertThat(exposed).as("the dashboard plots " + name).containsPattern("(?m)^" + Pattern.quote(name) + "[{ ]");
+        }
+        assertThat(plotted).isGreaterThan(10);
+    }
+
     private static String scrape() throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(SharedPipeline.get().gatewayUrl() + "/metrics"))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());

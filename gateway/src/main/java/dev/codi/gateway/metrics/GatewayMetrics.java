@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,6 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class GatewayMetrics {
     private static final MeterRegistry REGISTRY = ProcessMetrics.registry();
     private static final AtomicInteger STREAMS_OPEN = new AtomicInteger();
+    /** Latency buckets of the request timer: from a cached GET to a long Prefer: wait (a few, to keep series few). */
+    private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(250),
+            Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(120)};
 
     static {
         Gauge.builder("codi.gateway.sse.streams", STREAMS_OPEN, AtomicInteger::get)
@@ -39,6 +43,7 @@ public final class GatewayMetrics {
                 .description("HTTP requests the gateway answered")
                 .tags("method", context.request().method().name(), "route", routeOf(context),
                         "status", Integer.toString(context.response().getStatusCode()))
+                .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(REGISTRY)));
         context.next();
     }

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class TopicSetup {
     public static final int DEFAULT_PARTITIONS = 8;
+    /** How many partitions each topic gets when it is created (default {@value #DEFAULT_PARTITIONS}). */
+    public static final String PARTITIONS_VARIABLE = "CODI_TOPIC_PARTITIONS";
 
     private TopicSetup() {
     }

@@ -28,7 +28,7 @@ public final class StandaloneService {
     public static void run(String name, Supplier<VerticleBase> verticle) {
         JsonObject config = PipelineConfig.configFromEnvironment(System.getenv());
         PipelineConfig pipeline = PipelineConfig.from(config);
-        int partitions = Integer.parseInt(config.getString("CODI_TOPIC_PARTITIONS", Integer.toString(TopicSetup.DEFAULT_PARTITIONS)));
+        int partitions = Integer.parseInt(config.getString(TopicSetup.PARTITIONS_VARIABLE, Integer.toString(TopicSetup.DEFAULT_PARTITIONS)));
         TopicSetup.ensureTopics(pipeline.kafka(), pipeline.topics(), partitions, (short) 1);
         // Run with -XX:+ExitOnOutOfMemoryError (deploy/local does): a JVM that ran out of memory
         // may have lost a Kafka client's thread and can no longer be trusted; its supervisor restarts it.
