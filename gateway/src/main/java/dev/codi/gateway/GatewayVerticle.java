@@ -102,6 +102,7 @@ public final class GatewayVerticle extends VerticleBase {
         JobsApi jobsApi = new JobsApi(vertx, parser, submitter, view, subscriptions, representation, idempotency, webhooks);
         reader = new JobEventsReader(vertx, pipeline.kafka(), pipeline.topics().jobEvents(), view);
         return vertx.executeBlocking(() -> {
+                    GatewayMetrics.start(); // the process's registry and JVM meters start here, off the event loop
                     store.ensureBucket();
                     models = ModelCatalog.read(gateway.modelDirectory());
                     try (java.io.InputStream in = GatewayVerticle.class.getResourceAsStream(OPENAPI_RESOURCE)) {

@@ -32,6 +32,11 @@ public final class GatewayMetrics {
     private GatewayMetrics() {
     }
 
+    /** Creates the process's registry and the gateway's meters (a blocking first use: call it off the event loop). */
+    public static void start() {
+        REGISTRY.config();
+    }
+
     /**
      * The router's first handler: times the request and counts it, when its response ends, by
      * method, route template (never the raw path: job ids would make every request its own series)

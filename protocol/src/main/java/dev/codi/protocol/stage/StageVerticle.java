@@ -78,7 +78,7 @@ public abstract class StageVerticle extends VerticleBase {
     private volatile boolean stopping;
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
     private final StageHealth health = new StageHealth();
-    private StageMetrics metrics;
+    private volatile StageMetrics metrics;
     /** Offsets this instance committed last, per partition, and whether a delivery marker is on it. */
     private final Map<TopicPartition, OffsetAndMetadata> lastCommitted = new HashMap<>();
     /** Jobs of the batch being processed whose work is to be redone later (written on the worker thread). */
@@ -124,10 +124,10 @@ public abstract class StageVerticle extends VerticleBase {
         topics = pipeline.topics();
         settings = StageSettings.from(config());
         crashPoint = CrashPoint.fromConfig(settings.variables());
-        metrics = new StageMetrics(stage().serviceName());
         String clientId = stage().serviceName() + "-" + instanceId;
         modelExecutor = vertx.createSharedWorkerExecutor(clientId, 1, 30, TimeUnit.MINUTES);
         return modelExecutor.executeBlocking(() -> {
+                    metrics = new StageMetrics(stage().serviceName()); // the process's registry starts here, off the event loop
                     prepare();
                     return null;
                 })
