@@ -75,7 +75,9 @@ public final class DiffusionVerticle extends ModelStageVerticle {
             return outputs;
         }
         Map<String, Integer> lastStep = new ConcurrentHashMap<>();
+        samplingJobs.forEach(job -> metrics().samplingStarted(job.jobId()));
         SamplingListener progress = (jobId, step, total) -> {
+            metrics().denoiserStep(jobId, step, total);
             lastStep.put(jobId, step);
             if (throttle.shouldEmit(jobId, step, total, System.nanoTime())) {
                 emitNow(new JobEvent.Progress(jobId, stage(), step, total));

@@ -6,6 +6,7 @@ import dev.codi.gateway.admission.DecodePool;
 import dev.codi.gateway.auth.ApiKeys;
 import dev.codi.gateway.auth.BearerAuth;
 import dev.codi.gateway.http.Problem;
+import dev.codi.gateway.metrics.GatewayMetrics;
 import dev.codi.gateway.idempotency.IdempotencyKeys;
 import dev.codi.gateway.uploads.Uploads;
 import dev.codi.gateway.uploads.UploadsApi;
@@ -111,6 +112,7 @@ public final class GatewayVerticle extends VerticleBase {
                 decodePool);
         reader = new JobEventsReader(vertx, pipeline.kafka(), pipeline.topics().jobEvents(), view);
         return vertx.executeBlocking(() -> {
+                    GatewayMetrics.start(); // the process's registry and JVM meters start here, off the event loop
                     store.ensureBucket();
                     models = ModelCatalog.read(gateway.modelDirectory());
                     try (java.io.InputStream in = GatewayVerticle.class.getResourceAsStream(OPENAPI_RESOURCE)) {
@@ -153,6 +155,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     private Router router(BearerAuth auth, JobsApi jobs, WebhooksApi webhooksApi, UploadsApi uploadsApi) {
         router = Router.router(vertx);
+        router.route().handler(GatewayMetrics::timeRequest);
         router.route().handler(context -> {
             context.put(Problems.BODY_LIMIT_KEY, gateway.bodyLimitBytes());
             context.next();
@@ -179,6 +182,7 @@ public final class GatewayVerticle extends VerticleBase {
         router.get("/health").handler(this::health);
         router.get("/health/live").handler(health::live);
         router.get("/health/ready").handler(health::ready);
+        router.get("/metrics").handler(GatewayMetrics::scrape);
         router.get("/openapi.yaml").handler(this::openapi);
         Playground.serve(router);
         router.route().failureHandler(Problems::handleFailure);

@@ -4,6 +4,7 @@ import dev.codi.gateway.jobs.JobRepresentation;
 import dev.codi.gateway.view.JobChange;
 import dev.codi.gateway.view.JobSubscriptions;
 import dev.codi.gateway.view.JobView;
+import dev.codi.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -49,6 +50,8 @@ public final class JobEventStream {
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
         response.write("retry: " + RECONNECT_MILLIS + "\n\n");
+        Runnable streamClosed = GatewayMetrics.streamOpened();
+        response.endHandler(ended -> streamClosed.run());
         List<JobChange> history = view.history(jobId);
         int from = 0;
         if (lastEventId != null) {
@@ -88,6 +91,7 @@ public final class JobEventStream {
             }
         });
         response.closeHandler(closed -> {
+            streamClosed.run();
             unsubscribe[0].run();
             vertx.cancelTimer(keepAlive);
         });

@@ -5,6 +5,7 @@ import dev.codi.gateway.view.JobView;
 import dev.codi.protocol.Stage;
 import dev.codi.protocol.events.JobEvent;
 import io.vertx.core.Vertx;
+import dev.codi.protocol.logging.JobLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,9 @@ public final class StallWatch {
         for (JobRecord job : view.unfinishedSince(now.minus(timeout))) {
             String reason = "the job made no progress for " + timeout.toSeconds() + " s while " + job.status().wireName()
                     + "; it was given up (submit it again)";
-            LOG.warn("job {}: {}", job.id(), reason);
+            try (JobLog ignored = JobLog.of(job.id(), Stage.GATEWAY.serviceName())) {
+                LOG.warn("job {}: {}", job.id(), reason);
+            }
             submitter.publishEvent(new JobEvent.Failed(job.id(), Stage.GATEWAY, reason))
                     .onFailure(error -> LOG.warn("could not fail stalled job {}: {}", job.id(), error.toString()));
         }

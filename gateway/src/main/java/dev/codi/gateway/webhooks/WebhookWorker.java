@@ -3,6 +3,9 @@ package dev.codi.gateway.webhooks;
 import dev.codi.protocol.CloudEvent;
 import dev.codi.protocol.MalformedEventException;
 import dev.codi.protocol.Topics;
+import dev.codi.gateway.metrics.GatewayMetrics;
+import dev.codi.protocol.Stage;
+import dev.codi.protocol.logging.JobLog;
 import dev.codi.protocol.kafka.CloudEventRecords;
 import dev.codi.protocol.kafka.KafkaSettings;
 import io.vertx.core.Future;
@@ -229,7 +232,10 @@ public final class WebhookWorker {
             return deadLetter(message.next(now, "endpoint disabled: it answered 410 Gone to an earlier delivery"));
         }
         return delivery.attempt(message, secrets.signing(message.owner(), now), now).<Void>compose(outcome -> {
-            LOG.info("webhook {} attempt {} to {}: {}", message.webhookId(), message.attempt() + 1, message.url(), outcome.detail());
+            try (JobLog ignored = JobLog.of(message.jobId(), Stage.GATEWAY.serviceName())) {
+                LOG.info("webhook {} attempt {} to {}: {}", message.webhookId(), message.attempt() + 1, message.url(), outcome.detail());
+            }
+            GatewayMetrics.webhookAttempt(outcome.result().name().toLowerCase(), message.attempt() + 1);
             return switch (outcome.result()) {
                 case DELIVERED -> {
                     delivered.add(message.webhookId());

@@ -5,9 +5,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import dev.codi.protocol.metrics.ProcessMetrics;
 
 /**
- * A stage process's small HTTP port for its probes: {@code /health/live} (503 when the stage
+ * A stage process's small HTTP port for Prometheus ({@code /metrics}, the process's
+ * {@linkplain ProcessMetrics meters}) and its probes: {@code /health/live} (503 when the stage
  * loop is stuck: restart the process) and {@code /health/ready} (503 while the stage starts, stops,
  * or cannot reach Kafka or its object store). Listens on {@value #PORT_VARIABLE} when it is set.
  */
@@ -23,6 +25,10 @@ public final class AdminServer {
     }
 
     private static void answer(HttpServerRequest request, StageHealth health) {
+        if (request.path().equals("/metrics")) {
+            request.response().putHeader("Content-Type", ProcessMetrics.CONTENT_TYPE).end(ProcessMetrics.scrape());
+            return;
+        }
         String problem = switch (request.path()) {
             case "/health/live" -> health.notLive();
             case "/health/ready" -> health.notReady();

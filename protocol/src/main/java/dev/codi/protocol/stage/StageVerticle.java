@@ -7,6 +7,7 @@ import dev.codi.protocol.Stage;
 import dev.codi.protocol.Topics;
 import dev.codi.protocol.events.JobEvent;
 import dev.codi.protocol.kafka.CloudEventRecords;
+import dev.codi.protocol.logging.JobLog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -79,6 +80,7 @@ public abstract class StageVerticle extends VerticleBase {
     private volatile boolean stopping;
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
     private final StageHealth health = new StageHealth();
+    private volatile StageMetrics metrics;
     /** Offsets this instance committed last, per partition, and whether a delivery marker is on it. */
     private final Map<TopicPartition, OffsetAndMetadata> lastCommitted = new HashMap<>();
     /** Jobs of the batch being processed whose work is to be redone later (written on the worker thread). */
@@ -109,6 +111,11 @@ public abstract class StageVerticle extends VerticleBase {
     protected void release() {
     }
 
+    /** What this stage reports to Prometheus; the stage's own code adds to it (denoiser steps). */
+    protected StageMetrics metrics() {
+        return metrics;
+    }
+
     /** What liveness and readiness probes report for this stage. */
     public StageHealth health() {
         return health;
@@ -123,6 +130,7 @@ public abstract class StageVerticle extends VerticleBase {
         String clientId = stage().serviceName() + "-" + instanceId;
         modelExecutor = vertx.createSharedWorkerExecutor(clientId, 1, 30, TimeUnit.MINUTES);
         return modelExecutor.executeBlocking(() -> {
+                    metrics = new StageMetrics(stage().serviceName()); // the process's registry starts here, off the event loop
                     prepare();
                     return null;
                 })
@@ -136,6 +144,7 @@ public abstract class StageVerticle extends VerticleBase {
                     admin = Admin.create(pipeline.kafka().admin());
                     consumer = KafkaConsumer.create(vertx,
                             pipeline.kafka().consumer(stage().consumerGroup(), clientId, pipeline.maxBatch()));
+                    metrics.watch(vertx, admin, stage().consumerGroup(), inputTopic(), consumer.unwrap(), producer.unwrap());
                     consumer.partitionsAssignedHandler(this::onAssigned);
                     consumer.exceptionHandler(error -> LOG.warn("{} consumer: {}", stage().serviceName(), error.toString()));
                     return consumer.subscribe(inputTopic());
@@ -152,6 +161,9 @@ public abstract class StageVerticle extends VerticleBase {
     public Future<?> stop() {
         stopping = true;
         health.stopping();
+        if (metrics != null) {
+            metrics.close();
+        }
         // Close without committing: whatever is in flight is redone by another instance.
         Future<Void> closedConsumer = consumer == null ? Future.succeededFuture() : consumer.close();
         Future<Void> closedProducer = producer == null ? Future.succeededFuture() : producer.close();
@@ -189,7 +201,9 @@ public abstract class StageVerticle extends VerticleBase {
      * delivered again after a backoff. Safe to call from the worker thread.
      */
     protected void retryLater(CloudEvent event, Throwable cause) {
-        LOG.warn("{}: job {} will be retried: {}", stage().serviceName(), event.jobId(), cause.toString());
+        try (JobLog ignored = JobLog.of(event.jobId(), stage().serviceName())) {
+            LOG.warn("{}: job {} will be retried: {}", stage().serviceName(), event.jobId(), cause.toString());
+        }
         retryJobIds.add(event.jobId());
     }
 
@@ -314,7 +328,9 @@ public abstract class StageVerticle extends VerticleBase {
                             + ", expected " + inputType());
                 }
                 if (cancellations.isCanceled(event.jobId())) {
-                    LOG.info("{}: skipping canceled job {}", stage().serviceName(), event.jobId());
+                    try (JobLog ignored = JobLog.of(event.jobId(), stage().serviceName())) {
+                        LOG.info("{}: skipping canceled job {}", stage().serviceName(), event.jobId());
+                    }
                 } else {
                     valid.put(event, record);
                 }
@@ -334,13 +350,20 @@ public abstract class StageVerticle extends VerticleBase {
                     if (crashPoint != null) {
                         crashPoint.maybeHalt(CrashPoint.Point.PROCESSING, events);
                     }
-                    return process(events);
+                    long began = System.nanoTime();
+                    List<Outbound> processed;
+                    try (JobLog ignored = JobLog.of(events.size() == 1 ? events.get(0).jobId() : null, stage().serviceName())) {
+                        processed = process(events);
+                    }
+                    metrics.batchProcessed(events, System.nanoTime() - began, processed, Set.copyOf(retryJobIds));
+                    return processed;
                 }, true).recover(error -> Future.succeededFuture(failAll(events, error)))));
         return outputs.compose(outbound -> {
             if (stopping) {
                 return Future.failedFuture("stage is stopping");
             }
             Set<String> retry = Set.copyOf(retryJobIds);
+            metrics.deadLettered(deadLetters.size());
             List<Future<?>> sent = new ArrayList<>();
             deadLetters.forEach(record -> sent.add(producer.send(record)));
             outbound.stream()
@@ -435,8 +458,11 @@ public abstract class StageVerticle extends VerticleBase {
     /** Dead-letters a record that was taken on {@code attempts} times without its stage returning, and fails its job. */
     private Future<Void> deadLetterPoison(KafkaConsumerRecord<String, Buffer> record, int attempts) {
         String reason = stage().serviceName() + " stopped " + attempts + " times while processing this record";
-        LOG.error("{}: record {}-{}@{} to dead letters: {}", stage().serviceName(), record.topic(), record.partition(),
-                record.offset(), reason);
+        try (JobLog ignored = JobLog.of(record.key(), stage().serviceName())) {
+            LOG.error("{}: record {}-{}@{} to dead letters: {}", stage().serviceName(), record.topic(), record.partition(),
+                    record.offset(), reason);
+        }
+        metrics.deadLettered(1);
         List<Future<?>> sent = new ArrayList<>();
         sent.add(producer.send(DeadLetters.of(topics.deadLetter(), stage().serviceName(), record, reason)));
         if (record.key() != null) {
@@ -451,6 +477,7 @@ public abstract class StageVerticle extends VerticleBase {
     /** A bug in process() must not lose jobs silently: every job of the batch is reported failed. */
     private List<Outbound> failAll(List<CloudEvent> batch, Throwable error) {
         LOG.error("{} failed a batch of {}", stage().serviceName(), batch.size(), error);
+        metrics.failed(batch.size());
         List<Outbound> failures = new ArrayList<>();
         for (CloudEvent event : batch) {
             failures.add(jobEvent(new JobEvent.Failed(event.jobId(), stage(),
