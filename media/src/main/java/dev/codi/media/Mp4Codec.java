@@ -52,7 +52,33 @@ public final class Mp4Codec {
         } catch (IOException e) {
             throw new UncheckedIOException("writing an MP4 to memory failed", e);
         }
-        return Mp4FastStart.apply(channel.toByteArray());
+        return withoutTimestamps(Mp4FastStart.apply(channel.toByteArray()));
+    }
+
+    /**
+     * Sets the creation and modification times of the movie, its tracks and their media (mvhd,
+     * tkhd, mdhd; ISO/IEC 14496-12 §8.2.2, §8.3.2, §8.4.2) to 0: jcodec writes the wall clock
+     * there, and an artifact must be the same bytes whenever its job is sampled and decoded again
+     * (a job redone after a crash overwrites its artifacts, and its sha256 must still hold).
+     */
+    static byte[] withoutTimestamps(byte[] mp4) {
+        clearTimestamps(ByteBuffer.wrap(mp4), 0, mp4.length);
+        return mp4;
+    }
+
+    private static void clearTimestamps(ByteBuffer buffer, int start, int end) {
+        for (Mp4Boxes.Box box : Mp4Boxes.children(buffer, start, end, false)) {
+            if (Mp4Boxes.CONTAINERS.contains(box.type())) {
+                clearTimestamps(buffer, box.bodyOffset(), box.end());
+            } else if (box.type().equals("mvhd") || box.type().equals("tkhd") || box.type().equals("mdhd")) {
+                int version = buffer.get(box.bodyOffset()) & 0xff;
+                int times = box.bodyOffset() + 4; // after the version (1 byte) and the flags (3)
+                int width = version == 1 ? 8 : 4;
+                for (int i = 0; i < 2 * width; i++) {
+                    buffer.put(times + i, (byte) 0);
+                }
+            }
+        }
     }
 
     /** {timescale, ticks per frame}: whole rates exactly (8 fps = 8/1), others in milliseconds. */
