@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * outcomes are a valid job or a 4xx problem; a valid job's numbers are finite. Bodies follow the
  * request's grammar with every value drawn from valid, near-valid and hostile choices.
  */
-class JobRequestParserProperties {
+class JobRequestParserPropertiesTest {
     private static final byte[] PNG = ImageCodec.encodePng(RgbImage.blank(4, 3));
     private static final byte[] WAV = WavCodec.encode(new AudioClip(8000, new float[80]));
     private static final VideoClip CLIP = new VideoClip(List.of(RgbImage.blank(16, 16), RgbImage.blank(16, 16)), 4);
@@ -58,7 +58,7 @@ class JobRequestParserProperties {
     @Test
     void anyBodyIsAValidJobOrA4xxProblem() {
         int[] valid = new int[1];
-        Gen.forAll("job bodies", JobRequestParserProperties::body, body -> {
+        Gen.forAll("job bodies", JobRequestParserPropertiesTest::body, body -> {
             NewJob job;
             try {
                 job = parser.parse(body, "alice");
@@ -82,13 +82,13 @@ class JobRequestParserProperties {
 
     @Test
     void preferNeverFailsAndWaitsAtMostTheMaximum() {
-        Gen.forAll("Prefer headers", JobRequestParserProperties::prefer, headers -> PreferWait.parse(headers)
+        Gen.forAll("Prefer headers", JobRequestParserPropertiesTest::prefer, headers -> PreferWait.parse(headers)
                 .ifPresent(wait -> assertThat(wait).isBetween(Duration.ZERO, Duration.ofSeconds(PreferWait.MAX_SECONDS))));
     }
 
     @Test
     void anIdempotencyKeyIsUsableOrA400() {
-        Gen.forAll("Idempotency-Key values", JobRequestParserProperties::headerValue, value -> {
+        Gen.forAll("Idempotency-Key values", JobRequestParserPropertiesTest::headerValue, value -> {
             Optional<String> key;
             try {
                 key = IdempotencyKeys.parseHeader(value);
@@ -103,7 +103,7 @@ class JobRequestParserProperties {
 
     @Test
     void anUploadIdThatIsValidCannotLeaveItsFolder() {
-        Gen.forAll("upload ids", JobRequestParserProperties::headerValue, id -> {
+        Gen.forAll("upload ids", JobRequestParserPropertiesTest::headerValue, id -> {
             if (ObjectKeys.isValidId(id)) {
                 assertThat(id).matches("[A-Za-z0-9_-]+");
                 assertThat(ObjectKeys.upload(id)).startsWith("uploads/").doesNotContain("..").doesNotContain("//");

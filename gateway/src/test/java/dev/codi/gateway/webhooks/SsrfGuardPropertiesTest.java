@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * plain or behind NAT64/6to4, pass and are the address to connect to; any URL string yields a
  * URL or an IllegalArgumentException saying why.
  */
-class SsrfGuardProperties {
+class SsrfGuardPropertiesTest {
     /** The refused IPv4 ranges (first address, prefix length), from RFC 6890's special-purpose table. */
     private static final int[][] REFUSED_V4 = {
             {0x00000000, 8}, {0x0A000000, 8}, {0x64400000, 10}, {0x7F000000, 8}, {0xA9FE0000, 16}, {0xAC100000, 12},
