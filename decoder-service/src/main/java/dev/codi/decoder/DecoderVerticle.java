@@ -69,8 +69,7 @@ public final class DecoderVerticle extends ModelStageVerticle {
                         text = generated.text();
                     }
                     for (ArtifactFiles.ArtifactFile file : ArtifactFiles.encode(media)) {
-                        StoredObject stored = store.put(ObjectKeys.artifact(jobId, file.filename()), file.bytes(),
-                                file.type().contentType());
+                        StoredObject stored = storeOnce(ObjectKeys.artifact(jobId, file.filename()), file);
                         artifacts.add(new Artifact(modality, stored.key(), stored.contentType(), stored.bytes(), stored.sha256Hex()));
                     }
                 }
@@ -80,5 +79,15 @@ public final class DecoderVerticle extends ModelStageVerticle {
             }
         }
         return outputs;
+    }
+
+    /**
+     * Stores an artifact unless an earlier run of the same job already did, and returns what is
+     * stored. A job is redone after a crash or a failed publish, and its redone sampling may
+     * differ in the last bits from the first (another batch, other floating-point sums): the
+     * artifact a completion event already named must stay the bytes its sha256 describes.
+     */
+    private StoredObject storeOnce(String key, ArtifactFiles.ArtifactFile file) {
+        return store.stat(key).orElseGet(() -> store.put(key, file.bytes(), file.type().contentType()));
     }
 }
