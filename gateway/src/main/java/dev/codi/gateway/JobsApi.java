@@ -1,5 +1,10 @@
 package dev.codi.gateway;
 
+import dev.codi.gateway.http.RequestTracing;
+import dev.codi.protocol.tracing.JobTracing;
+import dev.codi.protocol.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import dev.codi.gateway.admission.DecodePool;
 import dev.codi.gateway.auth.BearerAuth;
 import dev.codi.gateway.events.JobEventStream;
@@ -45,9 +50,12 @@ final class JobsApi {
     private final Webhooks webhooks;
     /** Parses the JSON and decodes the media of new jobs, off the event loop and with a bounded queue. */
     private final DecodePool decodePool;
+    private final RequestTracing tracing;
 
     JobsApi(Vertx vertx, JobRequestParser parser, JobSubmitter submitter, JobView view, JobSubscriptions subscriptions,
-            JobRepresentation representation, IdempotencyKeys idempotency, Webhooks webhooks, DecodePool decodePool) {
+            JobRepresentation representation, IdempotencyKeys idempotency, Webhooks webhooks, DecodePool decodePool,
+            RequestTracing tracing) {
+        this.tracing = tracing;
         this.webhooks = webhooks;
         this.decodePool = decodePool;
         this.vertx = vertx;
@@ -75,6 +83,7 @@ final class JobsApi {
             }
         }
         String jobId = submitter.newJobId();
+        Span span = tracing.start(context, "/v1/jobs").setAttribute(JobTracing.JOB_ID, jobId);
         JobEvent.IdempotencyKey carried = key.map(k -> new JobEvent.IdempotencyKey(k, fingerprint)).orElse(null);
         decodePool.submit(() -> parser.parse(GatewayVerticle.jsonBody(context), owner))
                 .compose(request -> {
@@ -82,9 +91,13 @@ final class JobsApi {
                         return Future.failedFuture(Problem.invalidRequest("webhook.url " + request.webhook().url()
                                 + " was disabled for your key after it answered 410 Gone; use another URL"));
                     }
-                    return vertx.executeBlocking(() -> submitter.storeInputs(jobId, owner, request), false)
+                    return vertx.executeBlocking(() -> {
+                                try (Scope inRequest = span.makeCurrent()) { // the inputs' puts join the request's trace
+                                    return submitter.storeInputs(jobId, owner, request);
+                                }
+                            }, false)
                             .compose(job -> submitter.publish(new JobEvent.Queued(job, carried,
-                                    request.webhook() == null ? null : request.webhook().toJson())).map(job));
+                                    request.webhook() == null ? null : request.webhook().toJson()), Tracing.of(span)).map(job));
                 })
                 .onSuccess(job -> {
                     key.ifPresent(k -> idempotency.complete(k, fingerprint, job));

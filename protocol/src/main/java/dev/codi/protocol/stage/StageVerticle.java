@@ -8,6 +8,8 @@ import dev.codi.protocol.Topics;
 import dev.codi.protocol.events.JobEvent;
 import dev.codi.protocol.kafka.CloudEventRecords;
 import dev.codi.protocol.logging.JobLog;
+import dev.codi.protocol.tracing.JobTracing;
+import dev.codi.protocol.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -81,6 +83,7 @@ public abstract class StageVerticle extends VerticleBase {
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
     private final StageHealth health = new StageHealth();
     private volatile StageMetrics metrics;
+    private volatile JobTracing tracing;
     /** Offsets this instance committed last, per partition, and whether a delivery marker is on it. */
     private final Map<TopicPartition, OffsetAndMetadata> lastCommitted = new HashMap<>();
     /** Jobs of the batch being processed whose work is to be redone later (written on the worker thread). */
@@ -131,6 +134,7 @@ public abstract class StageVerticle extends VerticleBase {
         modelExecutor = vertx.createSharedWorkerExecutor(clientId, 1, 30, TimeUnit.MINUTES);
         return modelExecutor.executeBlocking(() -> {
                     metrics = new StageMetrics(stage().serviceName()); // the process's registry starts here, off the event loop
+                    tracing = new JobTracing(Tracing.openTelemetry(config(), stage().serviceName()), stage().serviceName());
                     prepare();
                     return null;
                 })
@@ -207,9 +211,18 @@ public abstract class StageVerticle extends VerticleBase {
         retryJobIds.add(event.jobId());
     }
 
+    /**
+     * Work about one job of a batch of several: its span is current (object-store calls join its
+     * trace) and its log lines carry its id and trace id, until closed. A batch of one job is
+     * already in its job's scope.
+     */
+    protected JobTracing.JobScope inJob(CloudEvent event) {
+        return tracing.enter(event);
+    }
+
     /** Publishes a job event right away (progress); safe to call from the worker thread. */
     protected void emitNow(JobEvent event) {
-        Outbound outbound = new Outbound(topics.jobEvents(), event.toCloudEvent(clock.instant()));
+        Outbound outbound = new Outbound(topics.jobEvents(), tracing.stamp(event.toCloudEvent(clock.instant())));
         context.runOnContext(ignored -> {
             if (!stopping) {
                 producer.send(CloudEventRecords.toRecord(outbound.topic(), outbound.event()))
@@ -351,9 +364,16 @@ public abstract class StageVerticle extends VerticleBase {
                         crashPoint.maybeHalt(CrashPoint.Point.PROCESSING, events);
                     }
                     long began = System.nanoTime();
-                    List<Outbound> processed;
-                    try (JobLog ignored = JobLog.of(events.size() == 1 ? events.get(0).jobId() : null, stage().serviceName())) {
-                        processed = process(events);
+                    List<Outbound> processed = null;
+                    Throwable failure = null;
+                    tracing.begin(events);
+                    try (JobTracing.JobScope ignored = tracing.enter(events.size() == 1 ? events.get(0) : null)) {
+                        processed = tracing.stamp(process(events));
+                    } catch (Exception | Error e) {
+                        failure = e;
+                        throw e;
+                    } finally {
+                        tracing.end(events, processed, failure);
                     }
                     metrics.batchProcessed(events, System.nanoTime() - began, processed, Set.copyOf(retryJobIds));
                     return processed;
