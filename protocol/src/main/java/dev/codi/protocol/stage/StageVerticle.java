@@ -148,7 +148,8 @@ public abstract class StageVerticle extends VerticleBase {
                     admin = Admin.create(pipeline.kafka().admin());
                     consumer = KafkaConsumer.create(vertx,
                             pipeline.kafka().consumer(stage().consumerGroup(), clientId, pipeline.maxBatch()));
-                    metrics.watch(vertx, admin, stage().consumerGroup(), inputTopic(), consumer.unwrap(), producer.unwrap());
+                    metrics.watch(vertx, admin, stage().consumerGroup(), inputTopic(), consumer.unwrap(), producer.unwrap(),
+                            pipeline.kafka().reader(clientId + "-oldest-waiting"));
                     consumer.partitionsAssignedHandler(this::onAssigned);
                     consumer.exceptionHandler(error -> LOG.warn("{} consumer: {}", stage().serviceName(), error.toString()));
                     return consumer.subscribe(inputTopic());
