@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The gateway's probes. Live: the event loop answers (a wedged loop cannot). Ready: the job view
  * has caught up (the server listens only then), and the last look at Kafka and at the object
- * store, taken every {@value #CHECK_MILLIS} ms off the event loop, found them answering — a
- * gateway that cannot reach them would only answer 503s, so a load balancer should skip it.
+ * store, taken every {@value #CHECK_MILLIS} ms off the event loop, found them answering and the
+ * bucket there (a look that reads only: the bucket is created once, at start) — a gateway that
+ * cannot reach them would only answer 503s, so a load balancer should skip it.
  */
 final class GatewayHealth {
     static final long CHECK_MILLIS = 5_000;
@@ -54,12 +55,18 @@ final class GatewayHealth {
     }
 
     void ready(RoutingContext context) {
+        JsonObject body = readiness();
+        boolean ready = body.getString("status").equals("ready");
+        context.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+
+    /** What the last checks found: {@code status} ready or not, and what Kafka and the object store said. */
+    JsonObject readiness() {
         String kafka = kafkaProblem;
         String objects = storeProblem;
         boolean ready = kafka == null && objects == null;
-        JsonObject body = new JsonObject().put("status", ready ? "ready" : "not ready")
+        return new JsonObject().put("status", ready ? "ready" : "not ready")
                 .put("kafka", kafka == null ? "ok" : kafka).put("object_store", objects == null ? "ok" : objects);
-        context.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json").end(body.encode());
     }
 
     private void check() {
@@ -72,8 +79,7 @@ final class GatewayHealth {
                 kafkaProblem = "unreachable: " + e.getClass().getSimpleName();
             }
             try {
-                store.ensureBucket();
-                storeProblem = null;
+                storeProblem = store.bucketReachable() ? null : "bucket " + store.config().bucket() + " does not exist";
             } catch (RuntimeException e) {
                 storeProblem = "unreachable: " + e.getClass().getSimpleName();
             }

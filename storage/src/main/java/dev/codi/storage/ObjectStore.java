@@ -127,6 +127,16 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     /**
+     * True when the configured bucket exists, false when the store answers that it does not; an
+     * {@link ObjectStoreException} when the store does not answer. Read-only: what a readiness
+     * probe asks, every few seconds, without creating anything.
+     */
+    public boolean bucketReachable() {
+        String bucket = config.bucket();
+        return call("bucketExists", bucket, () -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
+    }
+
+    /**
      * Creates the configured bucket unless it exists; safe to call from several services at once.
      * With bucket creation off, fails when the bucket is missing.
      */
