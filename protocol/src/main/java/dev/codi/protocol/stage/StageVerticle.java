@@ -384,13 +384,16 @@ public abstract class StageVerticle extends VerticleBase {
                 return Future.failedFuture("stage is stopping");
             }
             Set<String> retry = Set.copyOf(retryJobIds);
-            metrics.deadLettered(deadLetters.size());
             List<Future<?>> sent = new ArrayList<>();
             deadLetters.forEach(record -> sent.add(producer.send(record)));
             outbound.stream()
                     .filter(out -> !retry.contains(out.event().jobId()))
                     .forEach(out -> sent.add(producer.send(CloudEventRecords.toRecord(out.topic(), out.event()))));
-            return Future.all(sent).map(done -> retry);
+            // Counted once sent: a batch whose publish failed is redone, and would count its dead letters again.
+            return Future.all(sent).map(done -> {
+                metrics.deadLettered(deadLetters.size());
+                return retry;
+            });
         }).compose(retry -> {
             if (crashPoint != null) {
                 crashPoint.maybeHalt(CrashPoint.Point.BEFORE_COMMIT, events);
@@ -483,7 +486,6 @@ public abstract class StageVerticle extends VerticleBase {
             LOG.error("{}: record {}-{}@{} to dead letters: {}", stage().serviceName(), record.topic(), record.partition(),
                     record.offset(), reason);
         }
-        metrics.deadLettered(1);
         List<Future<?>> sent = new ArrayList<>();
         sent.add(producer.send(DeadLetters.of(topics.deadLetter(), stage().serviceName(), record, reason)));
         if (record.key() != null) {
@@ -491,7 +493,8 @@ public abstract class StageVerticle extends VerticleBase {
                     jobEvent(new JobEvent.Failed(record.key(), stage(), "the job could not be processed: " + reason)).event())));
         }
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        return Future.all(sent).compose(done -> commit(Map.of(partition, new OffsetAndMetadata(record.offset() + 1, null))))
+        return Future.all(sent).onSuccess(done -> metrics.deadLettered(1))
+                .compose(done -> commit(Map.of(partition, new OffsetAndMetadata(record.offset() + 1, null))))
                 .compose(done -> consumer.seek(partition, record.offset() + 1));
     }
 
