@@ -1,6 +1,7 @@
 package dev.codi.gateway;
 
 import dev.codi.protocol.kafka.KafkaSettings;
+import dev.codi.protocol.stage.DecoderLiveness;
 import dev.codi.storage.ObjectStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +13,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gateway's probes. Live: the event loop answers (a wedged loop cannot). Ready: the job view
+ * The gateway's probes. Live: the event loop answers (a wedged loop cannot), and runaway media
+ * decoders are within their bound ({@link DecoderLiveness}). Ready: the job view
  * has caught up (the server listens only then), and the last look at Kafka and at the object
  * store, taken every {@value #CHECK_MILLIS} ms off the event loop, found them answering and the
  * bucket there (a look that reads only: the bucket is created once, at start) — a gateway that
@@ -25,12 +27,14 @@ final class GatewayHealth {
     private final Vertx vertx;
     private final Admin admin;
     private final ObjectStore store;
+    private final DecoderLiveness decoders;
     private volatile String kafkaProblem = "not checked yet";
     private volatile String storeProblem = "not checked yet";
     private long timer = -1;
 
-    GatewayHealth(Vertx vertx, KafkaSettings kafka, ObjectStore store) {
+    GatewayHealth(Vertx vertx, KafkaSettings kafka, ObjectStore store, DecoderLiveness decoders) {
         this.vertx = vertx;
+        this.decoders = decoders;
         Map<String, Object> config = kafka.admin();
         config.putIfAbsent("request.timeout.ms", Integer.toString(CHECK_TIMEOUT_MILLIS));
         // Kafka requires default.api.timeout.ms >= request.timeout.ms (which the operator may have set).
@@ -51,7 +55,16 @@ final class GatewayHealth {
     }
 
     void live(RoutingContext context) {
-        context.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("status", "live").encode());
+        JsonObject body = liveness();
+        boolean live = body.getString("status").equals("live");
+        context.response().setStatusCode(live ? 200 : 503).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+
+    /** Live unless runaway media decoders hold more than their bound ({@link DecoderLiveness}). */
+    JsonObject liveness() {
+        String decoding = decoders.notLive();
+        return decoding == null ? new JsonObject().put("status", "live")
+                : new JsonObject().put("status", "not live").put("media_decoders", decoding);
     }
 
     void ready(RoutingContext context) {

@@ -2,6 +2,7 @@ package dev.codi.gateway;
 
 import dev.codi.gateway.http.RequestTracing;
 import dev.codi.protocol.Stage;
+import dev.codi.protocol.stage.DecoderLiveness;
 import dev.codi.protocol.tracing.Tracing;
 import io.opentelemetry.api.OpenTelemetry;
 import dev.codi.gateway.admission.Admission;
@@ -111,7 +112,7 @@ public final class GatewayVerticle extends VerticleBase {
             }
         });
         idempotencyPurgeTimer = vertx.setPeriodic(IDEMPOTENCY_PURGE_MILLIS, tick -> idempotency.purgeExpired());
-        health = new GatewayHealth(vertx, pipeline.kafka(), store);
+        health = new GatewayHealth(vertx, pipeline.kafka(), store, DecoderLiveness.from(environment));
         stallWatch = new StallWatch(vertx, view, submitter, gateway.stallTimeout(), Clock.systemUTC());
         JobsApi jobsApi = new JobsApi(vertx, parser, submitter, view, subscriptions, representation, idempotency, webhooks,
                 decodePool, new RequestTracing(openTelemetry));

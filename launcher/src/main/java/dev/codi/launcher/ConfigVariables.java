@@ -16,6 +16,7 @@ import dev.codi.protocol.Stage;
 import dev.codi.protocol.kafka.KafkaSettings;
 import dev.codi.protocol.logging.LogConfigurator;
 import dev.codi.protocol.stage.AdminServer;
+import dev.codi.protocol.stage.DecoderLiveness;
 import dev.codi.protocol.stage.StageSettings;
 import dev.codi.protocol.tracing.Tracing;
 import dev.codi.service.ServiceSettings;
@@ -40,7 +41,8 @@ public final class ConfigVariables {
             ObjectStoreConfig.CREATE_BUCKET_VARIABLE, ObjectStoreConfig.ACCESS_KEY_VARIABLE, ObjectStoreConfig.SECRET_KEY_VARIABLE,
             ObjectStoreConfig.BUCKET_VARIABLE, ObjectStoreConfig.REGION_VARIABLE, ObjectStoreConfig.CONNECT_TIMEOUT_VARIABLE,
             ObjectStoreConfig.IO_TIMEOUT_VARIABLE,
-            LogConfigurator.FORMAT_VARIABLE, LogConfigurator.LEVEL_VARIABLE, Tracing.ENDPOINT, Tracing.TRACES_ENDPOINT);
+            LogConfigurator.FORMAT_VARIABLE, LogConfigurator.LEVEL_VARIABLE, Tracing.ENDPOINT, Tracing.TRACES_ENDPOINT,
+            DecoderLiveness.MAX_ABANDONED_VARIABLE);
     /** Read by the model stages (encoder, diffusion, decoder). */
     private static final List<String> MODEL_STAGES = List.of(
             ServiceSettings.MODEL_DIR, ServiceSettings.MODEL_PREFIX,

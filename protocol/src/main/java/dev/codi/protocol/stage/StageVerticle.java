@@ -129,6 +129,7 @@ public abstract class StageVerticle extends VerticleBase {
         pipeline = PipelineConfig.from(config());
         topics = pipeline.topics();
         settings = StageSettings.from(config());
+        health.watchDecoders(DecoderLiveness.from(settings.variables()));
         crashPoint = CrashPoint.fromConfig(settings.variables());
         String clientId = stage().serviceName() + "-" + instanceId;
         modelExecutor = vertx.createSharedWorkerExecutor(clientId, 1, 30, TimeUnit.MINUTES);
