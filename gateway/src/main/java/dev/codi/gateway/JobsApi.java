@@ -23,6 +23,7 @@ import dev.codi.protocol.JobSpec;
 import dev.codi.protocol.Stage;
 import dev.codi.protocol.events.JobEvent;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -73,7 +74,25 @@ final class JobsApi {
         GatewayVerticle.requireJson(context);
         Optional<Duration> wait = PreferWait.parse(context.request().headers().getAll("Prefer"));
         Optional<String> key = IdempotencyKeys.parseHeader(context.request().getHeader(IdempotencyKeys.HEADER));
-        String fingerprint = key.isPresent() ? IdempotencyKeys.fingerprint(context.body().buffer()) : null;
+        if (key.isEmpty()) {
+            create(context, owner, wait, key, null);
+            return;
+        }
+        // SHA-256 of a body of up to CODI_BODY_LIMIT_BYTES: on the input-validation pool, not the event loop.
+        Buffer body = context.body().buffer();
+        decodePool.submit(() -> IdempotencyKeys.fingerprint(body))
+                .onSuccess(fingerprint -> {
+                    try {
+                        create(context, owner, wait, key, fingerprint);
+                    } catch (RuntimeException e) { // a 409 or 422 problem of the key, thrown outside the route's handler
+                        context.fail(e);
+                    }
+                })
+                .onFailure(context::fail);
+    }
+
+    /** Creates the job once the request's fingerprint is known (null without an Idempotency-Key); on the event loop. */
+    private void create(RoutingContext context, String owner, Optional<Duration> wait, Optional<String> key, String fingerprint) {
         if (key.isPresent()) {
             Optional<JobSpec> replay = idempotency.begin(owner, key.get(), fingerprint);
             if (replay.isPresent()) {
