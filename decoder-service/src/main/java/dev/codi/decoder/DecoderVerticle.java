@@ -46,39 +46,37 @@ public final class DecoderVerticle extends ModelStageVerticle {
     protected List<Outbound> process(List<CloudEvent> batch) {
         List<Outbound> outputs = new ArrayList<>();
         for (CloudEvent event : batch) {
+            Instant started = clock.instant();
+            LatentsReady ready;
+            try {
+                ready = LatentsReady.fromJson(event.data());
+            } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
+                outputs.add(jobEvent(new JobEvent.Failed(event.jobId(), stage(), "malformed latents message: " + e.getMessage())));
+                continue;
+            }
+            String jobId = ready.job().id();
+            outputs.add(jobEvent(new JobEvent.Started(jobId, stage())));
             try (JobTracing.JobScope ignored = inJob(event)) { // its storage calls join its trace
-                Instant started = clock.instant();
-                LatentsReady ready;
-                try {
-                    ready = LatentsReady.fromJson(event.data());
-                } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
-                    outputs.add(jobEvent(new JobEvent.Failed(event.jobId(), stage(), "malformed latents message: " + e.getMessage())));
-                    continue;
-                }
-                String jobId = ready.job().id();
-                outputs.add(jobEvent(new JobEvent.Started(jobId, stage())));
-                try {
-                    List<Artifact> artifacts = new ArrayList<>();
-                    String text = null;
-                    // Outputs in the order the client asked for them.
-                    for (Modality modality : ready.job().outputs()) {
-                        LatentsReady.LatentRef ref = ready.latents().get(modality);
-                        if (ref == null) {
-                            throw new IllegalArgumentException("no latent for requested output " + modality.wireName());
-                        }
-                        GeneratedMedia media = model.decode(modality, Latent.fromBytes(store.get(ref.objectKey())));
-                        if (media instanceof GeneratedMedia.Text generated) {
-                            text = generated.text();
-                        }
-                        for (ArtifactFiles.ArtifactFile file : ArtifactFiles.encode(media)) {
-                            StoredObject stored = storeOnce(ObjectKeys.artifact(jobId, file.filename()), file);
-                            artifacts.add(new Artifact(modality, stored.key(), stored.contentType(), stored.bytes(), stored.sha256Hex()));
-                        }
+                List<Artifact> artifacts = new ArrayList<>();
+                String text = null;
+                // Outputs in the order the client asked for them.
+                for (Modality modality : ready.job().outputs()) {
+                    LatentsReady.LatentRef ref = ready.latents().get(modality);
+                    if (ref == null) {
+                        throw new IllegalArgumentException("no latent for requested output " + modality.wireName());
                     }
-                    outputs.add(jobEvent(new JobEvent.Succeeded(jobId, stage(), artifacts, text, started, clock.instant())));
-                } catch (RuntimeException e) {
-                    jobFailed(event, e, "could not decode the outputs", outputs);
+                    GeneratedMedia media = model.decode(modality, Latent.fromBytes(store.get(ref.objectKey())));
+                    if (media instanceof GeneratedMedia.Text generated) {
+                        text = generated.text();
+                    }
+                    for (ArtifactFiles.ArtifactFile file : ArtifactFiles.encode(media)) {
+                        StoredObject stored = storeOnce(ObjectKeys.artifact(jobId, file.filename()), file);
+                        artifacts.add(new Artifact(modality, stored.key(), stored.contentType(), stored.bytes(), stored.sha256Hex()));
+                    }
                 }
+                outputs.add(jobEvent(new JobEvent.Succeeded(jobId, stage(), artifacts, text, started, clock.instant())));
+            } catch (RuntimeException e) {
+                jobFailed(event, e, "could not decode the outputs", outputs);
             }
         }
         return outputs;

@@ -49,25 +49,23 @@ public final class EncoderVerticle extends ModelStageVerticle {
     protected List<Outbound> process(List<CloudEvent> batch) {
         List<Outbound> outputs = new ArrayList<>();
         for (CloudEvent event : batch) {
+            Instant started = clock.instant();
+            JobSpec job;
+            try {
+                job = JobSpec.fromJson(event.data());
+            } catch (IllegalArgumentException e) {
+                outputs.add(jobEvent(new JobEvent.Failed(event.jobId(), stage(), "malformed job: " + e.getMessage())));
+                continue;
+            }
+            outputs.add(jobEvent(new JobEvent.Started(job.id(), stage())));
             try (JobTracing.JobScope ignored = inJob(event)) { // its storage calls join its trace
-                Instant started = clock.instant();
-                JobSpec job;
-                try {
-                    job = JobSpec.fromJson(event.data());
-                } catch (IllegalArgumentException e) {
-                    outputs.add(jobEvent(new JobEvent.Failed(event.jobId(), stage(), "malformed job: " + e.getMessage())));
-                    continue;
-                }
-                outputs.add(jobEvent(new JobEvent.Started(job.id(), stage())));
-                try {
-                    Conditioning conditioning = encode(job);
-                    ConditioningReady ready = new ConditioningReady(job, conditioning.vector(), conditioning.nullVector());
-                    outputs.add(new Outbound(topics.conditioning(), new CloudEvent(job.id() + "/conditioned",
-                            stage().eventSource(), EventTypes.JOB_CONDITIONED, job.id(), clock.instant(), ready.toJson())));
-                    outputs.add(jobEvent(new JobEvent.StageCompleted(job.id(), stage(), started, clock.instant())));
-                } catch (MediaDecodeException | RuntimeException e) {
-                    jobFailed(event, e, "could not encode the inputs", outputs);
-                }
+                Conditioning conditioning = encode(job);
+                ConditioningReady ready = new ConditioningReady(job, conditioning.vector(), conditioning.nullVector());
+                outputs.add(new Outbound(topics.conditioning(), new CloudEvent(job.id() + "/conditioned",
+                        stage().eventSource(), EventTypes.JOB_CONDITIONED, job.id(), clock.instant(), ready.toJson())));
+                outputs.add(jobEvent(new JobEvent.StageCompleted(job.id(), stage(), started, clock.instant())));
+            } catch (MediaDecodeException | RuntimeException e) {
+                jobFailed(event, e, "could not encode the inputs", outputs);
             }
         }
         return outputs;

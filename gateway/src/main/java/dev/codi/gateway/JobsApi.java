@@ -135,12 +135,21 @@ final class JobsApi {
         wait.ifPresent(duration -> context.response().putHeader("Preference-Applied", "wait=" + duration.toSeconds()));
         record.map(found -> found != null ? found : pending(justCreated))
                 .compose(job -> render(job)
-                        .onSuccess(json -> context.response()
-                                .setStatusCode(job.status().terminal() ? 200 : 202)
-                                .putHeader("Content-Type", "application/json")
-                                .putHeader("Location", JobRepresentation.path(jobId))
-                                .end(json.encodePrettily())))
-                .onFailure(context::fail);
+                        .onSuccess(json -> {
+                            if (context.response().headWritten()) {
+                                return; // the request's deadline answered first (Admission.deadline)
+                            }
+                            context.response()
+                                    .setStatusCode(job.status().terminal() ? 200 : 202)
+                                    .putHeader("Content-Type", "application/json")
+                                    .putHeader("Location", JobRepresentation.path(jobId))
+                                    .end(json.encodePrettily());
+                        }))
+                .onFailure(error -> {
+                    if (!context.response().headWritten()) {
+                        context.fail(error);
+                    }
+                });
     }
 
     private static JobRecord pending(JobSpec job) {
