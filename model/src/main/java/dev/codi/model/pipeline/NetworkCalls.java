@@ -59,6 +59,14 @@ final class NetworkCalls {
 
     /** Runs every network asked for since the last run, once each. */
     void run() {
+        try {
+            runPending();
+        } finally {
+            pending.clear();                                                                   // a failed step asks anew
+        }
+    }
+
+    private void runPending() {
         for (Map.Entry<Key, Pending> entry : pending.entrySet()) {
             List<Request> requests = entry.getValue().requests();
             calls.merge(entry.getKey().kind(), 1L, Long::sum);
@@ -93,7 +101,6 @@ final class NetworkCalls {
                 requests.get(r).result().value = split.get(r);
             }
         }
-        pending.clear();
     }
 
     /** Calls made so far, per network kind. */
