@@ -40,6 +40,9 @@ public interface SamplingBatch extends AutoCloseable {
     /** Network calls made so far, per network kind ("denoiser", "environment", "shared-space"). */
     Map<String, Long> networkCalls();
 
+    /** Time spent in those calls so far, per network kind: where a step's time goes. */
+    Map<String, java.time.Duration> networkTime();
+
     @Override
     void close();
 }

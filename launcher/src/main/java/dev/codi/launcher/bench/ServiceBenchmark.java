@@ -9,6 +9,7 @@ import dev.codi.model.Conditioning;
 import dev.codi.model.GeneratedMedia;
 import dev.codi.model.Latent;
 import dev.codi.model.PromptInput;
+import dev.codi.model.SamplingBatch;
 import dev.codi.model.SamplingJob;
 import dev.codi.model.SamplingListener;
 import dev.codi.model.denoiser.SpatialDenoiser;
@@ -32,6 +33,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -101,6 +103,7 @@ public final class ServiceBenchmark {
             bench.cancelToStop();
             bench.jointAgainstChain();
             bench.denoiserFlops();
+            bench.stepProfile();
         }
         out.printf("%nbench done in %.0f s%n", (System.nanoTime() - began) / 1e9);
     }
@@ -325,6 +328,38 @@ public final class ServiceBenchmark {
         out.printf("%nimage denoiser, batch %d: %.2f MFLOP per row, %.2f ms per call (best of 20) → %.2f GFLOP/s; "
                         + "1024² matmul peak %.1f GFLOP/s; the denoiser reaches %.1f %% of it%n", batch, flopsPerRow / 1e6,
                 seconds * 1e3, achieved / 1e9, peak / 1e9, 100 * achieved / peak);
+    }
+
+    /** In-process, the jobs of the mix at the FLOP batch as one continuous batch: how much of the time each network takes. */
+    private void stepProfile() {
+        float[] embedding = model.encode(new PromptInput.Text("a purple cross moving down"));
+        Conditioning conditioning = Conditioning.single(Modality.TEXT, embedding, model.nullEmbedding(Modality.TEXT));
+        try (SamplingBatch batch = model.newSamplingBatch()) {
+            for (int i = 0; i < settings.flopBatch(); i++) {
+                JobMix.Kind kind = mix.kinds().get(i % mix.kinds().size());
+                Set<Modality> outputs = new LinkedHashSet<>(kind.outputs().stream().map(Modality::fromWireName).toList());
+                batch.admit(new SamplingJob("profile-" + i, conditioning, outputs, new JobParams(kind.steps(), 7.5, 0, i, true),
+                        () -> false));
+            }
+            long started = System.nanoTime();
+            int steps = 0;
+            while (!batch.isEmpty()) {
+                batch.step(SamplingListener.NONE);
+                steps++;
+            }
+            double total = (System.nanoTime() - started) / 1e6;
+            out.printf("%nwhere a step's time goes: %d jobs of the mix in one continuous batch, in-process: %d steps, %.0f ms, "
+                    + "%.1f ms per step%n", settings.flopBatch(), steps, total, total / steps);
+            double networks = 0;
+            for (Map.Entry<String, Duration> kind : batch.networkTime().entrySet()) {
+                double millis = kind.getValue().toNanos() / 1e6;
+                networks += millis;
+                out.printf("  %-14s %5d calls %8.0f ms  %5.1f %%%n", kind.getKey(), batch.networkCalls().get(kind.getKey()), millis,
+                        100 * millis / total);
+            }
+            out.printf("  %-14s %20.0f ms  %5.1f %%  (guidance, scheduler steps, noise, bookkeeping)%n", "the rest",
+                    total - networks, 100 * (total - networks) / total);
+        }
     }
 
     // ---- helpers -------------------------------------------------------------------------------------

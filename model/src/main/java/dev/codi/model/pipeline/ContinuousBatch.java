@@ -108,6 +108,11 @@ public final class ContinuousBatch implements SamplingBatch {
     }
 
     @Override
+    public Map<String, java.time.Duration> networkTime() {
+        return calls.time();
+    }
+
+    @Override
     public void close() {
         cohorts.clear();
         batchManager.close();

@@ -45,6 +45,7 @@ final class NetworkCalls {
 
     private final Map<Key, Pending> pending = new LinkedHashMap<>();
     private final Map<String, Long> calls = new TreeMap<>();
+    private final Map<String, Long> nanos = new TreeMap<>();
 
     /**
      * Asks for {@code network} on {@code inputs}, each (rows, ...) with the same rows, or null where
@@ -68,43 +69,57 @@ final class NetworkCalls {
 
     private void runPending() {
         for (Map.Entry<Key, Pending> entry : pending.entrySet()) {
-            List<Request> requests = entry.getValue().requests();
+            long started = System.nanoTime();
+            runOne(entry.getKey(), entry.getValue());
             calls.merge(entry.getKey().kind(), 1L, Long::sum);
-            if (requests.size() == 1) {
-                Request only = requests.get(0);
-                only.result().value = entry.getValue().network().apply(only.inputs());
-                continue;
-            }
-            int arity = requests.get(0).inputs().length;
-            NDArray[] batched = new NDArray[arity];
-            for (int input = 0; input < arity; input++) {
-                NDList parts = new NDList();
-                for (Request request : requests) {
-                    if (request.inputs()[input] != null) {
-                        parts.add(request.inputs()[input]);
-                    }
+            nanos.merge(entry.getKey().kind(), System.nanoTime() - started, Long::sum);
+        }
+    }
+
+    /** One network on the concatenated inputs of its requests, its output split back to them. */
+    private static void runOne(Key key, Pending call) {
+        List<Request> requests = call.requests();
+        if (requests.size() == 1) {
+            Request only = requests.get(0);
+            only.result().value = call.network().apply(only.inputs());
+            return;
+        }
+        int arity = requests.get(0).inputs().length;
+        NDArray[] batched = new NDArray[arity];
+        for (int input = 0; input < arity; input++) {
+            NDList parts = new NDList();
+            for (Request request : requests) {
+                if (request.inputs()[input] != null) {
+                    parts.add(request.inputs()[input]);
                 }
-                if (!parts.isEmpty() && parts.size() != requests.size()) {
-                    throw new IllegalStateException(entry.getKey() + ": input " + input + " is null in some requests only");
-                }
-                batched[input] = parts.isEmpty() ? null : NDArrays.concat(parts, 0);
             }
-            NDArray output = entry.getValue().network().apply(batched);                    // (Σ rows, ...)
-            long[] boundaries = new long[requests.size() - 1];
-            long row = 0;
-            for (int r = 0; r < boundaries.length; r++) {
-                row += requests.get(r).rows();
-                boundaries[r] = row;
+            if (!parts.isEmpty() && parts.size() != requests.size()) {
+                throw new IllegalStateException(key + ": input " + input + " is null in some requests only");
             }
-            NDList split = output.split(boundaries, 0);
-            for (int r = 0; r < requests.size(); r++) {
-                requests.get(r).result().value = split.get(r);
-            }
+            batched[input] = parts.isEmpty() ? null : NDArrays.concat(parts, 0);
+        }
+        NDArray output = call.network().apply(batched);                    // (Σ rows, ...)
+        long[] boundaries = new long[requests.size() - 1];
+        long row = 0;
+        for (int r = 0; r < boundaries.length; r++) {
+            row += requests.get(r).rows();
+            boundaries[r] = row;
+        }
+        NDList split = output.split(boundaries, 0);
+        for (int r = 0; r < requests.size(); r++) {
+            requests.get(r).result().value = split.get(r);
         }
     }
 
     /** Calls made so far, per network kind. */
     Map<String, Long> calls() {
         return Map.copyOf(calls);
+    }
+
+    /** Time spent in those calls so far, per network kind, concatenation and split included. */
+    Map<String, java.time.Duration> time() {
+        Map<String, java.time.Duration> time = new TreeMap<>();
+        nanos.forEach((kind, spent) -> time.put(kind, java.time.Duration.ofNanos(spent)));
+        return time;
     }
 }
