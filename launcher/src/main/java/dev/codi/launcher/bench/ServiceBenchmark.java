@@ -330,17 +330,31 @@ public final class ServiceBenchmark {
                 seconds * 1e3, achieved / 1e9, peak / 1e9, 100 * achieved / peak);
     }
 
-    /** In-process, the jobs of the mix at the FLOP batch as one continuous batch: how much of the time each network takes. */
+    /**
+     * In-process, the jobs of the mix at the FLOP batch: sampled one at a time (and decoded, as the
+     * decoder stage would), then as one continuous batch, with the time each kind of network call takes.
+     */
     private void stepProfile() {
         float[] embedding = model.encode(new PromptInput.Text("a purple cross moving down"));
         Conditioning conditioning = Conditioning.single(Modality.TEXT, embedding, model.nullEmbedding(Modality.TEXT));
+        List<SamplingJob> jobs = new ArrayList<>();
+        for (int i = 0; i < settings.flopBatch(); i++) {
+            JobMix.Kind kind = mix.kinds().get(i % mix.kinds().size());
+            Set<Modality> outputs = new LinkedHashSet<>(kind.outputs().stream().map(Modality::fromWireName).toList());
+            jobs.add(new SamplingJob("profile-" + i, conditioning, outputs, new JobParams(kind.steps(), 7.5, 0, i, true), () -> false));
+        }
+        long aloneNanos = 0;
+        long decodeNanos = 0;
+        for (SamplingJob job : jobs) {
+            long started = System.nanoTime();
+            Map<Modality, Latent> latents = model.sample(List.of(job), SamplingListener.NONE).get(0);
+            long sampled = System.nanoTime();
+            latents.forEach((modality, latent) -> ArtifactFiles.encode(model.decode(modality, latent)));
+            aloneNanos += sampled - started;
+            decodeNanos += System.nanoTime() - sampled;
+        }
         try (SamplingBatch batch = model.newSamplingBatch()) {
-            for (int i = 0; i < settings.flopBatch(); i++) {
-                JobMix.Kind kind = mix.kinds().get(i % mix.kinds().size());
-                Set<Modality> outputs = new LinkedHashSet<>(kind.outputs().stream().map(Modality::fromWireName).toList());
-                batch.admit(new SamplingJob("profile-" + i, conditioning, outputs, new JobParams(kind.steps(), 7.5, 0, i, true),
-                        () -> false));
-            }
+            jobs.forEach(batch::admit);
             long started = System.nanoTime();
             int steps = 0;
             while (!batch.isEmpty()) {
@@ -348,8 +362,10 @@ public final class ServiceBenchmark {
                 steps++;
             }
             double total = (System.nanoTime() - started) / 1e6;
-            out.printf("%nwhere a step's time goes: %d jobs of the mix in one continuous batch, in-process: %d steps, %.0f ms, "
-                    + "%.1f ms per step%n", settings.flopBatch(), steps, total, total / steps);
+            out.printf("%nsampling alone and batched, in-process, %d jobs of the mix: one at a time %.0f ms, as one continuous "
+                    + "batch %.0f ms: %.2f×; decoding them to files one at a time %.0f ms%n", jobs.size(), aloneNanos / 1e6, total,
+                    aloneNanos / 1e6 / total, decodeNanos / 1e6);
+            out.printf("where the batch's time goes: %d steps, %.1f ms per step%n", steps, total / steps);
             double networks = 0;
             for (Map.Entry<String, Duration> kind : batch.networkTime().entrySet()) {
                 double millis = kind.getValue().toNanos() / 1e6;
