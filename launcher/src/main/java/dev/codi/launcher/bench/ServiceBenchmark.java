@@ -255,7 +255,7 @@ public final class ServiceBenchmark {
     // ---- cancel to stop --------------------------------------------------------------------------
 
     private void cancelToStop() throws Exception {
-        out.printf("%ncancel → stop: a 200-step text → image job alone, canceled after its first progress event; %d runs%n",
+        out.printf("%ncancel → stop: a 200-step text → image job alone, canceled after its second progress event; %d runs%n",
                 settings.runs());
         List<Double> stops = new ArrayList<>();
         List<Double> steps = new ArrayList<>();
