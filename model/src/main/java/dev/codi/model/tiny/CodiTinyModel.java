@@ -138,6 +138,11 @@ public final class CodiTinyModel implements CodiModel {
         return pipeline.sample(batch, listener);
     }
 
+    @Override
+    public dev.codi.model.SamplingBatch newSamplingBatch() {
+        return pipeline.newBatch();
+    }
+
     /** The encoder half of a modality's autoencoder: media → scaled latent mean (for training and tests). */
     public Latent toLatent(PromptInput input) {
         Modality modality = input.modality();
