@@ -256,20 +256,21 @@ public final class SpecJudge {
             windowed[i] = x[i] * (0.5 - 0.5 * Math.cos(2 * Math.PI * i / (x.length - 1)));   // Hann
         }
         Color color = null;
-        double loudest = 0;
+        double[] loudest = {0, 0};
         for (Color c : Color.values()) {
-            double magnitude = magnitudeNear(windowed, rate, c.pitchHz());
-            if (magnitude > loudest) {
-                loudest = magnitude;
+            double[] peak = peakNear(windowed, rate, c.pitchHz(), 0.01 * c.pitchHz());
+            if (peak[0] > loudest[0]) {
+                loudest = peak;
                 color = c;
             }
         }
-        if (color == null || loudest <= 0) {
+        if (color == null || loudest[0] <= 0) {
             return Attributes.none();
         }
-        double f0 = color.pitchHz();
-        double second = 3 * f0 < rate / 2.0 ? magnitudeNear(windowed, rate, 2 * f0) / loudest : 0;
-        double third = 3 * f0 < rate / 2.0 ? magnitudeNear(windowed, rate, 3 * f0) / loudest : 0;
+        // harmonics where the fundamental actually is, ±1 Hz
+        double f0 = loudest[1];
+        double second = 3 * f0 < rate / 2.0 ? peakNear(windowed, rate, 2 * f0, 1)[0] / loudest[0] : 0;
+        double third = 3 * f0 < rate / 2.0 ? peakNear(windowed, rate, 3 * f0, 1)[0] / loudest[0] : 0;
         Shape shape;
         if (second > 0.2) {
             shape = Shape.CROSS;
@@ -283,10 +284,11 @@ public final class SpecJudge {
         return Attributes.of(color, shape, motion(x, rate));
     }
 
-    /** |DFT| of the windowed clip, best over frequencies within ±1 % of {@code hz} in 1 Hz steps. */
-    static double magnitudeNear(double[] windowed, int rate, double hz) {
+    /** {|DFT|, frequency} of the windowed clip, the largest over {@code hz ± span} in 1 Hz steps. */
+    static double[] peakNear(double[] windowed, int rate, double hz, double span) {
         double best = 0;
-        for (double f = hz * 0.99; f <= hz * 1.01; f += 1) {
+        double where = hz;
+        for (double f = hz - span; f <= hz + span + 1e-9; f += 1) {
             // the DFT at one frequency by a rotating phasor (Goertzel's idea without its recursion)
             double stepCos = Math.cos(2 * Math.PI * f / rate);
             double stepSin = Math.sin(2 * Math.PI * f / rate);
@@ -301,9 +303,12 @@ public final class SpecJudge {
                 s = s * stepCos + c * stepSin;
                 c = nextC;
             }
-            best = Math.max(best, Math.hypot(re, im));
+            if (Math.hypot(re, im) > best) {
+                best = Math.hypot(re, im);
+                where = f;
+            }
         }
-        return best;
+        return new double[] {best, where};
     }
 
     static Motion motion(float[] x, int rate) {

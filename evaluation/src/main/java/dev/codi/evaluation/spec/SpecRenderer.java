@@ -190,8 +190,9 @@ public final class SpecRenderer {
         return switch (shape) {
             case SQUARE -> true;
             case CIRCLE -> Math.hypot(x - half, y - half) <= half;
-            // apex at the top middle, base the bottom edge: the half-width grows linearly with depth
-            case TRIANGLE -> Math.abs(x - half) <= half * y / size;
+            // apex at the top middle, base the bottom edge: the half-width grows linearly with depth;
+            // the apex is 1.2 px wide so that the top row of the box is drawn and the box keeps its size
+            case TRIANGLE -> Math.abs(x - half) <= Math.max(0.6, half * y / size);
             // a plus sign whose arms are a third of the size wide, centred
             case CROSS -> Math.abs(x - half) <= size / 6 || Math.abs(y - half) <= size / 6;
         };
