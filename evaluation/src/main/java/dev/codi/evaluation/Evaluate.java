@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Measures a codi-tiny bundle with the analytic judge and writes the quality report (markdown + pictures).")
 public final class Evaluate implements Callable<Integer> {
-    static final String ALL_SECTIONS = "directions,composition,roundtrip,retrieval,sensitivity,coherence,chaining,pictures";
+    static final String ALL_SECTIONS = "directions,foreign,conformance,composition,roundtrip,retrieval,sensitivity,coherence,chaining,pictures";
 
     @Option(names = "--bundle", description = "bundle directory (default: <codi.home>/models/codi-tiny)")
     Path bundle;
