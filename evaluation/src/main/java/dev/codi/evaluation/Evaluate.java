@@ -91,7 +91,7 @@ public final class Evaluate implements Callable<Integer> {
             + "(a later one wins where two give the same step) into the --loss-csv written next to the pictures")
     List<Path> trainingLogs;
 
-    @Option(names = "--artifacts", description = "keep every judged output file of the directions under this directory")
+    @Option(names = "--artifacts", description = "keep every judged output file of the directions and of the spec-conformance jobs under this directory")
     Path artifacts;
 
     @Option(names = "--quiet", description = "no progress bars")

@@ -19,10 +19,12 @@ import java.util.Map;
  */
 public final class SpecConformance {
     /**
-     * A pixel either way on a shape's sub-pixel extent: half-covered edges, and the thin corners of a
-     * triangle's base, which JPEG and H.264 smear, read up to a pixel smaller than drawn.
+     * A pixel and a half either way on a shape's sub-pixel extent: H.264's half-resolution chroma
+     * bleeds a saturated color (purple, blue) into the pixels beside the shape, and smears the thin
+     * corners of a triangle's base, so a true 20 px square reads up to 21 px and a true 12 px
+     * triangle down to 10.9 px (measured on true renderings through MP4).
      */
-    static final double EXTENT_TOLERANCE = 1.0;
+    static final double EXTENT_TOLERANCE = 1.5;
     /** The background: the 95th percentile of its brightest channel, ≤ 40 (codec ringing near the shape). */
     static final double BACKGROUND_PERCENTILE = 0.95;
     /** Per-frame steps within [1 − 0.5, 2 + 0.5] px, mean speed within [1 − 0.15, 2 + 0.15]. */

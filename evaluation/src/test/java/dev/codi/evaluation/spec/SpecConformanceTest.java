@@ -31,7 +31,7 @@ class SpecConformanceTest {
         SpecRenderer foreign = new SpecRenderer();
         Random random = new Random(7);
         List<String> failures = new ArrayList<>();
-        for (int k = 0; k < 32; k++) {
+        for (int k = 0; k < 48; k++) {
             Combination truth = Combination.ALL.get((k * 7) % Combination.ALL.size());
             for (Modality modality : List.of(Modality.IMAGE, Modality.VIDEO, Modality.AUDIO, Modality.TEXT)) {
                 byte[] generated = Artifacts.encode(WorldRendering.render(generator, truth, modality, random));
