@@ -1,9 +1,14 @@
 package dev.codi.infra;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -26,22 +31,35 @@ public record SelfSignedTls(Path keyStore, Path trustStore, String password) {
     private static final String ALIAS = "codi-broker";
     private static final long KEYTOOL_TIMEOUT_SECONDS = 60;
 
-    /** Writes {@code broker.p12}, {@code broker.crt} and {@code truststore.p12} into {@code directory}. */
+    /** Writes {@code broker.p12} and {@code truststore.p12} into {@code directory}. */
     public static SelfSignedTls generate(Path directory) {
         byte[] secret = new byte[16];
         new SecureRandom().nextBytes(secret);
         String password = HexFormat.of().formatHex(secret);
         Path keyStore = directory.resolve("broker.p12");
-        Path certificate = directory.resolve("broker.crt");
         Path trustStore = directory.resolve("truststore.p12");
         keytool("-genkeypair", "-alias", ALIAS, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
                 "-dname", "CN=" + LocalPorts.LOOPBACK_HOST, "-ext", "SAN=ip:" + LocalPorts.LOOPBACK_HOST,
                 "-storetype", STORE_TYPE, "-keystore", keyStore.toString(), "-storepass", password, "-keypass", password);
-        keytool("-exportcert", "-rfc", "-alias", ALIAS, "-keystore", keyStore.toString(), "-storepass", password,
-                "-file", certificate.toString());
-        keytool("-importcert", "-noprompt", "-alias", ALIAS, "-file", certificate.toString(),
-                "-storetype", STORE_TYPE, "-keystore", trustStore.toString(), "-storepass", password);
+        writeTrustStore(keyStore, trustStore, password);
         return new SelfSignedTls(keyStore, trustStore, password);
+    }
+
+    /** What {@code keytool -exportcert} then {@code -importcert} do, without two more JVM starts. */
+    private static void writeTrustStore(Path keyStore, Path trustStore, String password) {
+        char[] secret = password.toCharArray();
+        try (InputStream in = Files.newInputStream(keyStore); OutputStream out = Files.newOutputStream(trustStore)) {
+            KeyStore keys = KeyStore.getInstance(STORE_TYPE);
+            keys.load(in, secret);
+            KeyStore trusted = KeyStore.getInstance(STORE_TYPE);
+            trusted.load(null, secret);
+            trusted.setCertificateEntry(ALIAS, keys.getCertificate(ALIAS));
+            trusted.store(out, secret);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write trust store " + trustStore, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("could not write trust store " + trustStore, e);
+        }
     }
 
     private static void keytool(String... arguments) {

@@ -9,6 +9,10 @@ import dev.codi.protocol.CloudEvent;
 import dev.codi.protocol.PipelineConfig;
 import dev.codi.protocol.TopicSettings;
 import dev.codi.protocol.Topics;
+import dev.codi.protocol.Stage;
+import dev.codi.protocol.stage.Outbound;
+import dev.codi.protocol.stage.StageVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -23,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -30,6 +35,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * codi's Kafka clients against a broker whose only client listener speaks SASL_SSL with
  * SCRAM-SHA-512, configured only through the environment block docs/operations.md gives an
- * operator ("TLS and SASL/SCRAM"), its placeholders filled in.
+ * operator ("TLS and SASL/SCRAM"), its placeholders filled in: topics created, a job submitted in a
+ * transaction and carried through a stage ({@link StageVerticle}'s own consumer, producer and admin
+ * client), and a wrong password refused.
  */
 class SaslScramTest {
 
@@ -75,9 +83,10 @@ class SaslScramTest {
     }
 
     @Test
-    void theDocumentedVariablesCreateTopicsAndCarryACloudEventThroughATransaction() throws Exception {
+    void theDocumentedVariablesCarryAJobThroughAStage() throws Exception {
         // Given the services' settings, from nothing but the documented variables
-        PipelineConfig config = PipelineConfig.from(PipelineConfig.configFromEnvironment(documentedEnvironment(PASSWORD)));
+        JsonObject deploymentConfig = PipelineConfig.configFromEnvironment(documentedEnvironment(PASSWORD));
+        PipelineConfig config = PipelineConfig.from(deploymentConfig);
         KafkaSettings kafka = config.kafka();
         Topics topics = config.topics();
         assertThat(kafka.admin()).containsEntry("security.protocol", "SASL_SSL");
@@ -89,34 +98,78 @@ class SaslScramTest {
             assertThat(admin.listTopics().names().get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).containsAll(topics.all());
         }
 
-        // When the gateway's way of submitting: one transaction
-        CloudEvent event = new CloudEvent("event-1", "/codi/gateway", "dev.codi.job.submitted", "job-1",
+        // When a job is submitted the gateway's way, in one transaction, and a stage runs
+        CloudEvent submitted = new CloudEvent("event-1", "/codi/gateway", ForwardingStage.INPUT_TYPE, "job-1",
                 Instant.parse("2026-01-01T00:00:00Z"), new JsonObject().put("prompt", "a red square"));
         KafkaProducer<String, Buffer> producer = KafkaProducer.create(vertx,
                 kafka.transactionalProducer("sasl-test", "sasl-test-" + System.nanoTime()));
         try {
-            Future<Void> committed = producer.initTransactions()
+            await(producer.initTransactions()
                     .compose(ready -> producer.beginTransaction())
-                    .compose(begun -> producer.send(CloudEventRecords.toRecord(topics.jobs(), event)))
-                    .compose(sent -> producer.commitTransaction());
-            committed.toCompletionStage().toCompletableFuture().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+                    .compose(begun -> producer.send(CloudEventRecords.toRecord(topics.jobs(), submitted)))
+                    .compose(sent -> producer.commitTransaction()));
         } finally {
-            producer.close().toCompletionStage().toCompletableFuture().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            await(producer.close());
+        }
+        ForwardingStage stage = new ForwardingStage();
+        String deployment = await(vertx.deployVerticle(stage, new DeploymentOptions().setConfig(deploymentConfig)));
+
+        // Then the stage's read_committed consumer got the CloudEvent as it was sent, and its output is on the next topic
+        try (KafkaConsumer<String, Buffer> reader = new KafkaConsumer<>(new LinkedHashMap<String, Object>(kafka.reader("sasl-test-reader")))) {
+            TopicPartition output = new TopicPartition(topics.conditioning(), 0);
+            reader.assign(List.of(output));
+            reader.seekToBeginning(List.of(output));
+            List<CloudEvent> forwarded = new ArrayList<>();
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            while (forwarded.isEmpty() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, Buffer> record : reader.poll(Duration.ofMillis(200))) {
+                    forwarded.add(CloudEventRecords.fromRecord(new KafkaConsumerRecordImpl<>(record)));
+                }
+            }
+            assertThat(stage.received).containsExactly(submitted);
+            assertThat(forwarded).singleElement().satisfies(event -> {
+                assertThat(event.subject()).isEqualTo(submitted.subject());
+                assertThat(event.data()).isEqualTo(submitted.data());
+            });
+        } finally {
+            await(vertx.undeploy(deployment));
+        }
+    }
+
+    /** The smallest stage: forwards each job from the jobs topic to the conditioning topic. */
+    private static final class ForwardingStage extends StageVerticle {
+        static final String INPUT_TYPE = "dev.codi.test.forward";
+        final List<CloudEvent> received = new CopyOnWriteArrayList<>();
+
+        @Override
+        protected Stage stage() {
+            return Stage.ENCODER;
         }
 
-        // Then a stage's read_committed consumer reads the same CloudEvent back
-        Map<String, Object> consumerConfig = new LinkedHashMap<>(kafka.consumer("sasl-test-stage", "sasl-test-stage", 8));
-        assertThat(consumerConfig).containsEntry("isolation.level", "read_committed");
-        try (KafkaConsumer<String, Buffer> consumer = new KafkaConsumer<>(consumerConfig)) {
-            consumer.subscribe(List.of(topics.jobs()));
-            List<ConsumerRecord<String, Buffer>> received = new ArrayList<>();
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
-            while (received.isEmpty() && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(received::add);
-            }
-            assertThat(received).singleElement().satisfies(record ->
-                    assertThat(CloudEventRecords.fromRecord(new KafkaConsumerRecordImpl<>(record))).isEqualTo(event));
+        @Override
+        protected String inputTopic() {
+            return topics.jobs();
         }
+
+        @Override
+        protected String inputType() {
+            return INPUT_TYPE;
+        }
+
+        @Override
+        protected void prepare() {
+        }
+
+        @Override
+        protected List<Outbound> process(List<CloudEvent> batch) {
+            received.addAll(batch);
+            return batch.stream().map(event -> new Outbound(topics.conditioning(), new CloudEvent(event.id() + "-forwarded",
+                    "/codi/test", "dev.codi.test.forwarded", event.subject(), event.time(), event.data()))).toList();
+        }
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     }
 
     @Test
