@@ -79,8 +79,9 @@ public final class EmbeddedKafka implements AutoCloseable {
      * Starts a broker whose clients' listener speaks SASL_SSL with SCRAM-SHA-512 only, on a fresh
      * temporary directory. The user is written into the metadata log at format time (what
      * {@code kafka-storage.sh format --add-scram} does), so it exists before the first client
-     * connects. Replication between brokers, of which there are none, stays on a PLAINTEXT
-     * listener bound to loopback that is never handed to clients.
+     * connects. The inter-broker listener (unused: there is one broker) stays PLAINTEXT on
+     * loopback without authentication; clients bootstrapped at {@link #bootstrapServers()} are only
+     * ever told the SASL_SSL address (metadata answers name the listener asked on).
      */
     public static EmbeddedKafka startSaslSsl(SaslSsl saslSsl) {
         return start(Directories.createTemp("codi-kafka-"), true, saslSsl);
