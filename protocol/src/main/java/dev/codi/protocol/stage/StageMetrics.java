@@ -92,6 +92,45 @@ public final class StageMetrics implements AutoCloseable {
         backlogTimer = vertx.setPeriodic(0, BACKLOG_PERIOD.toMillis(), tick -> readBacklog(admin, group, topic));
     }
 
+    /**
+     * Like {@link #watch} for a stage consuming through a share group: the backlog is, per partition,
+     * the end offset minus the share group's start offset (records before it are all acknowledged),
+     * which counts the records acquired and not yet acknowledged too.
+     */
+    public void watchShareGroup(Vertx vertx, Admin admin, String group, String topic, Producer<?, ?> producer) {
+        this.vertx = vertx;
+        KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer, Tags.of("stage", stage, "client", "producer"));
+        producerMetrics.bindTo(registry);
+        clientMetrics.add(producerMetrics);
+        backlogTimer = vertx.setPeriodic(0, BACKLOG_PERIOD.toMillis(), tick -> readShareBacklog(admin, group, topic));
+    }
+
+    private void readShareBacklog(Admin admin, String group, String topic) {
+        admin.describeTopics(Set.of(topic)).allTopicNames().toCompletionStage()
+                .thenCompose(described -> {
+                    Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+                    described.get(topic).partitions().forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                    var spec = new org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec().topicPartitions(ends.keySet());
+                    return admin.listOffsets(ends).all().toCompletionStage().thenCompose(endOffsets ->
+                            admin.listShareGroupOffsets(Map.of(group, spec)).partitionsToOffsetInfo(group).toCompletionStage()
+                                    .thenApply(starts -> {
+                                        long lag = 0;
+                                        for (var end : endOffsets.entrySet()) {
+                                            var start = starts.get(end.getKey());
+                                            lag += Math.max(0, end.getValue().offset() - (start == null ? 0 : start.startOffset()));
+                                        }
+                                        return lag;
+                                    }));
+                })
+                .whenComplete((lag, error) -> {
+                    if (error == null) {
+                        backlog.set(lag);
+                    } else {
+                        LOG.debug("{} backlog not read: {}", stage, error.toString());
+                    }
+                });
+    }
+
     private void readBacklog(Admin admin, String group, String topic) {
         admin.describeTopics(Set.of(topic)).allTopicNames().toCompletionStage()
                 .thenCompose(described -> {
