@@ -101,12 +101,17 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
     }
 
     /**
+     * A member of a consumer group, on the consumer group protocol (KIP-848).
+     *
      * @param maxPollRecords the most records one poll returns: a stage's maximum batch
      */
     public Map<String, String> consumer(String groupId, String clientId, int maxPollRecords) {
         Map<String, String> config = new HashMap<>();
         config.put("bootstrap.servers", bootstrapServers);
         config.put("group.id", groupId);
+        // The consumer group protocol (KIP-848): the broker assigns partitions, and a member joining
+        // or leaving moves only the partitions that change hands, without stopping the others.
+        config.put("group.protocol", "consumer");
         config.put("client.id", clientId);
         config.put("enable.auto.commit", "false");
         config.put("auto.offset.reset", "earliest");

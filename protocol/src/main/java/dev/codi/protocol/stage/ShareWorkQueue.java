@@ -288,7 +288,7 @@ final class ShareWorkQueue {
             }
             acknowledgeDecided();
             pending = redo;
-            if (!pending.isEmpty()) {
+            if (!pending.isEmpty() && !stopping) {
                 backoffMillis = Math.min(settings.maxBackoff().toMillis(), backoffMillis == 0 ? FIRST_BACKOFF_MILLIS : backoffMillis * 2);
                 LOG.warn("{}: {} job(s) redone in {} ms", stage.serviceName(), pending.size(), backoffMillis);
                 long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis);

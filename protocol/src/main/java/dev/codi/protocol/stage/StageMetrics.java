@@ -93,9 +93,9 @@ public final class StageMetrics implements AutoCloseable {
     }
 
     /**
-     * Like {@link #watch} for a stage consuming through a share group: the backlog is, per partition,
-     * the end offset minus the share group's start offset (records before it are all acknowledged),
-     * which counts the records acquired and not yet acknowledged too.
+     * Like {@link #watch} for a stage consuming through a share group: the backlog is the broker's
+     * count of the group's records not yet acknowledged (acquired ones included), or where the
+     * broker does not say, the end offset minus the group's start offset, per partition.
      */
     public void watchShareGroup(Vertx vertx, Admin admin, String group, String topic, Producer<?, ?> producer) {
         this.vertx = vertx;
@@ -117,7 +117,8 @@ public final class StageMetrics implements AutoCloseable {
                                         long lag = 0;
                                         for (var end : endOffsets.entrySet()) {
                                             var start = starts.get(end.getKey());
-                                            lag += Math.max(0, end.getValue().offset() - (start == null ? 0 : start.startOffset()));
+                                            lag += start == null ? end.getValue().offset()
+                                                    : start.lag().orElse(Math.max(0, end.getValue().offset() - start.startOffset()));
                                         }
                                         return lag;
                                     }));
