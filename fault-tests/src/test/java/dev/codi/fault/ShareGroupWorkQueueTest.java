@@ -35,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a share group hands records out one by one, so all 6 work at once — measured from the progress
  * events each instance publishes (they name the instance). Then one instance is SIGKILLed mid-job:
  * the jobs it had acquired come back to the group when their locks run out, and each job of the
- * burst completes exactly once.
+ * burst completes exactly once. A job is sampled by one instance only, unless that instance was
+ * killed: an instance working longer than its lock renews it.
  */
 class ShareGroupWorkQueueTest {
     private static final int DIFFUSION_INSTANCES = 6;
@@ -96,8 +97,18 @@ class ShareGroupWorkQueueTest {
                         .anyMatch(entry -> entry.getValue().containsKey(job)))
                         .as("job %s, acquired by the killed instance, sampled again by another", job).isTrue();
             }
+            // ... and no other job was taken from an instance still working on it (its lock was renewed)
+            for (String job : ids) {
+                if (!heldByTheKilled.contains(job)) {
+                    assertThat(after.values().stream().filter(jobs -> jobs.containsKey(job)).count())
+                            .as("instances that sampled job %s", job).isEqualTo(1);
+                }
+            }
+            long longestMillis = after.values().stream().flatMap(jobs -> jobs.values().stream())
+                    .mapToLong(span -> Duration.between(span[0], span[1]).toMillis()).max().orElse(0);
             System.out.printf("share groups: %d diffusion instances busy at once on 2 partitions; killed %s holding %d job(s), "
-                    + "all %d jobs completed once%n", mostInstancesBusyAtOnce(spans), doomedId, heldByTheKilled.size(), JOBS);
+                    + "all %d jobs completed once; longest sampling %d ms against a 10 s lock%n", mostInstancesBusyAtOnce(spans),
+                    doomedId, heldByTheKilled.size(), JOBS, longestMillis);
         }
     }
 
