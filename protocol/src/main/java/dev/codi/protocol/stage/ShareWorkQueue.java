@@ -367,8 +367,8 @@ final class ShareWorkQueue {
             } catch (MalformedEventException e) {
                 LOG.warn("{}: record {}-{}@{} to dead letters: {}", stage.serviceName(), record.topic(), record.partition(),
                         record.offset(), e.getMessage());
-                metrics.deadLettered(1);
-                deadLettered.add(producer.send(DeadLetters.of(topics.deadLetter(), stage.serviceName(), record, e.getMessage())));
+                deadLettered.add(producer.send(DeadLetters.of(topics.deadLetter(), stage.serviceName(), record, e.getMessage()))
+                        .onSuccess(sent -> metrics.deadLettered(1)));
                 deadLetterKeys.add(key);
             }
         }
@@ -409,9 +409,9 @@ final class ShareWorkQueue {
             LOG.error("{}: record {}-{}@{} to dead letters: {}", stage.serviceName(), record.topic(), record.partition(),
                     record.offset(), reason);
         }
-        metrics.deadLettered(1);
         List<Future<?>> sent = new ArrayList<>();
-        sent.add(producer.send(DeadLetters.of(topics.deadLetter(), stage.serviceName(), record, reason)));
+        sent.add(producer.send(DeadLetters.of(topics.deadLetter(), stage.serviceName(), record, reason))
+                .onSuccess(done -> metrics.deadLettered(1)));
         if (record.key() != null) {
             KafkaProducerRecord<String, Buffer> failed = CloudEventRecords.toRecord(topics.jobEvents(),
                     new JobEvent.Failed(record.key(), stage, "the job could not be processed: " + reason)
