@@ -59,7 +59,7 @@ public record StageSettings(int maxDeliveryAttempts, Duration maxBackoff, Durati
                 Duration.ofMillis(Long.parseLong(variables.getOrDefault(RETRY_BACKOFF_MAX_MS, "30000"))),
                 Duration.ofMillis(Long.parseLong(variables.getOrDefault(POLL_KEEPALIVE_MS, "1000"))),
                 catchUpTimeout(variables),
-                WorkDelivery.parse(variables.getOrDefault(WORK_DELIVERY, "share")),
+                WorkDelivery.parse(variables.getOrDefault(WORK_DELIVERY, "group")),
                 variables);
     }
 
