@@ -10,7 +10,6 @@ import dev.codi.protocol.kafka.KafkaSettings;
 import dev.codi.protocol.logging.JobLog;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.impl.KafkaConsumerRecordImpl;
