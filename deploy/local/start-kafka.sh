@@ -32,6 +32,8 @@ transaction.state.log.min.isr=$min_isr
 share.coordinator.state.topic.replication.factor=$replicas
 share.coordinator.state.topic.min.isr=$min_isr
 group.initial.rebalance.delay.ms=0
+group.share.heartbeat.interval.ms=500
+group.share.min.heartbeat.interval.ms=500
 message.max.bytes=8388608
 log.cleaner.dedupe.buffer.size=2097152
 PROPS

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts N instances of one stage as separate JVMs: ./start-stage.sh diffusion-service 3
-# Instances of a stage share its consumer group, so Kafka splits the partitions among them.
+# Instances of a stage share its group: Kafka splits the partitions among them (CODI_WORK_DELIVERY=share: hands each of them jobs).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 STAGE="${1:?usage: start-stage.sh gateway|encoder-service|diffusion-service|decoder-service [instances]}"

@@ -45,6 +45,10 @@ public final class BrokerTuning {
         properties.put("group.initial.rebalance.delay.ms", "0");
         properties.put("group.consumer.heartbeat.interval.ms", CONSUMER_HEARTBEAT_MS);
         properties.put("group.consumer.min.heartbeat.interval.ms", CONSUMER_HEARTBEAT_MS);
+        // Share groups (KIP-932) are on through the share.version feature, 2 in a log directory
+        // formatted by Kafka 4.4; their heartbeats as fast as the consumer groups'.
+        properties.put("group.share.heartbeat.interval.ms", CONSUMER_HEARTBEAT_MS);
+        properties.put("group.share.min.heartbeat.interval.ms", CONSUMER_HEARTBEAT_MS);
         properties.put("log.cleaner.dedupe.buffer.size", CLEANER_DEDUPE_BUFFER_BYTES);
         properties.put("num.network.threads", THREADS);
         properties.put("num.io.threads", THREADS);

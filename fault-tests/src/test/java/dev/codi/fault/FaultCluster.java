@@ -3,8 +3,11 @@ package dev.codi.fault;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
@@ -31,7 +34,7 @@ import java.util.function.BooleanSupplier;
 /**
  * The whole system as separate processes on this machine, the way deploy/local runs it: one
  * Kafka broker (KRaft) and one S3 server (S3Proxy over a directory), each a JVM of its own, and
- * the gateway and two instances of each model stage, each a JVM started from its runnable jar.
+ * the gateway and instances of each model stage (two unless told otherwise), each a JVM started from its runnable jar.
  * The stages and the gateway reach the store through a {@link TcpProxy}, which can blackhole it.
  * A supervisor restarts any service that dies, as a process manager would.
  */
@@ -65,17 +68,30 @@ final class FaultCluster implements AutoCloseable {
      * @param perService       further variables for every instance of one service (test hooks)
      */
     FaultCluster(Map<String, String> extraEnvironment, Map<String, Map<String, String>> perService) throws IOException {
+        this(extraEnvironment, perService, Map.of(), Map.of());
+    }
+
+    /**
+     * @param instances       instances of each model stage (2 where not named)
+     * @param brokerOverrides broker properties besides {@link dev.codi.infra.BrokerTuning}'s
+     */
+    FaultCluster(Map<String, String> extraEnvironment, Map<String, Map<String, String>> perService, Map<String, Integer> instances,
+                 Map<String, String> brokerOverrides) throws IOException {
         root = Path.of(System.getProperty("codi.home", "..")).toAbsolutePath().normalize();
         work = root.resolve("fault-tests/target/fault-run-" + UUID.randomUUID().toString().substring(0, 8));
         Files.createDirectories(work);
-        broker = newBroker();
+        broker = newBroker(brokerOverrides);
         s3 = newS3();
         s3Proxy = new TcpProxy(s3Port);
         Map<String, String> environment = serviceEnvironment(extraEnvironment);
         services.put("gateway", List.of(newService("gateway", 1, withOwn(environment, perService, "gateway"))));
         for (String stage : STAGES) {
             Map<String, String> own = withOwn(environment, perService, stage);
-            services.put(stage, List.of(newService(stage, 1, own), newService(stage, 2, own)));
+            List<ManagedProcess> started = new ArrayList<>();
+            for (int index = 1; index <= instances.getOrDefault(stage, 2); index++) {
+                started.add(newService(stage, index, own));
+            }
+            services.put(stage, List.copyOf(started));
         }
         supervisor = new Thread(this::supervise, "fault-supervisor");
         supervisor.setDaemon(true);
@@ -141,6 +157,12 @@ final class FaultCluster implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
             for (Map.Entry<String, String> entry : inputTopicByGroup.entrySet()) {
                 String group = entry.getKey();
+                boolean share = admin.listGroups().all().get(30, TimeUnit.SECONDS).stream()
+                        .anyMatch(listing -> listing.groupId().equals(group) && listing.type().orElse(null) == GroupType.SHARE);
+                if (share) {
+                    result.put(group, shareGroupLagAndMembers(admin, group, entry.getValue()));
+                    continue;
+                }
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                         .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -164,6 +186,26 @@ final class FaultCluster implements AutoCloseable {
         return result;
     }
 
+    /** A share group's lag (the broker's count of records not yet acknowledged, else those from its start offset to the end). */
+    private static long[] shareGroupLagAndMembers(Admin admin, String group, String topic) throws Exception {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+        Map<TopicPartition, SharePartitionOffsetInfo> starts = admin.listShareGroupOffsets(
+                        Map.of(group, new ListShareGroupOffsetsSpec().topicPartitions(latest.keySet())))
+                .partitionsToOffsetInfo(group).get(30, TimeUnit.SECONDS);
+        long lag = 0;
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : ends.entrySet()) {
+            SharePartitionOffsetInfo start = starts.get(end.getKey());
+            lag += start == null ? end.getValue().offset() : start.lag().orElse(end.getValue().offset() - start.startOffset());
+        }
+        int members = admin.describeShareGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group).members().size();
+        return new long[] {lag, members};
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -180,7 +222,7 @@ final class FaultCluster implements AutoCloseable {
         }
     }
 
-    private ManagedProcess newBroker() throws IOException {
+    private ManagedProcess newBroker(Map<String, String> overrides) throws IOException {
         Path data = work.resolve("kafka-data");
         Path properties = work.resolve("kafka.properties");
         StringBuilder text = new StringBuilder();
@@ -193,6 +235,7 @@ final class FaultCluster implements AutoCloseable {
         config.put("controller.listener.names", "CONTROLLER");
         config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         config.put("log.dirs", data.toString());
+        config.putAll(overrides);
         config.forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
         Files.writeString(properties, text);
         String classpath = ManagedProcess.classpath();

@@ -6,7 +6,8 @@ import dev.codi.protocol.events.EventTypes;
 import io.vertx.core.json.JsonObject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.common.GroupType;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -105,20 +106,26 @@ class ScalingAndRecoveryTest {
         assertThat(sampled).as("the closed instance published nothing").hasSize(1);
     }
 
+    /** Waits until {@code members} members of the stage's group (a share group or a consumer group) have work assigned. */
     private static void awaitGroupMembers(String group, int members) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedPipeline.get().infrastructure().kafkaBootstrapServers()))) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (true) {
-                ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-                List<MemberDescription> assigned = description.members().stream()
-                        .filter(member -> !member.assignment().topicPartitions().isEmpty()).toList();
-                if (assigned.size() == members) {
-                    return;
-                }
+            while (assignedMembers(admin, group) != members) {
                 assertThat(System.nanoTime()).as("group " + group + " never had " + members + " members with partitions")
                         .isLessThan(deadline);
                 Thread.sleep(200);
             }
         }
+    }
+
+    private static long assignedMembers(Admin admin, String group) throws Exception {
+        GroupType type = admin.listGroups().all().get().stream().filter(listing -> listing.groupId().equals(group))
+                .findFirst().flatMap(GroupListing::type).orElse(GroupType.UNKNOWN);
+        if (type == GroupType.SHARE) {
+            return admin.describeShareGroups(List.of(group)).all().get().get(group).members().stream()
+                    .filter(member -> !member.assignment().topicPartitions().isEmpty()).count();
+        }
+        ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+        return description.members().stream().filter(member -> !member.assignment().topicPartitions().isEmpty()).count();
     }
 }

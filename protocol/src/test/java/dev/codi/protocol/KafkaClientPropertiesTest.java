@@ -27,6 +27,19 @@ class KafkaClientPropertiesTest {
     }
 
     @Test
+    void consumerGroupsUseTheConsumerProtocolAndShareConsumersGetOnlyWhatTheyAccept() {
+        KafkaSettings kafka = new KafkaSettings("b:9092", Map.of("security.protocol", "SSL", "max.poll.interval.ms", "6000",
+                "isolation.level", "read_committed"));
+
+        assertThat(kafka.consumer("g", "c", 8)).containsEntry("group.protocol", "consumer");
+        // A share consumer refuses classic consumer settings (it would not start), and acquires at most its batch.
+        assertThat(kafka.shareConsumer("g", "c", 4)).containsEntry("security.protocol", "SSL")
+                .containsEntry("share.acknowledgement.mode", "explicit").containsEntry("share.acquire.mode", "record_limit")
+                .containsEntry("max.poll.records", "4")
+                .doesNotContainKeys("max.poll.interval.ms", "isolation.level", "group.protocol", "enable.auto.commit");
+    }
+
+    @Test
     void anInteractiveProducerGivesUpSoonUnlessTheOperatorSaysOtherwise() {
         assertThat(new KafkaSettings("b:9092").interactiveProducer("g")).containsEntry("delivery.timeout.ms", "20000");
         assertThat(new KafkaSettings("b:9092", Map.of("delivery.timeout.ms", "90000")).interactiveProducer("g"))

@@ -20,6 +20,10 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
     public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
     /** {@code CODI_KAFKA_CLIENT_SECURITY_PROTOCOL=SASL_SSL} sets {@code security.protocol=SASL_SSL}. */
     public static final String CLIENT_PROPERTY_PREFIX = "CODI_KAFKA_CLIENT_";
+    /** Consumer properties a share consumer refuses; passed-through properties skip them there. */
+    private static final java.util.Set<String> CLASSIC_ONLY_CONSUMER_PROPERTIES = java.util.Set.of("auto.offset.reset",
+            "enable.auto.commit", "group.instance.id", "isolation.level", "partition.assignment.strategy", "interceptor.classes",
+            "session.timeout.ms", "heartbeat.interval.ms", "group.protocol", "group.remote.assignor", "max.poll.interval.ms");
 
     public KafkaSettings {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -97,12 +101,17 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
     }
 
     /**
+     * A member of a consumer group, on the consumer group protocol (KIP-848).
+     *
      * @param maxPollRecords the most records one poll returns: a stage's maximum batch
      */
     public Map<String, String> consumer(String groupId, String clientId, int maxPollRecords) {
         Map<String, String> config = new HashMap<>();
         config.put("bootstrap.servers", bootstrapServers);
         config.put("group.id", groupId);
+        // The consumer group protocol (KIP-848): the broker assigns partitions, and a member joining
+        // or leaving moves only the partitions that change hands, without stopping the others.
+        config.put("group.protocol", "consumer");
         config.put("client.id", clientId);
         config.put("enable.auto.commit", "false");
         config.put("auto.offset.reset", "earliest");
@@ -111,6 +120,30 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
         config.put("value.deserializer", "io.vertx.kafka.client.serialization.BufferDeserializer");
         config.put("isolation.level", "read_committed");
         config.putAll(clientProperties);
+        return config;
+    }
+
+    /**
+     * A share-group consumer (KIP-932) that acknowledges every record itself ({@code explicit}) and
+     * acquires at most {@code maxRecords} per poll ({@code record_limit}): a stage takes no more jobs
+     * than its batch, and leaves the rest to the other instances. Where a share group starts and
+     * what it reads (committed records only) are the group's own configuration, not the client's.
+     */
+    public Map<String, String> shareConsumer(String groupId, String clientId, int maxRecords) {
+        Map<String, String> config = new HashMap<>();
+        config.put("bootstrap.servers", bootstrapServers);
+        config.put("group.id", groupId);
+        config.put("client.id", clientId);
+        config.put("share.acknowledgement.mode", "explicit");
+        config.put("share.acquire.mode", "record_limit");
+        config.put("max.poll.records", Integer.toString(maxRecords));
+        config.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+        config.put("value.deserializer", "io.vertx.kafka.client.serialization.BufferDeserializer");
+        clientProperties.forEach((name, value) -> {
+            if (!CLASSIC_ONLY_CONSUMER_PROPERTIES.contains(name)) {
+                config.put(name, value);
+            }
+        });
         return config;
     }
 

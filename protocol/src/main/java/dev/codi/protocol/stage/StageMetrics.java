@@ -105,6 +105,55 @@ public final class StageMetrics implements AutoCloseable {
         backlogTimer = vertx.setPeriodic(0, BACKLOG_PERIOD.toMillis(), tick -> readBacklog(admin, group, topic));
     }
 
+    /**
+     * Like {@link #watch} for a stage consuming through a share group: the backlog is the broker's
+     * count of the group's records not yet acknowledged (acquired ones included), or where the
+     * broker does not say, the end offset minus the group's start offset, per partition; the oldest
+     * waiting job is the record at the group's start offset (the oldest not yet acknowledged).
+     */
+    public void watchShareGroup(Vertx vertx, Admin admin, String group, String topic, Producer<?, ?> producer,
+                                Map<String, String> readerConfig) {
+        this.vertx = vertx;
+        this.oldestWaiting = new OldestWaiting(readerConfig);
+        KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer, Tags.of("stage", stage, "client", "producer"));
+        producerMetrics.bindTo(registry);
+        clientMetrics.add(producerMetrics);
+        backlogTimer = vertx.setPeriodic(0, BACKLOG_PERIOD.toMillis(), tick -> readShareBacklog(admin, group, topic));
+    }
+
+    private void readShareBacklog(Admin admin, String group, String topic) {
+        admin.describeTopics(Set.of(topic)).allTopicNames().toCompletionStage()
+                .thenCompose(described -> {
+                    Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+                    described.get(topic).partitions().forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                    var spec = new org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec().topicPartitions(ends.keySet());
+                    return admin.listOffsets(ends).all().toCompletionStage().thenCompose(endOffsets ->
+                            admin.listShareGroupOffsets(Map.of(group, spec)).partitionsToOffsetInfo(group).toCompletionStage()
+                                    .thenApply(starts -> {
+                                        long lag = 0;
+                                        Map<TopicPartition, Long> endOf = new HashMap<>();
+                                        Map<TopicPartition, Long> startOf = new HashMap<>();
+                                        for (var end : endOffsets.entrySet()) {
+                                            var start = starts.get(end.getKey());
+                                            lag += start == null ? end.getValue().offset()
+                                                    : start.lag().orElse(Math.max(0, end.getValue().offset() - start.startOffset()));
+                                            endOf.put(end.getKey(), end.getValue().offset());
+                                            startOf.put(end.getKey(), start == null ? 0L : start.startOffset());
+                                        }
+                                        // The record at a share partition's start offset is its oldest not yet acknowledged.
+                                        readOldestWaiting(startOf, endOf);
+                                        return lag;
+                                    }));
+                })
+                .whenComplete((lag, error) -> {
+                    if (error == null) {
+                        backlog.set(lag);
+                    } else {
+                        LOG.debug("{} backlog not read: {}", stage, error.toString());
+                    }
+                });
+    }
+
     private void readBacklog(Admin admin, String group, String topic) {
         admin.describeTopics(Set.of(topic)).allTopicNames().toCompletionStage()
                 .thenCompose(described -> {

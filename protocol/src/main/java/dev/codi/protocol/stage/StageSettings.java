@@ -17,14 +17,19 @@ import java.util.Map;
  *                            in its consumer group (CODI_POLL_KEEPALIVE_MS, default 1000)
  * @param catchUpTimeout      longest a stage may take at start to read the cancellations up to the
  *                            end of job-events before it gives up loudly (CODI_CATCH_UP_TIMEOUT_SECONDS, default 300)
+ * @param workDelivery        how the stage takes jobs off its work topic: a share group or a consumer group
+ *                            (CODI_WORK_DELIVERY, {@code share} or {@code group}, default {@code group})
  * @param variables           the whole config as strings (test hooks read theirs from it)
  */
 public record StageSettings(int maxDeliveryAttempts, Duration maxBackoff, Duration keepAlive, Duration catchUpTimeout,
-                            Map<String, String> variables) {
+                            WorkDelivery workDelivery, Map<String, String> variables) {
     public static final String MAX_DELIVERY_ATTEMPTS = "CODI_MAX_DELIVERY_ATTEMPTS";
     public static final String RETRY_BACKOFF_MAX_MS = "CODI_RETRY_BACKOFF_MAX_MS";
     public static final String POLL_KEEPALIVE_MS = "CODI_POLL_KEEPALIVE_MS";
     public static final String CATCH_UP_TIMEOUT_SECONDS = "CODI_CATCH_UP_TIMEOUT_SECONDS";
+    public static final String WORK_DELIVERY = "CODI_WORK_DELIVERY";
+    /** A share group's broker-side delivery limit is at most 10 (group.share.max.delivery.count.limit's default). */
+    static final int MAX_SHARE_DELIVERY_ATTEMPTS = 9;
 
     public StageSettings {
         if (maxDeliveryAttempts < 1) {
@@ -39,6 +44,10 @@ public record StageSettings(int maxDeliveryAttempts, Duration maxBackoff, Durati
         if (catchUpTimeout.toSeconds() < 1) {
             throw new IllegalArgumentException(CATCH_UP_TIMEOUT_SECONDS + " must be at least 1, got " + catchUpTimeout.toSeconds());
         }
+        if (workDelivery == WorkDelivery.SHARE && maxDeliveryAttempts > MAX_SHARE_DELIVERY_ATTEMPTS) {
+            throw new IllegalArgumentException(MAX_DELIVERY_ATTEMPTS + " must be at most " + MAX_SHARE_DELIVERY_ATTEMPTS
+                    + " with " + WORK_DELIVERY + "=share (the broker's delivery limit is 10), got " + maxDeliveryAttempts);
+        }
         variables = Map.copyOf(variables);
     }
 
@@ -50,6 +59,7 @@ public record StageSettings(int maxDeliveryAttempts, Duration maxBackoff, Durati
                 Duration.ofMillis(Long.parseLong(variables.getOrDefault(RETRY_BACKOFF_MAX_MS, "30000"))),
                 Duration.ofMillis(Long.parseLong(variables.getOrDefault(POLL_KEEPALIVE_MS, "1000"))),
                 catchUpTimeout(variables),
+                WorkDelivery.parse(variables.getOrDefault(WORK_DELIVERY, "group")),
                 variables);
     }
 

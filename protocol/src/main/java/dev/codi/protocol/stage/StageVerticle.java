@@ -68,12 +68,16 @@ public abstract class StageVerticle extends VerticleBase {
     private static final long FIRST_BACKOFF_MILLIS = 200;
     /** How often an idle stage moves its committed offsets past transaction markers. */
     private static final Duration IDLE_COMMIT_INTERVAL = Duration.ofSeconds(5);
+    /** Header naming the stage instance that published a progress event (which instance works on what). */
+    public static final String INSTANCE_HEADER = "codi_instance";
 
     protected PipelineConfig pipeline;
     protected Topics topics;
     protected final Clock clock = Clock.systemUTC();
     private StageSettings settings;
     private KafkaConsumer<String, Buffer> consumer;
+    /** Set instead of {@link #consumer} when the work topic is consumed through a share group ({@link WorkDelivery#SHARE}). */
+    private ShareWorkQueue shareQueue;
     private KafkaProducer<String, Buffer> producer;
     private Admin admin;
     private WorkerExecutor modelExecutor;
@@ -147,6 +151,14 @@ public abstract class StageVerticle extends VerticleBase {
                 .compose(ready -> {
                     producer = KafkaProducer.create(vertx, pipeline.kafka().producer(clientId));
                     admin = Admin.create(pipeline.kafka().admin());
+                    if (settings.workDelivery() == WorkDelivery.SHARE) {
+                        metrics.watchShareGroup(vertx, admin, stage().consumerGroup(), inputTopic(), producer.unwrap(),
+                                pipeline.kafka().reader(clientId + "-oldest-waiting"));
+                        shareQueue = new ShareWorkQueue(context, stage(), inputTopic(), inputType(), topics, settings, pipeline.kafka(),
+                                clientId, pipeline.maxBatch(), Duration.ofMillis(pipeline.maxWaitMillis()), producer, cancellations,
+                                metrics, health, crashPoint, this::processOnWorker);
+                        return shareQueue.start(admin);
+                    }
                     consumer = KafkaConsumer.create(vertx,
                             pipeline.kafka().consumer(stage().consumerGroup(), clientId, pipeline.maxBatch()));
                     metrics.watch(vertx, admin, stage().consumerGroup(), inputTopic(), consumer.unwrap(), producer.unwrap(),
@@ -156,10 +168,12 @@ public abstract class StageVerticle extends VerticleBase {
                     return consumer.subscribe(inputTopic());
                 })
                 .onSuccess(subscribed -> {
-                    LOG.info("{} {} consuming {} as group {}", stage().serviceName(), instanceId, inputTopic(),
-                            stage().consumerGroup());
+                    LOG.info("{} {} consuming {} as {} group {}", stage().serviceName(), instanceId, inputTopic(),
+                            settings.workDelivery() == WorkDelivery.SHARE ? "share" : "consumer", stage().consumerGroup());
                     health.started();
-                    vertx.runOnContext(next -> pollLoop());
+                    if (shareQueue == null) {
+                        vertx.runOnContext(next -> pollLoop());
+                    }
                 });
     }
 
@@ -171,7 +185,8 @@ public abstract class StageVerticle extends VerticleBase {
             metrics.close();
         }
         // Close without committing: whatever is in flight is redone by another instance.
-        Future<Void> closedConsumer = consumer == null ? Future.succeededFuture() : consumer.close();
+        Future<Void> closedConsumer = shareQueue != null ? shareQueue.stop()
+                : consumer == null ? Future.succeededFuture() : consumer.close();
         Future<Void> closedProducer = producer == null ? Future.succeededFuture() : producer.close();
         Future<Void> closedWatch = cancellations == null ? Future.succeededFuture() : cancellations.stop();
         if (admin != null) {
@@ -227,7 +242,7 @@ public abstract class StageVerticle extends VerticleBase {
         Outbound outbound = new Outbound(topics.jobEvents(), tracing.stamp(event.toCloudEvent(clock.instant())));
         context.runOnContext(ignored -> {
             if (!stopping) {
-                producer.send(CloudEventRecords.toRecord(outbound.topic(), outbound.event()))
+                producer.send(CloudEventRecords.toRecord(outbound.topic(), outbound.event()).addHeader(INSTANCE_HEADER, instanceId))
                         .onFailure(error -> LOG.warn("could not publish {}: {}", outbound.event().id(), error.getMessage()));
             }
         });
@@ -360,26 +375,7 @@ public abstract class StageVerticle extends VerticleBase {
         firstOffsets.forEach((partition, offset) -> markers.put(partition, DeliveryAttempts.marker(offset, earlierAttempts + 1)));
         Future<List<Outbound>> outputs = events.isEmpty()
                 ? Future.succeededFuture(List.of())
-                : commit(markers).compose(marked -> whileProcessing(modelExecutor.executeBlocking(() -> {
-                    retryJobIds.clear();
-                    if (crashPoint != null) {
-                        crashPoint.maybeHalt(CrashPoint.Point.PROCESSING, events);
-                    }
-                    long began = System.nanoTime();
-                    List<Outbound> processed = null;
-                    Throwable failure = null;
-                    tracing.begin(events);
-                    try (JobTracing.JobScope ignored = tracing.enter(events.size() == 1 ? events.get(0) : null)) {
-                        processed = tracing.stamp(process(events));
-                    } catch (Exception | Error e) {
-                        failure = e;
-                        throw e;
-                    } finally {
-                        tracing.end(events, processed, failure);
-                    }
-                    metrics.batchProcessed(events, System.nanoTime() - began, processed, Set.copyOf(retryJobIds));
-                    return processed;
-                }, true).recover(error -> Future.succeededFuture(failAll(events, error)))));
+                : commit(markers).compose(marked -> whileProcessing(processOnWorker(events).map(ShareWorkQueue.Processed::outputs)));
         return outputs.compose(outbound -> {
             if (stopping) {
                 return Future.failedFuture("stage is stopping");
@@ -497,6 +493,34 @@ public abstract class StageVerticle extends VerticleBase {
         return Future.all(sent).onSuccess(done -> metrics.deadLettered(1))
                 .compose(done -> commit(Map.of(partition, new OffsetAndMetadata(record.offset() + 1, null))))
                 .compose(done -> consumer.seek(partition, record.offset() + 1));
+    }
+
+    /**
+     * Runs {@link #process} on the model's worker thread. Its outputs come back with the jobs it
+     * handed to {@link #retryLater}; a bug in it fails every job of the batch.
+     */
+    private Future<ShareWorkQueue.Processed> processOnWorker(List<CloudEvent> events) {
+        return modelExecutor.executeBlocking(() -> {
+            retryJobIds.clear();
+            if (crashPoint != null) {
+                crashPoint.maybeHalt(CrashPoint.Point.PROCESSING, events);
+            }
+            long began = System.nanoTime();
+            List<Outbound> processed = null;
+            Throwable failure = null;
+            tracing.begin(events);
+            try (JobTracing.JobScope ignored = tracing.enter(events.size() == 1 ? events.get(0) : null)) {
+                processed = tracing.stamp(process(events));
+            } catch (Exception | Error e) {
+                failure = e;
+                throw e;
+            } finally {
+                tracing.end(events, processed, failure);
+            }
+            Set<String> retry = Set.copyOf(retryJobIds);
+            metrics.batchProcessed(events, System.nanoTime() - began, processed, retry);
+            return new ShareWorkQueue.Processed(processed, retry);
+        }, true).recover(error -> Future.succeededFuture(new ShareWorkQueue.Processed(failAll(events, error), Set.of())));
     }
 
     /** A bug in process() must not lose jobs silently: every job of the batch is reported failed. */

@@ -1,0 +1,224 @@
+package dev.codi.fault;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Work queues on share groups, with real processes ({@link FaultCluster}): the work topics have 2
+ * partitions and the diffusion stage runs 6 instances. A consumer group would keep 4 of them idle;
+ * a share group hands records out one by one, so all 6 work at once — measured from the progress
+ * events each instance publishes (they name the instance). Then one instance is SIGKILLed mid-job:
+ * the jobs it had acquired come back to the group when their locks run out, and each job of the
+ * burst completes exactly once. A job is sampled by one instance only, unless that instance was
+ * killed: an instance working longer than its lock renews it.
+ */
+class ShareGroupWorkQueueTest {
+    private static final int DIFFUSION_INSTANCES = 6;
+    private static final int JOBS = 14;
+    private static final int STEPS = 10;
+    private static final Duration BOUND = Duration.ofMinutes(4);
+    private static final Pattern CONSUMING = Pattern.compile("diffusion-service (\\w+) consuming .* as share group");
+
+    @Test
+    void sixDiffusionInstancesOnTwoPartitionsAllWorkAndAKilledInstancesJobsCompleteOnce() throws Exception {
+        // Given 2 partitions per topic, share groups, 6 diffusion instances taking up to 2 jobs each,
+        // and acquisition locks of 10 s (renewed by an instance that works longer)
+        try (FaultCluster cluster = new FaultCluster(
+                Map.of("CODI_WORK_DELIVERY", "share", "CODI_TOPIC_PARTITIONS", "2", "CODI_MAX_WAIT_MS", "100"),
+                Map.of("diffusion-service", Map.of("CODI_MAX_BATCH", "2")),
+                Map.of("encoder-service", 1, "diffusion-service", DIFFUSION_INSTANCES, "decoder-service", 1),
+                Map.of("group.share.record.lock.duration.ms", "10000", "group.share.min.record.lock.duration.ms", "5000"))) {
+            cluster.start();
+            FaultClient client = new FaultClient(cluster.gatewayUrl());
+
+            // When a burst of jobs arrives
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < JOBS; i++) {
+                ids.add(client.submit(FaultClient.textJob("a red circle moving left", new JsonArray().add("image"), STEPS, 100 + i, null)));
+            }
+
+            // Then every instance works at the same time as all the others
+            FaultCluster.await("progress from every diffusion instance", BOUND,
+                    () -> progressByInstance(cluster, ids).size() >= DIFFUSION_INSTANCES);
+            Map<String, Map<String, Instant[]>> spans = progressByInstance(cluster, ids);
+            assertThat(mostInstancesBusyAtOnce(spans)).as("instances busy at once, from their progress events: " + spans.keySet())
+                    .isEqualTo(DIFFUSION_INSTANCES);
+
+            // When an instance is SIGKILLed while it works on a job
+            ManagedProcess doomed = null;
+            String doomedId = null;
+            for (int index = 0; index < DIFFUSION_INSTANCES && doomed == null; index++) {
+                ManagedProcess instance = cluster.instance("diffusion-service", index);
+                String id = instanceId(instance);
+                if (!unfinished(cluster, ids, id).isEmpty()) {
+                    doomed = instance;
+                    doomedId = id;
+                }
+            }
+            assertThat(doomed).as("an instance mid-job").isNotNull();
+            doomed.kill();
+            String killedId = doomedId;
+            Set<String> heldByTheKilled = unfinished(cluster, ids, killedId);
+
+            // Then every job completes, exactly once, the killed instance's ones by another instance
+            for (String id : ids) {
+                assertThat(awaitTerminal(client, id).getString("status")).as("job " + id).isEqualTo("succeeded");
+            }
+            List<ConsumerRecord<String, byte[]>> events = readJobEvents(cluster);
+            Map<String, Set<String>> completions = new HashMap<>();
+            for (ConsumerRecord<String, byte[]> record : events) {
+                String type = header(record, "ce_type");
+                if (ids.contains(record.key()) && type != null && type.matches(".*job\\.(succeeded|failed|canceled)")) {
+                    completions.computeIfAbsent(record.key(), key -> new HashSet<>()).add(header(record, "ce_id"));
+                }
+            }
+            assertThat(completions).as("completion events per job").hasSize(JOBS)
+                    .allSatisfy((id, completionIds) -> assertThat(completionIds).hasSize(1));
+            Map<String, Map<String, Instant[]>> after = progressByInstance(cluster, ids);
+            for (String job : heldByTheKilled) {
+                assertThat(after.entrySet().stream().filter(entry -> !entry.getKey().equals(killedId))
+                        .anyMatch(entry -> entry.getValue().containsKey(job)))
+                        .as("job %s, acquired by the killed instance, sampled again by another", job).isTrue();
+            }
+            // ... and no other job was taken from an instance still working on it (its lock was renewed)
+            for (String job : ids) {
+                if (!heldByTheKilled.contains(job)) {
+                    assertThat(after.values().stream().filter(jobs -> jobs.containsKey(job)).count())
+                            .as("instances that sampled job %s", job).isEqualTo(1);
+                }
+            }
+            long longestMillis = after.values().stream().flatMap(jobs -> jobs.values().stream())
+                    .mapToLong(span -> Duration.between(span[0], span[1]).toMillis()).max().orElse(0);
+            System.out.printf("share groups: %d diffusion instances busy at once on 2 partitions; killed %s holding %d job(s), "
+                    + "all %d jobs completed once; longest sampling %d ms against a 10 s lock%n", mostInstancesBusyAtOnce(spans),
+                    killedId, heldByTheKilled.size(), JOBS, longestMillis);
+        }
+    }
+
+    private static JsonObject awaitTerminal(FaultClient client, String id) throws InterruptedException {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (true) {
+            JsonObject job = client.job(id);
+            if (job != null && Set.of("succeeded", "failed", "canceled").contains(job.getString("status"))) {
+                return job;
+            }
+            assertThat(System.nanoTime()).as("job " + id + " terminal within " + BOUND).isLessThan(deadline);
+            Thread.sleep(250);
+        }
+    }
+
+    /** Per diffusion instance, per job it sampled: the times of its first and last progress event. */
+    private static Map<String, Map<String, Instant[]>> progressByInstance(FaultCluster cluster, List<String> ids) {
+        Map<String, Map<String, Instant[]>> spans = new TreeMap<>();
+        for (ConsumerRecord<String, byte[]> record : readJobEvents(cluster)) {
+            String instance = header(record, "codi_instance");
+            if (instance == null || !ids.contains(record.key()) || !"dev.codi.job.progress".equals(header(record, "ce_type"))) {
+                continue;
+            }
+            Instant time = Instant.parse(header(record, "ce_time"));
+            spans.computeIfAbsent(instance, key -> new HashMap<>()).merge(record.key(), new Instant[] {time, time},
+                    (a, b) -> new Instant[] {a[0].isBefore(b[0]) ? a[0] : b[0], a[1].isAfter(b[1]) ? a[1] : b[1]});
+        }
+        return spans;
+    }
+
+    /** The most instances whose progress spans cover one instant (a sweep over the spans' starts). */
+    private static int mostInstancesBusyAtOnce(Map<String, Map<String, Instant[]>> spans) {
+        int most = 0;
+        for (Map<String, Instant[]> jobs : spans.values()) {
+            for (Instant[] span : jobs.values()) {
+                Instant at = span[0];
+                int busy = (int) spans.values().stream()
+                        .filter(other -> other.values().stream().anyMatch(s -> !s[0].isAfter(at) && !s[1].isBefore(at)))
+                        .count();
+                most = Math.max(most, busy);
+            }
+        }
+        return most;
+    }
+
+    /** Jobs with progress from {@code instance} and no completion yet. */
+    private static Set<String> unfinished(FaultCluster cluster, List<String> ids, String instance) {
+        Set<String> started = new HashSet<>();
+        Set<String> finished = new HashSet<>();
+        for (ConsumerRecord<String, byte[]> record : readJobEvents(cluster)) {
+            String type = header(record, "ce_type");
+            if (!ids.contains(record.key()) || type == null) {
+                continue;
+            }
+            if (type.equals("dev.codi.job.progress") && instance.equals(header(record, "codi_instance"))) {
+                started.add(record.key());
+            } else if (type.matches(".*job\\.(succeeded|failed|canceled)") || type.equals("dev.codi.job.stage-completed")
+                    && "diffusion-service".equals(new JsonObject(new String(record.value(), StandardCharsets.UTF_8)).getString("stage"))) {
+                finished.add(record.key());
+            }
+        }
+        started.removeAll(finished);
+        return started;
+    }
+
+    /** The instance id a stage process logs when it starts consuming. */
+    private static String instanceId(ManagedProcess process) throws IOException {
+        Matcher matcher = CONSUMING.matcher(Files.readString(process.log()));
+        if (!matcher.find()) {
+            throw new AssertionError("no 'consuming' line in " + process.log());
+        }
+        return matcher.group(1);
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> readJobEvents(FaultCluster cluster) {
+        String topic = "codi.job-events";
+        Properties properties = new Properties();
+        properties.put("bootstrap.servers", cluster.bootstrap());
+        properties.put("client.id", "share-test-reader-" + UUID.randomUUID());
+        properties.put("enable.auto.commit", "false");
+        properties.put("isolation.level", "read_committed");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end");
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
