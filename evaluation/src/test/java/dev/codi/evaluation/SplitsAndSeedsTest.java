@@ -49,7 +49,7 @@ class SplitsAndSeedsTest {
 
     @Test
     void unknownSectionsAreNamedWithTheValidOnes() {
-        assertThatThrownBy(() -> QualityReport.Section.fromId("directons")).hasMessageContaining("directions,composition");
+        assertThatThrownBy(() -> QualityReport.Section.fromId("directons")).hasMessageContaining("directions,foreign,conformance,composition");
         assertThat(QualityReport.Section.fromId("coherence")).isEqualTo(QualityReport.Section.COHERENCE);
     }
 
