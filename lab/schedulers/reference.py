@@ -53,11 +53,13 @@ def dpm_solver_pp_2m(steps, x=START):
     return x
 
 
-def unipc_bh2(steps, x=START):
+def unipc_bh2(steps, x=START, model=dummy_model, timesteps=None):
     # scheduling_unipc_multistep.py: step() = convert_model_output, multistep_uni_c_bh_update (UniC),
-    # multistep_uni_p_bh_update (UniP), for solver_order=2, bh2, predict_x0
+    # multistep_uni_p_bh_update (UniP), for solver_order=2, bh2, predict_x0; timesteps: the model's
+    # "leading" ones unless given (accuracy_toy.py gives others)
     abar = alphas_cumprod()
-    timesteps = [(steps - 1 - i) * (T // steps) for i in range(steps)]
+    if timesteps is None:
+        timesteps = [(steps - 1 - i) * (T // steps) for i in range(steps)]
     alpha = lambda t: 1.0 if t < 0 else np.sqrt(abar[t])
     sigma = lambda t: 0.0 if t < 0 else np.sqrt(1 - abar[t])
     lam = lambda t: np.inf if t < 0 else np.log(alpha(t)) - np.log(sigma(t))
@@ -80,7 +82,7 @@ def unipc_bh2(steps, x=START):
     last_sample, this_order, lower_order_nums = None, None, 0
     x = x.copy()
     for k, t in enumerate(timesteps):
-        m_t = (x - sigma(t) * dummy_model(x, t)) / alpha(t)   # convert_model_output, epsilon -> x0
+        m_t = (x - sigma(t) * model(x, t)) / alpha(t)   # convert_model_output, epsilon -> x0
         if k > 0 and last_sample is not None:                 # UniC: correct x_t with the model output at x_t
             m0 = model_outputs[-1]
             s0 = grid[k - 1]
