@@ -1,4 +1,4 @@
-"""Global error of DDIM and DPM-Solver++(2M) against the exact ODE solution on toy noise predictions.
+"""Global error of DDIM, DPM-Solver++(2M) and UniPC (bh2, order 2) against the exact ODE solution on toy noise predictions.
 
 Run: /usr/bin/python3.11 lab/schedulers/accuracy_toy.py   (from the repository root)
 """
@@ -6,6 +6,7 @@ import sys; sys.path.insert(0, "lab/schedulers")
 import numpy as np, reference as r
 abar = r.alphas_cumprod()
 def run(ts, kind, x, eps):
+    if kind == "unipc": return r.unipc_bh2(len(ts), x, eps, ts)
     a = lambda t: 1.0 if t < 0 else np.sqrt(abar[t]); s = lambda t: 0.0 if t < 0 else np.sqrt(1-abar[t])
     lam = lambda t: np.log(a(t)) - np.log(s(t)); prev = None
     for i, t in enumerate(ts):
@@ -23,7 +24,8 @@ fine = run(list(range(900, -1, -1)), "ddim", x, eps)
 for n in (10, 15, 20):
     ts = [900 - i*(900//(n-1)) if i < n-1 else 0 for i in range(n)]
     ts = [int(round(v)) for v in np.linspace(900, 0, n)]
-    print(n, "ddim", np.sqrt(np.mean((run(ts,"ddim",x,eps)-fine)**2)), "dpm++2m", np.sqrt(np.mean((run(ts,"dpm",x,eps)-fine)**2)))
+    print(n, "ddim", np.sqrt(np.mean((run(ts,"ddim",x,eps)-fine)**2)), "dpm++2m", np.sqrt(np.mean((run(ts,"dpm",x,eps)-fine)**2)),
+          "unipc", np.sqrt(np.mean((run(ts,"unipc",x,eps)-fine)**2)))
 print("gaussian data, s=0.5: exact score")
 sd = 0.5
 def eps_g(x, t):
@@ -31,4 +33,11 @@ def eps_g(x, t):
 exact = x * sd / np.sqrt(abar[900]*sd*sd + 1 - abar[900])
 for n in (5, 10, 15, 20):
     ts = [int(round(v)) for v in np.linspace(900, 0, n)]
-    print(n, "ddim", np.sqrt(np.mean((run(ts,"ddim",x,eps_g)-exact)**2)), "dpm++2m", np.sqrt(np.mean((run(ts,"dpm",x,eps_g)-exact)**2)))
+    print(n, "ddim", np.sqrt(np.mean((run(ts,"ddim",x,eps_g)-exact)**2)), "dpm++2m", np.sqrt(np.mean((run(ts,"dpm",x,eps_g)-exact)**2)),
+          "unipc", np.sqrt(np.mean((run(ts,"unipc",x,eps_g)-exact)**2)))
+print("gaussian data, s=0.5, the model's leading timesteps (start at 1000 - 1000/n)")
+for n in (5, 10, 15, 20):
+    ts = [(n - 1 - i) * (1000 // n) for i in range(n)]
+    exact_n = x * sd / np.sqrt(abar[ts[0]]*sd*sd + 1 - abar[ts[0]])
+    print(n, "ddim", np.sqrt(np.mean((run(ts,"ddim",x,eps_g)-exact_n)**2)), "dpm++2m", np.sqrt(np.mean((run(ts,"dpm",x,eps_g)-exact_n)**2)),
+          "unipc", np.sqrt(np.mean((run(ts,"unipc",x,eps_g)-exact_n)**2)))

@@ -7,8 +7,9 @@ import io.vertx.core.json.JsonObject;
  * (one record for both, docs/design.md §4). DDIM, η = 0, 50 steps, guidance 7.5 by default
  * (docs/design.md §5.4).
  *
- * @param sampler  the reverse-diffusion solver: DDIM (Song et al. 2021), or DPM-Solver++(2M) (Lu et al.
- *                 2022), a deterministic second-order solver meant for fewer steps, which takes η = 0 only
+ * @param sampler  the reverse-diffusion solver: DDIM (Song et al. 2021), DPM-Solver++(2M) (Lu et al.
+ *                 2022), or UniPC (Zhao et al. 2023, bh2, order 2), deterministic multistep solvers meant
+ *                 for fewer steps, which take η = 0 only
  *
  * @param joint    sample several requested outputs jointly (CoDi's latent alignment, §3.3); false gives
  *                 independent sampling with the same conditioning, for comparison
@@ -37,7 +38,7 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
 
     /** The solvers a job can sample with, by the name clients give in {@code params.sampler}. */
     public enum Sampler {
-        DDIM("ddim"), DPM_SOLVER_PLUS_PLUS("dpmsolver++");
+        DDIM("ddim"), DPM_SOLVER_PLUS_PLUS("dpmsolver++"), UNIPC("unipc");
 
         private final String wireName;
 
@@ -55,7 +56,7 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
                     return sampler;
                 }
             }
-            throw new IllegalArgumentException("params.sampler must be \"ddim\" or \"dpmsolver++\", got \"" + name + "\"");
+            throw new IllegalArgumentException("params.sampler must be \"ddim\", \"dpmsolver++\" or \"unipc\", got \"" + name + "\"");
         }
     }
 
@@ -78,8 +79,9 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
         if (!(feedback >= 0 && feedback <= MAX_FEEDBACK)) { // NaN fails both comparisons
             throw new IllegalArgumentException("params.feedback must be within [0, " + (long) MAX_FEEDBACK + "], got " + feedback);
         }
-        if (sampler == Sampler.DPM_SOLVER_PLUS_PLUS && eta != 0) {
-            throw new IllegalArgumentException("params.eta must be 0 with params.sampler \"dpmsolver++\", a deterministic solver, got " + eta);
+        if (sampler != Sampler.DDIM && eta != 0) {
+            throw new IllegalArgumentException("params.eta must be 0 with params.sampler \"" + sampler.wireName()
+                    + "\", a deterministic solver, got " + eta);
         }
     }
 
@@ -148,7 +150,7 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
             return Sampler.DDIM;
         }
         if (!(value instanceof String name)) {
-            throw new IllegalArgumentException("params.sampler must be \"ddim\" or \"dpmsolver++\", got " + value);
+            throw new IllegalArgumentException("params.sampler must be \"ddim\", \"dpmsolver++\" or \"unipc\", got " + value);
         }
         return Sampler.fromWireName(name);
     }

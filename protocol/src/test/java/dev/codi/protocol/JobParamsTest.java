@@ -92,11 +92,17 @@ class JobParamsTest {
         assertThat(JobParams.fromJson(stored, 2).sampler()).isEqualTo(JobParams.Sampler.DDIM);
         assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("sampler", "euler"), 1))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("params.sampler must be \"ddim\" or \"dpmsolver++\", got \"euler\"");
+                .hasMessage("params.sampler must be \"ddim\", \"dpmsolver++\" or \"unipc\", got \"euler\"");
         assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("sampler", 2), 1))
                 .hasMessageContaining("params.sampler must be");
         assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("sampler", "dpmsolver++").put("eta", 0.5), 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("params.eta must be 0 with params.sampler \"dpmsolver++\"");
+        JobParams unipc = JobParams.fromJson(new JsonObject().put("sampler", "unipc").put("steps", 10), 1);
+        assertThat(unipc.sampler()).isEqualTo(JobParams.Sampler.UNIPC);
+        assertThat(JobParams.fromJson(unipc.toJson(), 2)).isEqualTo(unipc);
+        assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("sampler", "unipc").put("eta", 0.5), 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("params.eta must be 0 with params.sampler \"unipc\"");
     }
 }

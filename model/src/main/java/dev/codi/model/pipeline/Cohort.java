@@ -15,6 +15,7 @@ import dev.codi.model.pipeline.NetworkCalls.Result;
 import dev.codi.model.scheduler.DdimScheduler;
 import dev.codi.model.scheduler.DpmSolverMultistepScheduler;
 import dev.codi.model.scheduler.Scheduler;
+import dev.codi.model.scheduler.UniPcMultistepScheduler;
 import dev.codi.protocol.JobParams;
 
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ import java.util.TreeSet;
  *   <li>ε_θ(z_t, t, ∅) without environment, or both halves [∅; c] at once ({@link #denoiseAlone});</li>
  *   <li>the environment token V_m of every output, joint only ({@link #encodeEnvironment});</li>
  *   <li>ε_θ(z_t, t, c, V_B for B ≠ A), joint only ({@link #denoiseJointly});</li>
- *   <li>guidance, the scheduler's step (DDIM eq. 12 or DPM-Solver++), and the clean estimate read
+ *   <li>guidance, the scheduler's step (DDIM eq. 12, DPM-Solver++ or UniPC), and the clean estimate read
  *       into the shared space for the others' next step ({@link #stepSchedulers}, {@link #endStep}).</li>
  * </ol>
  * With {@code stagger} and {@code feedback} 0 this is CoDi's lockstep sampling.
@@ -94,6 +95,7 @@ final class Cohort implements AutoCloseable {
             Scheduler scheduler = switch (key.sampler()) {
                 case DDIM -> new DdimScheduler(networks.schedulerConfig());
                 case DPM_SOLVER_PLUS_PLUS -> new DpmSolverMultistepScheduler(networks.schedulerConfig(), cohortManager);
+                case UNIPC -> new UniPcMultistepScheduler(networks.schedulerConfig(), cohortManager);
             };
             scheduler.setTimesteps(key.steps());
             schedulers.put(modality, scheduler);

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -128,6 +129,31 @@ class ContinuousBatchTest {
                 .containsExactly(sampleAlone(job).get(Modality.IMAGE).values());
     }
 
+    @Test
+    void aUniPcJobBatchedWithADdimJobAndACanceledUniPcJobSamplesWhatItSamplesAlone() {
+        // UniPC remembers two predictions and the corrected sample of every row: the canceled job's rows
+        // leave that memory after its second-order steps, and the DDIM job shares every network call
+        JobParams unipc = new JobParams(6, 7.5, 0, 15, true, 1, 1.0, JobParams.Sampler.UNIPC);
+        SamplingJob survivor = job("unipc", Set.of(Modality.IMAGE, Modality.AUDIO), unipc);
+        AtomicInteger canceledSteps = new AtomicInteger();
+        SamplingJob canceled = new SamplingJob("unipc-canceled", conditioning, Set.of(Modality.IMAGE, Modality.AUDIO),
+                new JobParams(6, 7.5, 0, 17, true, 1, 1.0, JobParams.Sampler.UNIPC), () -> canceledSteps.get() >= 4);
+        SamplingJob ddim = job("ddim", Set.of(Modality.IMAGE), new JobParams(8, 7.5, 0, 16, false));
+        List<Map<Modality, Latent>> batched = model.sample(List.of(canceled, survivor, ddim), (jobId, step, total) -> {
+            if (jobId.equals("unipc-canceled")) {
+                canceledSteps.incrementAndGet();
+            }
+        });
+        assertThat(batched.get(0)).as("canceled").isEmpty();
+        Map<Modality, Latent> alone = sampleAlone(survivor);
+        assertSameLatents(batched.get(1), alone, "unipc");
+        assertSameLatents(batched.get(2), sampleAlone(ddim), "ddim");
+        // the job ran UniPC's corrector, not DPM-Solver++(2M) (which its predictor is)
+        SamplingJob dpm = job("dpm", survivor.outputs(), new JobParams(6, 7.5, 0, 15, true, 1, 1.0, JobParams.Sampler.DPM_SOLVER_PLUS_PLUS));
+        assertThat(maxDifference(alone.get(Modality.IMAGE), sampleAlone(dpm).get(Modality.IMAGE)))
+                .as("UniPC against DPM-Solver++ at the same seed").isGreaterThan(10 * BATCHING_TOLERANCE);
+    }
+
     private static long denoiserCalls(List<SamplingJob> jobs) {
         try (SamplingBatch batch = model.newSamplingBatch()) {
             jobs.forEach(batch::admit);
@@ -152,14 +178,19 @@ class ContinuousBatchTest {
         assertThat(actual).as(job).isNotNull();
         assertThat(actual.keySet()).as(job).isEqualTo(expected.keySet());
         for (Modality modality : expected.keySet()) {
-            double max = 0;
-            float[] a = actual.get(modality).values();
-            float[] b = expected.get(modality).values();
-            for (int i = 0; i < a.length; i++) {
-                max = Math.max(max, Math.abs(a[i] - b[i]));
-            }
+            double max = maxDifference(actual.get(modality), expected.get(modality));
             System.out.printf("batched against alone, %s %s: max |Δ| = %.3g%n", job, modality, max);
             assertThat(max).as(job + " " + modality).isLessThanOrEqualTo(BATCHING_TOLERANCE);
         }
+    }
+
+    private static double maxDifference(Latent actual, Latent expected) {
+        float[] a = actual.values();
+        float[] b = expected.values();
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
     }
 }
