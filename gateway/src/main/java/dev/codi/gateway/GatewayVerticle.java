@@ -20,7 +20,10 @@ import dev.codi.gateway.jobs.JobRequestParser;
 import dev.codi.gateway.jobs.AtomicPublisher;
 import dev.codi.gateway.jobs.JobSubmitter;
 import dev.codi.gateway.jobs.StallWatch;
-import dev.codi.gateway.view.JobEventsReader;
+import dev.codi.gateway.jobs.JobRetention;
+import dev.codi.gateway.view.JobArchive;
+import dev.codi.gateway.view.JobStateReader;
+import dev.codi.gateway.view.JobStateWriter;
 import dev.codi.gateway.view.JobView;
 import dev.codi.media.MediaLimits;
 import dev.codi.protocol.PipelineConfig;
@@ -58,10 +61,12 @@ public final class GatewayVerticle extends VerticleBase {
     private GatewayConfig gateway;
     private ObjectStore store;
     private KafkaProducer<String, io.vertx.core.buffer.Buffer> producer;
-    private JobEventsReader reader;
+    private JobStateReader reader;
+    private JobStateWriter writer;
+    private JobRetention retention;
     private HttpServer server;
-    private final JobView view = new JobView();
-    private final JobSubscriptions subscriptions = new JobSubscriptions(view);
+    private JobView view;
+    private JobSubscriptions subscriptions;
     private long idempotencyPurgeTimer = -1;
     private JobSubmitter submitter;
     private AtomicPublisher atomic;
@@ -78,6 +83,8 @@ public final class GatewayVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         gateway = GatewayConfig.from(config());
+        view = new JobView(gateway.jobCacheSize());
+        subscriptions = new JobSubscriptions(view);
         PipelineConfig pipeline = PipelineConfig.from(config());
         Map<String, String> environment = new HashMap<>();
         config().forEach(entry -> environment.put(entry.getKey(), String.valueOf(entry.getValue())));
@@ -110,7 +117,10 @@ public final class GatewayVerticle extends VerticleBase {
         stallWatch = new StallWatch(vertx, view, submitter, gateway.stallTimeout(), Clock.systemUTC());
         JobsApi jobsApi = new JobsApi(vertx, parser, submitter, view, subscriptions, representation, idempotency, webhooks,
                 decodePool);
-        reader = new JobEventsReader(vertx, pipeline.kafka(), pipeline.topics().jobEvents(), view);
+        reader = new JobStateReader(vertx, pipeline.kafka(), pipeline.topics().jobState(), view);
+        writer = new JobStateWriter(pipeline.kafka(), pipeline.topics(), store);
+        retention = new JobRetention(vertx, view, new JobArchive(store), writer, producer, pipeline.topics(), gateway.jobRetention(),
+                gateway.retentionSweep(), Clock.systemUTC());
         return vertx.executeBlocking(() -> {
                     GatewayMetrics.start(); // the process's registry and JVM meters start here, off the event loop
                     store.ensureBucket();
@@ -118,6 +128,7 @@ public final class GatewayVerticle extends VerticleBase {
                     try (java.io.InputStream in = GatewayVerticle.class.getResourceAsStream(OPENAPI_RESOURCE)) {
                         openapi = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                     }
+                    writer.start();
                     return null;
                 })
                 .compose(ready -> webhooks.startBeforeView())
@@ -125,6 +136,7 @@ public final class GatewayVerticle extends VerticleBase {
                 .compose(caughtUp -> webhooks.startAfterView())
                 .onSuccess(live -> {
                     stallWatch.start();
+                    retention.start();
                     health.start();
                 })
                 .compose(caughtUp -> vertx.createHttpServer(serverOptions(admission.config()))
@@ -169,6 +181,9 @@ public final class GatewayVerticle extends VerticleBase {
         router.post("/v1/jobs").handler(admission::newJob);
         router.post("/v1/jobs").handler(BodyHandler.create(false).setBodyLimit(gateway.bodyLimitBytes()))
                 .handler(jobs::create);
+        // A job that left memory is read back (or found expired: 410) before any route of one job answers.
+        router.route("/v1/jobs/:id").handler(retention::locate);
+        router.route("/v1/jobs/:id/*").handler(retention::locate);
         router.get("/v1/jobs/:id").handler(jobs::get);
         router.post("/v1/jobs/:id/cancel").handler(jobs::cancel);
         router.get("/v1/jobs/:id/events").handler(admission::eventStream).handler(jobs::events);
@@ -215,7 +230,8 @@ public final class GatewayVerticle extends VerticleBase {
 
     private void health(RoutingContext context) {
         context.response().putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("status", "ok").put("jobs", view.size()).encode());
+                .end(new JsonObject().put("status", "ok").put("jobs", view.size())
+                        .put("jobs_in_memory", view.heldInMemory()).encode());
     }
 
     @Override
@@ -223,6 +239,7 @@ public final class GatewayVerticle extends VerticleBase {
         vertx.cancelTimer(idempotencyPurgeTimer);
         if (stallWatch != null) {
             stallWatch.stop();
+            retention.stop();
             health.stop();
         }
         Future<Void> closedServer = server == null ? Future.succeededFuture() : server.close();
@@ -233,6 +250,10 @@ public final class GatewayVerticle extends VerticleBase {
         return Future.join(closedServer, reader.stop(), closedWebhooks)
                 .eventually(() -> producer.close())
                 .eventually(() -> atomic.close())
+                .eventually(() -> vertx.executeBlocking(() -> {
+                    writer.stop();
+                    return null;
+                }))
                 .eventually(() -> vertx.executeBlocking(() -> {
                     store.close();
                     return null;

@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
  * markers, or records deleted by retention) — and fails, saying how far it got, when it has not
  * within {@code catchUpTimeout}. How state is rebuilt from Kafka with no other database
  * (docs/design.md §2): the gateway's job view and webhook state, the stages' set of canceled jobs.
- * Unreadable records are logged and skipped.
+ * Unreadable records are logged and skipped; a tombstone (a record with no value, how a compacted
+ * topic deletes a key) goes to the tombstone handler with its key.
  */
 public final class TopicFollower {
     private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
@@ -39,6 +40,7 @@ public final class TopicFollower {
     private final String topic;
     private final String clientIdPrefix;
     private final Consumer<CloudEvent> handler;
+    private Consumer<KafkaConsumerRecord<String, Buffer>> tombstoneHandler = tombstone -> { };
     /** How often the positions are compared with the end offsets while catching up. */
     private static final long CATCH_UP_CHECK_MILLIS = 100;
     /** The default bound on catching up at start. */
@@ -64,6 +66,12 @@ public final class TopicFollower {
         this.clientIdPrefix = clientIdPrefix;
         this.handler = handler;
         this.catchUpTimeout = catchUpTimeout;
+    }
+
+    /** Called on the event loop with each tombstone (its key and headers), in order with the records. */
+    public TopicFollower onTombstone(Consumer<KafkaConsumerRecord<String, Buffer>> handler) {
+        this.tombstoneHandler = handler;
+        return this;
     }
 
     public Future<Void> start() {
@@ -119,7 +127,11 @@ public final class TopicFollower {
 
     private void onRecord(KafkaConsumerRecord<String, Buffer> record) {
         try {
-            handler.accept(CloudEventRecords.fromRecord(record));
+            if (record.value() == null) {
+                tombstoneHandler.accept(record);
+            } else {
+                handler.accept(CloudEventRecords.fromRecord(record));
+            }
         } catch (MalformedEventException | RuntimeException e) {
             LOG.warn("skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
         }
