@@ -187,7 +187,7 @@ public final class GatewayVerticle extends VerticleBase {
         router.get("/v1/jobs/:id").handler(jobs::get);
         router.post("/v1/jobs/:id/cancel").handler(jobs::cancel);
         router.get("/v1/jobs/:id/events").handler(admission::eventStream).handler(jobs::events);
-        router.get("/v1/jobs").handler(new JobListApi(vertx, view, representation, webhooks)::list);
+        router.get("/v1/jobs").handler(new JobListApi(vertx, view, representation, webhooks, retention)::list);
         router.get("/v1/jobs/:id/artifacts/:name").handler(jobs::artifact);
         router.post("/v1/jobs/:id/webhook-deliveries/:webhookId/replay").handler(webhooksApi::replay);
         router.get("/v1/webhooks/secret").handler(webhooksApi::secret);

@@ -94,12 +94,16 @@ public final class JobRetention {
             context.fail(gone(jobId));
             return;
         }
-        vertx.executeBlocking(() -> archive.find(jobId), false)
-                .onSuccess(found -> {
-                    found.ifPresent(view::remember);
-                    context.next();
-                })
-                .onFailure(context::fail);
+        find(jobId).onSuccess(found -> context.next()).onFailure(context::fail);
+    }
+
+    /** The job from the view, or read back from the object store into it when it left memory; empty when there is none. */
+    public Future<java.util.Optional<dev.codi.gateway.view.JobRecord>> find(String jobId) {
+        java.util.Optional<dev.codi.gateway.view.JobRecord> held = view.get(jobId);
+        if (held.isPresent()) {
+            return Future.succeededFuture(held);
+        }
+        return vertx.executeBlocking(() -> archive.find(jobId), false).map(found -> found.map(view::remember));
     }
 
     private Problem gone(String jobId) {
