@@ -117,7 +117,11 @@ public final class GatewayVerticle extends VerticleBase {
         stallWatch = new StallWatch(vertx, view, submitter, gateway.stallTimeout(), Clock.systemUTC());
         JobsApi jobsApi = new JobsApi(vertx, parser, submitter, view, subscriptions, representation, idempotency, webhooks,
                 decodePool);
-        reader = new JobStateReader(vertx, pipeline.kafka(), pipeline.topics().jobState(), view);
+        // What an old job can still do at start: trigger a webhook (up to a day old) or replay an Idempotency-Key.
+        java.time.Duration recent = gateway.idempotencyTtl().compareTo(dev.codi.gateway.webhooks.WebhookTrigger.MAX_EVENT_AGE) > 0
+                ? gateway.idempotencyTtl() : dev.codi.gateway.webhooks.WebhookTrigger.MAX_EVENT_AGE;
+        reader = new JobStateReader(vertx, pipeline.kafka(), pipeline.topics().jobState(), view, Clock.systemUTC(),
+                recent.plus(gateway.stallTimeout()));
         writer = new JobStateWriter(pipeline.kafka(), pipeline.topics(), store);
         retention = new JobRetention(vertx, view, new JobArchive(store), writer, producer, pipeline.topics(), gateway.jobRetention(),
                 gateway.retentionSweep(), Clock.systemUTC());

@@ -29,9 +29,9 @@ import java.util.Map;
 public record JobSnapshot(CloudEvent queued, CloudEvent last, JobRecord job, long eventsOffset, List<String> seenEventIds) {
     public static final String TYPE = "dev.codi.job.snapshot";
     public static final String STATUS_HEADER = "codi_status";
-    /** Header of a tombstone: the forgotten job's owner, so that readers drop it from the owner's list. */
+    /** Header of a snapshot and of a tombstone: the job's owner, for the owner's list without parsing the record. */
     public static final String OWNER_HEADER = "codi_owner";
-    /** Header of a tombstone: the forgotten job's creation time (RFC 3339), which places it in the owner's list. */
+    /** Header of a snapshot and of a tombstone: the job's creation time (RFC 3339), its place in the owner's list. */
     public static final String CREATED_HEADER = "codi_created";
 
     public JobSnapshot {

@@ -12,6 +12,8 @@ import io.vertx.kafka.client.producer.KafkaHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
+
 /**
  * Feeds the job view from the compacted job-state topic: every partition, from the beginning,
  * outside any consumer group (each gateway instance keeps a whole view). After compaction the
@@ -25,21 +27,65 @@ public final class JobStateReader {
     private final String topic;
     private final JobView view;
     private final TopicFollower follower;
+    private final java.time.Clock clock;
+    private final java.time.Duration recent;
+    private java.time.Instant listOnlyBefore;
+    private int listedOnly;
 
-    public JobStateReader(Vertx vertx, KafkaSettings kafka, String topic, JobView view) {
+    /**
+     * @param recent at start, a finished job created longer ago than this is only listed, from its
+     *               record's headers, not parsed nor held: nothing about it can still trigger a
+     *               webhook or an Idempotency-Key replay, and a request for it reads it back
+     */
+    public JobStateReader(Vertx vertx, KafkaSettings kafka, String topic, JobView view, java.time.Clock clock,
+                          java.time.Duration recent) {
         this.topic = topic;
         this.view = view;
-        this.follower = new TopicFollower(vertx, kafka, topic, "gateway-view", this::apply).onTombstone(this::forget);
+        this.clock = clock;
+        this.recent = recent;
+        this.follower = new TopicFollower(vertx, kafka, topic, "gateway-view", this::apply).onTombstone(this::forget)
+                .onRawRecord(this::listOnly);
     }
 
     public Future<Void> start() {
         long started = System.nanoTime();
-        return follower.start().onSuccess(ignored -> LOG.info("job view read from {} in {} ms: {} jobs, {} held in memory", topic,
-                (System.nanoTime() - started) / 1_000_000, view.size(), view.heldInMemory()));
+        listOnlyBefore = clock.instant().minus(recent);
+        return follower.start().onComplete(done -> listOnlyBefore = null).onSuccess(ignored -> LOG.info("job view read from {} in {} ms: {} jobs, {} held in memory, {} old finished ones listed from their headers", topic,
+                (System.nanoTime() - started) / 1_000_000, view.size(), view.heldInMemory(), listedOnly));
     }
 
     public Future<Void> stop() {
         return follower.stop();
+    }
+
+    /** While catching up: an old finished job's snapshot, listed from its headers. */
+    private boolean listOnly(KafkaConsumerRecord<String, Buffer> record) {
+        Instant before = listOnlyBefore;
+        if (before == null || record.value() == null) {
+            return false;
+        }
+        String status = null;
+        String owner = null;
+        String created = null;
+        for (KafkaHeader header : record.headers()) {
+            switch (header.key()) {
+                case JobSnapshot.STATUS_HEADER -> status = header.value().toString();
+                case JobSnapshot.OWNER_HEADER -> owner = header.value().toString();
+                case JobSnapshot.CREATED_HEADER -> created = header.value().toString();
+                default -> { }
+            }
+        }
+        if (status == null || owner == null || created == null) {
+            return false;
+        }
+        JobStatus jobStatus = JobStatus.valueOf(status.toUpperCase(java.util.Locale.ROOT));
+        Instant createdAt = Instant.parse(created);
+        if (!jobStatus.terminal() || !createdAt.isBefore(before)) {
+            return false;
+        }
+        view.index(record.key(), owner, createdAt, jobStatus);
+        listedOnly++;
+        return true;
     }
 
     private void apply(CloudEvent event) {

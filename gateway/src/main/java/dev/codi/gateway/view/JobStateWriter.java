@@ -230,9 +230,11 @@ public final class JobStateWriter {
     }
 
     /** The job-state record of {@code snapshot}, on {@code partition}. */
-    static ProducerRecord<String, Buffer> toRecord(String topic, int partition, JobSnapshot snapshot) {
+    public static ProducerRecord<String, Buffer> toRecord(String topic, int partition, JobSnapshot snapshot) {
         ProducerRecord<String, Buffer> record = CloudEventRecords.toRecord(topic, snapshot.toCloudEvent())
-                .addHeader(JobSnapshot.STATUS_HEADER, snapshot.job().status().wireName()).record();
+                .addHeader(JobSnapshot.STATUS_HEADER, snapshot.job().status().wireName())
+                .addHeader(JobSnapshot.OWNER_HEADER, snapshot.job().spec().owner())
+                .addHeader(JobSnapshot.CREATED_HEADER, snapshot.job().spec().createdAt().toString()).record();
         return new ProducerRecord<>(topic, partition, null, record.key(), record.value(), record.headers());
     }
 

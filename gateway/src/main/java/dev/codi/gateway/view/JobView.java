@@ -209,6 +209,23 @@ public final class JobView {
         change(held, snapshot.lastChange());
     }
 
+    /**
+     * Lists a finished job without holding it: what a reader does with an old job's snapshot at
+     * start, from its headers alone. A job held unfinished leaves memory (it finished); one held
+     * finished stays as it is.
+     */
+    public void index(String jobId, String owner, Instant createdAt, JobStatus status) {
+        Held held = held(jobId);
+        if (held != null && held.job.status().terminal()) {
+            return;
+        }
+        unfinished.remove(jobId);
+        if (byOwner.computeIfAbsent(owner, key -> new TreeMap<>(OwnedJob.NEWEST_FIRST))
+                .put(new OwnedJob.Position(createdAt, jobId), status) == null) {
+            known++;
+        }
+    }
+
     /** Holds a finished job read back on demand (from the object store); a job already held is kept as it is. */
     public JobRecord remember(JobSnapshot snapshot) {
         Held held = held(snapshot.jobId());

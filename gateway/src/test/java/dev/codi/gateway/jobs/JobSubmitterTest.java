@@ -107,7 +107,8 @@ class JobSubmitterTest {
         } finally {
             writer.stop();
         }
-        JobStateReader reader = onGatewayLoop(() -> Future.succeededFuture(new JobStateReader(vertx, kafka, TOPICS.jobState(), view)));
+        JobStateReader reader = onGatewayLoop(() -> Future.succeededFuture(new JobStateReader(vertx, kafka, TOPICS.jobState(), view,
+                java.time.Clock.systemUTC(), java.time.Duration.ofDays(1))));
         onGatewayLoop(reader::start);
         try {
             assertThat(onGatewayLoop(() -> Future.succeededFuture(view.history(job.id())))).hasSize(1);

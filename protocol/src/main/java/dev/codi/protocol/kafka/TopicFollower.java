@@ -41,6 +41,7 @@ public final class TopicFollower {
     private final String clientIdPrefix;
     private final Consumer<CloudEvent> handler;
     private Consumer<KafkaConsumerRecord<String, Buffer>> tombstoneHandler = tombstone -> { };
+    private java.util.function.Predicate<KafkaConsumerRecord<String, Buffer>> rawHandler = record -> false;
     /** How often the positions are compared with the end offsets while catching up. */
     private static final long CATCH_UP_CHECK_MILLIS = 100;
     /** The default bound on catching up at start. */
@@ -71,6 +72,15 @@ public final class TopicFollower {
     /** Called on the event loop with each tombstone (its key and headers), in order with the records. */
     public TopicFollower onTombstone(Consumer<KafkaConsumerRecord<String, Buffer>> handler) {
         this.tombstoneHandler = handler;
+        return this;
+    }
+
+    /**
+     * Offered each record first, on the event loop: a handler that takes it (returns true) spares
+     * parsing it, e.g. a reader that needs only its headers; the others go on as CloudEvents.
+     */
+    public TopicFollower onRawRecord(java.util.function.Predicate<KafkaConsumerRecord<String, Buffer>> handler) {
+        this.rawHandler = handler;
         return this;
     }
 
@@ -127,7 +137,9 @@ public final class TopicFollower {
 
     private void onRecord(KafkaConsumerRecord<String, Buffer> record) {
         try {
-            if (record.value() == null) {
+            if (rawHandler.test(record)) {
+                // taken as it is
+            } else if (record.value() == null) {
                 tombstoneHandler.accept(record);
             } else {
                 handler.accept(CloudEventRecords.fromRecord(record));
