@@ -59,6 +59,14 @@ public final class JobStateWriter {
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
     /** Finished jobs remembered by id, so that a late repeat of "queued" does not start one again. */
     private static final int FINISHED_MEMORY = 10_000;
+    /** Finished snapshots waiting for the object store; past this many (a store away for long), more are dropped. */
+    private static final int ARCHIVE_QUEUE = 10_000;
+    /**
+     * How long the group waits for a writer that stopped answering before another gateway takes its
+     * partitions: the time snapshots of those partitions stand still after a gateway is killed.
+     * Kafka's default (45 s) is set for consumers with long processing; a writer polls every 200 ms.
+     */
+    private static final String SESSION_TIMEOUT_MS = "10000";
 
     private final KafkaSettings kafka;
     private final Topics topics;
@@ -75,6 +83,15 @@ public final class JobStateWriter {
     private volatile boolean running;
     private volatile KafkaConsumer<String, Buffer> consumer;
     private Thread thread;
+    /** Puts finished snapshots in the object store off the writer's thread, so a slow store never holds snapshots back. */
+    private final java.util.concurrent.ThreadPoolExecutor archiver = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+            java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(ARCHIVE_QUEUE),
+            runnable -> {
+                Thread archiving = new Thread(runnable, "job-state-archiver");
+                archiving.setDaemon(true);
+                return archiving;
+            },
+            (runnable, executor) -> LOG.warn("the object store is behind by {} finished jobs; a snapshot is not kept there", ARCHIVE_QUEUE));
 
     /** @param store where finished jobs' snapshots are kept for lookups, or null for none */
     public JobStateWriter(KafkaSettings kafka, Topics topics, ObjectStore store) {
@@ -107,6 +124,12 @@ public final class JobStateWriter {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        archiver.shutdown();
+        try {
+            archiver.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -143,8 +166,10 @@ public final class JobStateWriter {
 
     private void followOnce() throws InterruptedException, java.util.concurrent.ExecutionException {
         String clientId = "gateway-job-state-" + UUID.randomUUID().toString().substring(0, 8);
-        try (KafkaConsumer<String, Buffer> events = new KafkaConsumer<>(new HashMap<String, Object>(
-                kafka.consumer(group(topics), clientId, 500)));
+        Map<String, Object> consumerConfig = new HashMap<>(kafka.consumer(group(topics), clientId, 500));
+        consumerConfig.putIfAbsent("session.timeout.ms", SESSION_TIMEOUT_MS);
+        consumerConfig.putIfAbsent("heartbeat.interval.ms", Integer.toString(Integer.parseInt(SESSION_TIMEOUT_MS) / 3));
+        try (KafkaConsumer<String, Buffer> events = new KafkaConsumer<>(consumerConfig);
              KafkaProducer<String, Buffer> producer = new KafkaProducer<>(new HashMap<String, Object>(kafka.producer(clientId)))) {
             consumer = events;
             int eventPartitions = events.partitionsFor(topics.jobEvents()).size();
@@ -239,19 +264,23 @@ public final class JobStateWriter {
     }
 
     /**
-     * Puts a finished job's snapshot where a gateway reads it back once the job left memory. A
-     * store that refuses is logged, not retried: the job stays in job-state and in the memory of
-     * the gateways that hold it, and only a lookup after it left memory misses.
+     * Puts a finished job's snapshot where a gateway reads it back once the job left memory, on
+     * the archiver's thread. A store that refuses is logged, not retried: the job stays in
+     * job-state and in the memory of the gateways that hold it, and only a lookup after it left
+     * memory misses.
      */
     private void keepForLookups(JobSnapshot snapshot) {
         if (store == null) {
             return;
         }
-        try {
-            store.put(ObjectKeys.jobState(snapshot.jobId()), snapshot.toCloudEvent().data().toBuffer().getBytes(), "application/json");
-        } catch (RuntimeException e) {
-            LOG.warn("could not keep the snapshot of job {} in the object store: {}", snapshot.jobId(), e.toString());
-        }
+        byte[] bytes = snapshot.toCloudEvent().data().toBuffer().getBytes();
+        archiver.execute(() -> {
+            try {
+                store.put(ObjectKeys.jobState(snapshot.jobId()), bytes, "application/json");
+            } catch (RuntimeException e) {
+                LOG.warn("could not keep the snapshot of job {} in the object store: {}", snapshot.jobId(), e.toString());
+            }
+        });
     }
 
     /** Reads the running jobs of newly given partitions back from job-state, up to its end. */
