@@ -103,6 +103,7 @@ public final class JobStateBenchmark {
         Topics topics = Topics.withPrefix("bench-" + jobs + ".");
         KafkaSettings kafka = new KafkaSettings(infrastructure.kafkaBootstrapServers());
         TopicSetup.ensureTopics(kafka, topics, TopicSettings.singleBroker(PARTITIONS));
+        awaitLeaders(kafka, topics.jobState());
         long fillStart = System.nanoTime();
         long bytes = fill(kafka, topics, jobs);
         double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
@@ -152,6 +153,9 @@ public final class JobStateBenchmark {
         config.put("linger.ms", "20");
         config.put("batch.size", Integer.toString(512 * 1024));
         config.put("compression.type", "lz4");
+        // A raw fill: no idempotence (a just-created topic's first leader changes reset its sequences), acks from the leader.
+        config.put("enable.idempotence", "false");
+        config.put("acks", "1");
         SplittableRandom random = new SplittableRandom(jobs);
         List<String> owners = new ArrayList<>();
         for (int i = 0; i < OWNERS; i++) {
@@ -159,6 +163,7 @@ public final class JobStateBenchmark {
         }
         Instant now = Instant.now();
         long bytes = 0;
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaProducer<String, Buffer> producer = new KafkaProducer<>(config)) {
             for (int i = 0; i < jobs; i++) {
                 Instant created = now.minus(SPREAD).plusMillis((long) ((double) SPREAD.toMillis() * i / jobs));
@@ -169,11 +174,43 @@ public final class JobStateBenchmark {
                 ProducerRecord<String, Buffer> record = new ProducerRecord<>(written.topic(), null, null, written.key(), written.value(),
                         written.headers());
                 bytes += record.value().length();
-                producer.send(record);
+                producer.send(record, (metadata, error) -> {
+                    if (error != null) {
+                        failure.compareAndSet(null, error);
+                    }
+                });
             }
             producer.flush();
         }
+        if (failure.get() != null) {
+            throw new IllegalStateException("the fill lost records", failure.get());
+        }
+        try (Admin admin = Admin.create(kafka.admin())) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                latest.put(new org.apache.kafka.common.TopicPartition(topics.jobState(), p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            long records = admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+            if (records < jobs) {
+                throw new IllegalStateException(topics.jobState() + " holds " + records + " records, not " + jobs);
+            }
+        }
         return bytes;
+    }
+
+    /** Waits until every partition of a just-created topic has a leader. */
+    private static void awaitLeaders(KafkaSettings kafka, String topic) throws Exception {
+        try (Admin admin = Admin.create(kafka.admin())) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().stream()
+                    .anyMatch(partition -> partition.leader() == null || partition.leader().isEmpty())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(topic + " has partitions without a leader after 60 s");
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** A text → image + audio job that went through the three stages and succeeded. */

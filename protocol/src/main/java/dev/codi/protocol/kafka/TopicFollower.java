@@ -49,6 +49,8 @@ public final class TopicFollower {
 
     private final Duration catchUpTimeout;
     private final Map<TopicPartition, Long> catchUpTargets = new HashMap<>();
+    /** Per partition, records polled but not yet handed to the handler. */
+    private final Map<TopicPartition, Integer> undelivered = new HashMap<>();
     private final Promise<Void> caughtUp = Promise.promise();
     private KafkaConsumer<String, Buffer> consumer;
     private long checkTimer = -1;
@@ -87,6 +89,13 @@ public final class TopicFollower {
     public Future<Void> start() {
         consumer = KafkaConsumer.create(vertx, kafka.reader(clientIdPrefix + "-" + UUID.randomUUID().toString().substring(0, 8)));
         consumer.handler(this::onRecord);
+        // A poll's records reach the handler one by one after the poll; until they all have, the
+        // consumer's position is ahead of what was handled and says nothing about catching up.
+        consumer.batchHandler(batch -> {
+            for (int i = 0; i < batch.size(); i++) {
+                undelivered.merge(new TopicPartition(topic, batch.recordAt(i).partition()), 1, Integer::sum);
+            }
+        });
         consumer.exceptionHandler(error -> LOG.warn("{} follower: {}", topic, error.toString()));
         return consumer.partitionsFor(topic).compose(partitions -> {
             Set<TopicPartition> assigned = partitions.stream().map(PartitionInfo::getPartition)
@@ -123,11 +132,14 @@ public final class TopicFollower {
         return consumer == null ? Future.succeededFuture() : consumer.close();
     }
 
-    /** Caught up on a partition means its position is at or past the end offset found at start. */
+    /**
+     * Caught up on a partition means its position is at or past the end offset found at start,
+     * with every record polled before handled.
+     */
     private void comparePositions() {
         for (Map.Entry<TopicPartition, Long> target : Map.copyOf(catchUpTargets).entrySet()) {
             consumer.position(target.getKey()).onSuccess(position -> {
-                if (position >= target.getValue()) {
+                if (position >= target.getValue() && undelivered.getOrDefault(target.getKey(), 0) == 0) {
                     catchUpTargets.remove(target.getKey());
                     checkCaughtUp();
                 }
@@ -136,6 +148,7 @@ public final class TopicFollower {
     }
 
     private void onRecord(KafkaConsumerRecord<String, Buffer> record) {
+        undelivered.computeIfPresent(new TopicPartition(record.topic(), record.partition()), (partition, count) -> count > 1 ? count - 1 : null);
         try {
             if (rawHandler.test(record)) {
                 // taken as it is
