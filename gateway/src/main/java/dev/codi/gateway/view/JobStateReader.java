@@ -80,8 +80,8 @@ public final class JobStateReader {
         }
         JobStatus jobStatus = JobStatus.valueOf(status.toUpperCase(java.util.Locale.ROOT));
         Instant createdAt = Instant.parse(created);
-        if (!jobStatus.terminal() || !createdAt.isBefore(before)) {
-            return false;
+        if (!jobStatus.terminal() || !createdAt.isBefore(before) || view.get(record.key()).isPresent()) {
+            return false; // a job held (met unfinished earlier in the topic) is parsed, so its listeners see it finish
         }
         view.index(record.key(), owner, createdAt, jobStatus);
         listedOnly++;

@@ -211,15 +211,12 @@ public final class JobView {
 
     /**
      * Lists a finished job without holding it: what a reader does with an old job's snapshot at
-     * start, from its headers alone. A job held unfinished leaves memory (it finished); one held
-     * finished stays as it is.
+     * start, from its headers alone. A job already held is left as it is.
      */
     public void index(String jobId, String owner, Instant createdAt, JobStatus status) {
-        Held held = held(jobId);
-        if (held != null && held.job.status().terminal()) {
+        if (held(jobId) != null) {
             return;
         }
-        unfinished.remove(jobId);
         if (byOwner.computeIfAbsent(owner, key -> new TreeMap<>(OwnedJob.NEWEST_FIRST))
                 .put(new OwnedJob.Position(createdAt, jobId), status) == null) {
             known++;
