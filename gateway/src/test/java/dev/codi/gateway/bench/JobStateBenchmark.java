@@ -21,7 +21,6 @@ import dev.codi.protocol.TopicSettings;
 import dev.codi.protocol.Topics;
 import dev.codi.protocol.events.Artifact;
 import dev.codi.protocol.events.JobEvent;
-import dev.codi.protocol.kafka.CloudEventRecords;
 import dev.codi.protocol.kafka.KafkaSettings;
 import dev.codi.protocol.kafka.TopicSetup;
 import dev.codi.storage.ObjectKeys;
@@ -86,16 +85,14 @@ public final class JobStateBenchmark {
             sizes = List.of(100_000, 1_000_000);
         }
         try (Infrastructure infrastructure = Infrastructure.startInProcess()) {
+            String header = "gateway start on N finished jobs (" + PARTITIONS + " partitions, gateway " + GATEWAY_HEAP
+                    + ", cores: " + Runtime.getRuntime().availableProcessors() + ")\n" + String.format(Locale.ROOT,
+                    "%10s %12s %14s %12s %14s %14s", "jobs", "fill s", "record bytes", "ready s", "heap MiB", "jobs answered");
             List<String> lines = new ArrayList<>();
             for (int jobs : sizes) {
                 lines.add(measure(infrastructure, jobs));
+                System.out.println(header + "\n" + String.join("\n", lines)); // printed as it goes: a later size may fail
             }
-            System.out.println();
-            System.out.println("gateway start on N finished jobs (" + PARTITIONS + " partitions, gateway " + GATEWAY_HEAP
-                    + ", cores: " + Runtime.getRuntime().availableProcessors() + ")");
-            System.out.println(String.format(Locale.ROOT, "%10s %12s %14s %12s %14s %14s", "jobs", "fill s", "record bytes",
-                    "ready s", "heap MiB", "jobs answered"));
-            lines.forEach(System.out::println);
         }
     }
 
@@ -203,13 +200,24 @@ public final class JobStateBenchmark {
     private static void awaitLeaders(KafkaSettings kafka, String topic) throws Exception {
         try (Admin admin = Admin.create(kafka.admin())) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().stream()
-                    .anyMatch(partition -> partition.leader() == null || partition.leader().isEmpty())) {
+            while (!hasLeaders(admin, topic)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(topic + " has partitions without a leader after 60 s");
                 }
                 Thread.sleep(100);
             }
+        }
+    }
+
+    private static boolean hasLeaders(Admin admin, String topic) throws Exception {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().stream()
+                    .noneMatch(partition -> partition.leader() == null || partition.leader().isEmpty());
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return false; // created, not yet known to the broker that answered
+            }
+            throw e;
         }
     }
 

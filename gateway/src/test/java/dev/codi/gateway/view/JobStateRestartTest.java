@@ -24,7 +24,6 @@ import dev.codi.storage.ObjectKeys;
 import dev.codi.storage.ObjectStore;
 import dev.codi.storage.ObjectStoreConfig;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
