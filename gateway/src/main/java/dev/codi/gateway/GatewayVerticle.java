@@ -132,13 +132,15 @@ public final class GatewayVerticle extends VerticleBase {
                     try (java.io.InputStream in = GatewayVerticle.class.getResourceAsStream(OPENAPI_RESOURCE)) {
                         openapi = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                     }
-                    writer.start();
                     return null;
                 })
                 .compose(ready -> webhooks.startBeforeView())
                 .compose(ready -> reader.start())
                 .compose(caughtUp -> webhooks.startAfterView())
                 .onSuccess(live -> {
+                    // The writer restores its partitions' running jobs after the view is read, not beside it:
+                    // on a small machine the two reads would share the CPU and the gateway would answer later.
+                    writer.start();
                     stallWatch.start();
                     retention.start();
                     health.start();

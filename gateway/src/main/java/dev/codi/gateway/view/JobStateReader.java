@@ -64,17 +64,10 @@ public final class JobStateReader {
         if (before == null || record.value() == null) {
             return false;
         }
-        String status = null;
-        String owner = null;
-        String created = null;
-        for (KafkaHeader header : record.headers()) {
-            switch (header.key()) {
-                case JobSnapshot.STATUS_HEADER -> status = header.value().toString();
-                case JobSnapshot.OWNER_HEADER -> owner = header.value().toString();
-                case JobSnapshot.CREATED_HEADER -> created = header.value().toString();
-                default -> { }
-            }
-        }
+        org.apache.kafka.common.header.Headers headers = record.record().headers();
+        String status = header(headers, JobSnapshot.STATUS_HEADER);
+        String owner = header(headers, JobSnapshot.OWNER_HEADER);
+        String created = header(headers, JobSnapshot.CREATED_HEADER);
         if (status == null || owner == null || created == null) {
             return false;
         }
@@ -86,6 +79,12 @@ public final class JobStateReader {
         view.index(record.key(), owner, createdAt, jobStatus);
         listedOnly++;
         return true;
+    }
+
+    /** A header of the record as Kafka holds it (the client's own list, not a copy of every header). */
+    private static String header(org.apache.kafka.common.header.Headers headers, String key) {
+        org.apache.kafka.common.header.Header header = headers.lastHeader(key);
+        return header == null || header.value() == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private void apply(CloudEvent event) {
