@@ -10,6 +10,7 @@ import dev.codi.protocol.events.EventTypes;
 import dev.codi.protocol.events.JobEvent;
 import dev.codi.protocol.events.LatentsReady;
 import dev.codi.protocol.stage.Outbound;
+import dev.codi.protocol.tracing.JobTracing;
 import dev.codi.service.ModelStageVerticle;
 import dev.codi.storage.ObjectKeys;
 import dev.codi.storage.StoredObject;
@@ -55,7 +56,7 @@ public final class DecoderVerticle extends ModelStageVerticle {
             }
             String jobId = ready.job().id();
             outputs.add(jobEvent(new JobEvent.Started(jobId, stage())));
-            try {
+            try (JobTracing.JobScope ignored = inJob(event)) { // its storage calls join its trace
                 List<Artifact> artifacts = new ArrayList<>();
                 String text = null;
                 // Outputs in the order the client asked for them.

@@ -3,6 +3,7 @@ package dev.codi.diffusion;
 import dev.codi.media.Modality;
 import dev.codi.model.Conditioning;
 import dev.codi.model.Latent;
+import dev.codi.model.SamplingBatch;
 import dev.codi.model.SamplingJob;
 import dev.codi.model.SamplingListener;
 import dev.codi.protocol.CloudEvent;
@@ -19,6 +20,7 @@ import dev.codi.storage.ObjectKeys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +28,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * diffusion-service: DDIM-samples every requested output of each job of a batch in one loop
- * (jointly when a job asks for several, CoDi point 3), emits throttled progress, stores the
- * latents in object storage and publishes their references. The batch is whatever one poll
- * returned: up to CODI_MAX_BATCH jobs gathered within CODI_MAX_WAIT_MS (dynamic batching).
- * A job canceled while sampling leaves the batch between two denoising steps.
+ * diffusion-service: samples every requested output of each job (jointly when a job asks for
+ * several, CoDi point 3) with step-level continuous batching ({@link SamplingBatch}): every
+ * denoiser call of a step takes the rows of every job that needs that network then, whatever the
+ * jobs' outputs, steps or guidance. The jobs are whatever one poll returned: up to CODI_MAX_BATCH
+ * gathered within CODI_MAX_WAIT_MS. A job says it started when it is picked up; a job canceled while
+ * sampling leaves between two denoising steps; a finished job's latents are stored as soon as it
+ * leaves, and their references are published with the batch.
  */
 public final class DiffusionVerticle extends ModelStageVerticle {
     private static final String LATENT_CONTENT_TYPE = "application/octet-stream";
@@ -51,31 +55,28 @@ public final class DiffusionVerticle extends ModelStageVerticle {
         return EventTypes.JOB_CONDITIONED;
     }
 
+    /** A job being sampled: what it asked for, and the record it came in. */
+    private record Picked(JobSpec job, CloudEvent event, SamplingJob sampling) { }
+
     @Override
     protected List<Outbound> process(List<CloudEvent> batch) {
         Instant started = clock.instant();
         List<Outbound> outputs = new ArrayList<>();
-        List<JobSpec> jobs = new ArrayList<>();
-        List<CloudEvent> events = new ArrayList<>();
-        List<SamplingJob> samplingJobs = new ArrayList<>();
+        List<Picked> picked = new ArrayList<>();
         for (CloudEvent event : batch) {
             try {
                 ConditioningReady ready = ConditioningReady.fromJson(event.data());
                 JobSpec job = ready.job();
-                samplingJobs.add(new SamplingJob(job.id(), new Conditioning(ready.conditioning(), ready.nullConditioning()),
-                        new LinkedHashSet<>(job.outputs()), job.params(), () -> stopping() || isCanceled(job.id())));
-                jobs.add(job);
-                events.add(event);
-                outputs.add(jobEvent(new JobEvent.Started(job.id(), stage())));
+                picked.add(new Picked(job, event, new SamplingJob(job.id(), new Conditioning(ready.conditioning(), ready.nullConditioning()),
+                        new LinkedHashSet<>(job.outputs()), job.params(), () -> stopping() || isCanceled(job.id()))));
             } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
                 outputs.add(jobEvent(new JobEvent.Failed(event.jobId(), stage(), "malformed conditioning: " + e.getMessage())));
             }
         }
-        if (samplingJobs.isEmpty()) {
+        if (picked.isEmpty()) {
             return outputs;
         }
         Map<String, Integer> lastStep = new ConcurrentHashMap<>();
-        samplingJobs.forEach(job -> metrics().samplingStarted(job.jobId()));
         SamplingListener progress = (jobId, step, total) -> {
             metrics().denoiserStep(jobId, step, total);
             lastStep.put(jobId, step);
@@ -83,64 +84,68 @@ public final class DiffusionVerticle extends ModelStageVerticle {
                 emitNow(new JobEvent.Progress(jobId, stage(), step, total));
             }
         };
-        List<Map<Modality, Latent>> latents = sampleEachJobAlone(samplingJobs, progress, outputs);
+        Map<SamplingJob, Picked> sampling = new IdentityHashMap<>();
+        try (SamplingBatch continuous = model.newSamplingBatch()) {
+            for (Picked job : picked) {
+                try {
+                    continuous.admit(job.sampling());
+                    sampling.put(job.sampling(), job);
+                    metrics().samplingStarted(job.job().id());
+                    emitNow(new JobEvent.Started(job.job().id(), stage()));
+                    outputs.add(jobEvent(new JobEvent.Started(job.job().id(), stage())));
+                } catch (IllegalArgumentException e) {
+                    outputs.add(jobEvent(new JobEvent.Failed(job.job().id(), stage(), "sampling failed: " + e.getMessage())));
+                }
+            }
+            try {
+                while (!continuous.isEmpty() && !stopping()) {
+                    for (SamplingBatch.Sampled left : continuous.step(progress)) {
+                        Picked job = sampling.remove(left.job());
+                        finish(job, left.latents(), lastStep, started, outputs);
+                    }
+                }
+            } catch (RuntimeException batchError) {
+                // one job whose sampling fails must fail alone: the rest go on one by one
+                for (Picked job : List.copyOf(sampling.values())) {
+                    try {
+                        finish(job, model.sample(List.of(job.sampling()), progress).get(0), lastStep, started, outputs);
+                    } catch (RuntimeException jobError) {
+                        outputs.add(jobEvent(new JobEvent.Failed(job.job().id(), stage(), "sampling failed: " + jobError.getMessage())));
+                    }
+                }
+            }
+        }
         if (stopping()) {
             return List.of(); // shutting down mid-batch: nothing is committed, another instance redoes it
-        }
-        for (int i = 0; i < jobs.size(); i++) {
-            JobSpec job = jobs.get(i);
-            if (latents.get(i) == null) {
-                continue; // its sampling failed: reported by sampleEachJobAlone
-            }
-            if (latents.get(i).isEmpty()) {
-                // canceled between two steps (CodiModel#sample): nothing to decode, say where it stopped
-                outputs.add(jobEvent(new JobEvent.Abandoned(job.id(), stage(), lastStep.getOrDefault(job.id(), 0),
-                        samplingJobs.get(i).params().iterations(job.outputs().size()))));
-                continue;
-            }
-            Map<Modality, LatentsReady.LatentRef> refs = new EnumMap<>(Modality.class);
-            try {
-                latents.get(i).forEach((modality, latent) -> {
-                    String key = ObjectKeys.latents(job.id(), modality.wireName());
-                    store.put(key, latent.toBytes(), LATENT_CONTENT_TYPE);
-                    refs.put(modality, new LatentsReady.LatentRef(key, latent.shape()));
-                });
-            } catch (RuntimeException e) {
-                jobFailed(events.get(i), e, "could not store the sampled latents", outputs);
-                continue;
-            }
-            LatentsReady ready = new LatentsReady(job, refs);
-            outputs.add(new Outbound(topics.latents(), new CloudEvent(job.id() + "/sampled", stage().eventSource(),
-                    EventTypes.JOB_SAMPLED, job.id(), clock.instant(), ready.toJson())));
-            outputs.add(jobEvent(new JobEvent.StageCompleted(job.id(), stage(), started, clock.instant())));
         }
         return outputs;
     }
 
-    /**
-     * Samples the batch together; if that fails, samples each job alone, so that one job whose
-     * sampling fails fails alone and the others of its batch go on. A failed job's entry is null.
-     */
-    private List<Map<Modality, Latent>> sampleEachJobAlone(List<SamplingJob> samplingJobs, SamplingListener progress,
-                                                          List<Outbound> outputs) {
-        try {
-            return model.sample(samplingJobs, progress);
-        } catch (RuntimeException batchError) {
-            if (samplingJobs.size() == 1) {
-                outputs.add(jobEvent(new JobEvent.Failed(samplingJobs.get(0).jobId(), stage(),
-                        "sampling failed: " + batchError.getMessage())));
-                return java.util.Collections.singletonList(null);
-            }
-            List<Map<Modality, Latent>> latents = new ArrayList<>();
-            for (SamplingJob job : samplingJobs) {
-                try {
-                    latents.add(model.sample(List.of(job), progress).get(0));
-                } catch (RuntimeException jobError) {
-                    outputs.add(jobEvent(new JobEvent.Failed(job.jobId(), stage(), "sampling failed: " + jobError.getMessage())));
-                    latents.add(null);
-                }
-            }
-            return latents;
+    /** A job left the batch: a canceled one says where it stopped; a sampled one's latents are stored and referenced. */
+    private void finish(Picked picked, Map<Modality, Latent> latents, Map<String, Integer> lastStep, Instant started,
+                        List<Outbound> outputs) {
+        JobSpec job = picked.job();
+        if (latents.isEmpty()) {
+            JobEvent.Abandoned abandoned = new JobEvent.Abandoned(job.id(), stage(), lastStep.getOrDefault(job.id(), 0),
+                    picked.sampling().params().iterations(job.outputs().size()));
+            emitNow(abandoned);                                    // when it stopped; the batch publishes it again, same id
+            outputs.add(jobEvent(abandoned));
+            return;
         }
+        Map<Modality, LatentsReady.LatentRef> refs = new EnumMap<>(Modality.class);
+        try {
+            latents.forEach((modality, latent) -> {
+                String key = ObjectKeys.latents(job.id(), modality.wireName());
+                store.put(key, latent.toBytes(), LATENT_CONTENT_TYPE);
+                refs.put(modality, new LatentsReady.LatentRef(key, latent.shape()));
+            });
+        } catch (RuntimeException e) {
+            jobFailed(picked.event(), e, "could not store the sampled latents", outputs);
+            return;
+        }
+        LatentsReady ready = new LatentsReady(job, refs);
+        outputs.add(new Outbound(topics.latents(), new CloudEvent(job.id() + "/sampled", stage().eventSource(),
+                EventTypes.JOB_SAMPLED, job.id(), clock.instant(), ready.toJson())));
+        outputs.add(jobEvent(new JobEvent.StageCompleted(job.id(), stage(), started, clock.instant())));
     }
 }

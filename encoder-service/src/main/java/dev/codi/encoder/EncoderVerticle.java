@@ -14,6 +14,7 @@ import dev.codi.protocol.events.ConditioningReady;
 import dev.codi.protocol.events.EventTypes;
 import dev.codi.protocol.events.JobEvent;
 import dev.codi.protocol.stage.Outbound;
+import dev.codi.protocol.tracing.JobTracing;
 import dev.codi.service.ModelStageVerticle;
 
 import java.time.Instant;
@@ -57,7 +58,7 @@ public final class EncoderVerticle extends ModelStageVerticle {
                 continue;
             }
             outputs.add(jobEvent(new JobEvent.Started(job.id(), stage())));
-            try {
+            try (JobTracing.JobScope ignored = inJob(event)) { // its storage calls join its trace
                 Conditioning conditioning = encode(job);
                 ConditioningReady ready = new ConditioningReady(job, conditioning.vector(), conditioning.nullVector());
                 outputs.add(new Outbound(topics.conditioning(), new CloudEvent(job.id() + "/conditioned",

@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Measures a codi-tiny bundle with the analytic judge and writes the quality report (markdown + pictures).")
 public final class Evaluate implements Callable<Integer> {
-    static final String ALL_SECTIONS = "directions,composition,roundtrip,retrieval,sensitivity,coherence,chaining,pictures";
+    static final String ALL_SECTIONS = "directions,foreign,conformance,composition,roundtrip,retrieval,sensitivity,coherence,chaining,pictures";
 
     @Option(names = "--bundle", description = "bundle directory (default: <codi.home>/models/codi-tiny)")
     Path bundle;
@@ -91,7 +91,7 @@ public final class Evaluate implements Callable<Integer> {
             + "(a later one wins where two give the same step) into the --loss-csv written next to the pictures")
     List<Path> trainingLogs;
 
-    @Option(names = "--artifacts", description = "keep every judged output file of the directions under this directory")
+    @Option(names = "--artifacts", description = "keep every judged output file of the directions and of the spec-conformance jobs under this directory")
     Path artifacts;
 
     @Option(names = "--quiet", description = "no progress bars")

@@ -4,6 +4,8 @@ import dev.codi.evaluation.sections.Chaining;
 import dev.codi.evaluation.sections.Composition;
 import dev.codi.evaluation.sections.ConditioningSensitivity;
 import dev.codi.evaluation.sections.Directions;
+import dev.codi.evaluation.sections.ForeignRenderings;
+import dev.codi.evaluation.sections.SpecConformanceSection;
 import dev.codi.evaluation.sections.JointCoherence;
 import dev.codi.evaluation.sections.Pictures;
 import dev.codi.evaluation.sections.Retrieval;
@@ -37,7 +39,7 @@ public final class QualityReport {
 
     /** The report's sections, selectable on the command line by {@link #id()}. */
     public enum Section {
-        DIRECTIONS, COMPOSITION, ROUNDTRIP, RETRIEVAL, SENSITIVITY, COHERENCE, CHAINING, PICTURES;
+        DIRECTIONS, FOREIGN, CONFORMANCE, COMPOSITION, ROUNDTRIP, RETRIEVAL, SENSITIVITY, COHERENCE, CHAINING, PICTURES;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
@@ -94,6 +96,8 @@ public final class QualityReport {
             long sectionStart = System.nanoTime();
             results.put(section, switch (section) {
                 case DIRECTIONS -> Directions.run(context);
+                case FOREIGN -> ForeignRenderings.run(context);
+                case CONFORMANCE -> SpecConformanceSection.run(context);
                 case COMPOSITION -> Composition.run(context, options.compositionWeights());
                 case ROUNDTRIP -> RoundTrip.run(context);
                 case RETRIEVAL -> Retrieval.run(context);

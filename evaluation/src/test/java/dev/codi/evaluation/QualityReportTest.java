@@ -8,6 +8,8 @@ import dev.codi.evaluation.scoring.Coherence;
 import dev.codi.evaluation.sections.Composition;
 import dev.codi.evaluation.sections.ConditioningSensitivity;
 import dev.codi.evaluation.sections.Directions;
+import dev.codi.evaluation.sections.ForeignRenderings;
+import dev.codi.evaluation.sections.SpecConformanceSection;
 import dev.codi.evaluation.sections.JointCoherence;
 import dev.codi.evaluation.sections.Pictures;
 import dev.codi.media.Modality;
@@ -86,6 +88,12 @@ class QualityReportTest {
                 .containsExactly("text → image | 4.2 %", "text → audio | 1.0 %", "text → video | 1.0 %",
                         "image → text | 4.2 %", "audio → text | 1.0 %", "video → text | 1.0 %");
         assertThat(report.sections().get(Section.CHAINING).table("chaining").rowCount()).isEqualTo(2);
+        assertThat(report.sections().get(Section.FOREIGN).table(ForeignRenderings.TABLE).rows()).extracting(row -> row.get(0))
+                .hasSize(12).contains("audio→text", "image→video");
+        // true renderings of both renderers keep the spec, whatever the (random) model draws
+        assertThat(report.sections().get(Section.CONFORMANCE).table(SpecConformanceSection.TABLE).rows())
+                .extracting(row -> row.get(0) + " " + row.get(4) + " " + row.get(5))
+                .containsExactly("image 100.0 % 100.0 %", "video 100.0 % 100.0 %", "audio 100.0 % 100.0 %", "text 100.0 % 100.0 %");
         // sensitivity: image color+shape, audio and video color+shape+motion, at three noise levels each
         assertThat(report.sections().get(Section.SENSITIVITY).table(ConditioningSensitivity.TABLE).rows())
                 .hasSize(8 * 3)
@@ -116,7 +124,7 @@ class QualityReportTest {
         QualityReport.write(report, options.out());
         String markdown = Files.readString(options.out());
         assertThat(markdown).contains("This bundle is untrained", "trained: **false**", "evaluation/evaluate.sh --samples 1",
-                "samples per cell | 1", "| seed | 99 |", "## 1. Directions", "## 8. Pictures", "](img/samples-text-to-image.png)");
+                "samples per cell | 1", "| seed | 99 |", "## 1. Directions", "## 2. Foreign renderings", "## 3. Spec conformance", "## 10. Pictures", "](img/samples-text-to-image.png)");
     }
 
     @Test

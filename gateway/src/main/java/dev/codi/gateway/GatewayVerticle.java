@@ -1,5 +1,10 @@
 package dev.codi.gateway;
 
+import dev.codi.gateway.http.RequestTracing;
+import dev.codi.protocol.Stage;
+import dev.codi.protocol.stage.DecoderLiveness;
+import dev.codi.protocol.tracing.Tracing;
+import io.opentelemetry.api.OpenTelemetry;
 import dev.codi.gateway.admission.Admission;
 import dev.codi.gateway.admission.AdmissionConfig;
 import dev.codi.gateway.admission.DecodePool;
@@ -88,7 +93,8 @@ public final class GatewayVerticle extends VerticleBase {
         PipelineConfig pipeline = PipelineConfig.from(config());
         Map<String, String> environment = new HashMap<>();
         config().forEach(entry -> environment.put(entry.getKey(), String.valueOf(entry.getValue())));
-        store = new ObjectStore(ObjectStoreConfig.fromEnvironment(environment));
+        OpenTelemetry openTelemetry = Tracing.openTelemetry(config(), Stage.GATEWAY.serviceName());
+        store = new ObjectStore(ObjectStoreConfig.fromEnvironment(environment), openTelemetry);
         producer = KafkaProducer.create(vertx, pipeline.kafka().interactiveProducer("gateway"));
         representation = new JobRepresentation(store, gateway.artifactUrlTtl(), Clock.systemUTC(),
                 () -> models == null ? dev.codi.gateway.jobs.PromptWords.UNKNOWN_VOCABULARY : models.words());
@@ -113,10 +119,10 @@ public final class GatewayVerticle extends VerticleBase {
             }
         });
         idempotencyPurgeTimer = vertx.setPeriodic(IDEMPOTENCY_PURGE_MILLIS, tick -> idempotency.purgeExpired());
-        health = new GatewayHealth(vertx, pipeline.kafka(), store);
+        health = new GatewayHealth(vertx, pipeline.kafka(), store, DecoderLiveness.from(environment));
         stallWatch = new StallWatch(vertx, view, submitter, gateway.stallTimeout(), Clock.systemUTC());
         JobsApi jobsApi = new JobsApi(vertx, parser, submitter, view, subscriptions, representation, idempotency, webhooks,
-                decodePool);
+                decodePool, new RequestTracing(openTelemetry));
         // What an old job can still do at start: trigger a webhook (up to a day old) or replay an Idempotency-Key.
         java.time.Duration recent = gateway.idempotencyTtl().compareTo(dev.codi.gateway.webhooks.WebhookTrigger.MAX_EVENT_AGE) > 0
                 ? gateway.idempotencyTtl() : dev.codi.gateway.webhooks.WebhookTrigger.MAX_EVENT_AGE;

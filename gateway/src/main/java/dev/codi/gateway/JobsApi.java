@@ -1,5 +1,10 @@
 package dev.codi.gateway;
 
+import dev.codi.gateway.http.RequestTracing;
+import dev.codi.protocol.tracing.JobTracing;
+import dev.codi.protocol.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import dev.codi.gateway.admission.DecodePool;
 import dev.codi.gateway.auth.BearerAuth;
 import dev.codi.gateway.events.JobEventStream;
@@ -18,6 +23,7 @@ import dev.codi.protocol.JobSpec;
 import dev.codi.protocol.Stage;
 import dev.codi.protocol.events.JobEvent;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -45,9 +51,12 @@ final class JobsApi {
     private final Webhooks webhooks;
     /** Parses the JSON and decodes the media of new jobs, off the event loop and with a bounded queue. */
     private final DecodePool decodePool;
+    private final RequestTracing tracing;
 
     JobsApi(Vertx vertx, JobRequestParser parser, JobSubmitter submitter, JobView view, JobSubscriptions subscriptions,
-            JobRepresentation representation, IdempotencyKeys idempotency, Webhooks webhooks, DecodePool decodePool) {
+            JobRepresentation representation, IdempotencyKeys idempotency, Webhooks webhooks, DecodePool decodePool,
+            RequestTracing tracing) {
+        this.tracing = tracing;
         this.webhooks = webhooks;
         this.decodePool = decodePool;
         this.vertx = vertx;
@@ -65,7 +74,25 @@ final class JobsApi {
         GatewayVerticle.requireJson(context);
         Optional<Duration> wait = PreferWait.parse(context.request().headers().getAll("Prefer"));
         Optional<String> key = IdempotencyKeys.parseHeader(context.request().getHeader(IdempotencyKeys.HEADER));
-        String fingerprint = key.isPresent() ? IdempotencyKeys.fingerprint(context.body().buffer()) : null;
+        if (key.isEmpty()) {
+            create(context, owner, wait, key, null);
+            return;
+        }
+        // SHA-256 of a body of up to CODI_BODY_LIMIT_BYTES: on the input-validation pool, not the event loop.
+        Buffer body = context.body().buffer();
+        decodePool.submit(() -> IdempotencyKeys.fingerprint(body))
+                .onSuccess(fingerprint -> {
+                    try {
+                        create(context, owner, wait, key, fingerprint);
+                    } catch (RuntimeException e) { // a 409 or 422 problem of the key, thrown outside the route's handler
+                        context.fail(e);
+                    }
+                })
+                .onFailure(context::fail);
+    }
+
+    /** Creates the job once the request's fingerprint is known (null without an Idempotency-Key); on the event loop. */
+    private void create(RoutingContext context, String owner, Optional<Duration> wait, Optional<String> key, String fingerprint) {
         if (key.isPresent()) {
             Optional<JobSpec> replay = idempotency.begin(owner, key.get(), fingerprint);
             if (replay.isPresent()) {
@@ -75,6 +102,7 @@ final class JobsApi {
             }
         }
         String jobId = submitter.newJobId();
+        Span span = tracing.start(context, "/v1/jobs").setAttribute(JobTracing.JOB_ID, jobId);
         JobEvent.IdempotencyKey carried = key.map(k -> new JobEvent.IdempotencyKey(k, fingerprint)).orElse(null);
         decodePool.submit(() -> parser.parse(GatewayVerticle.jsonBody(context), owner))
                 .compose(request -> {
@@ -82,9 +110,13 @@ final class JobsApi {
                         return Future.failedFuture(Problem.invalidRequest("webhook.url " + request.webhook().url()
                                 + " was disabled for your key after it answered 410 Gone; use another URL"));
                     }
-                    return vertx.executeBlocking(() -> submitter.storeInputs(jobId, owner, request), false)
+                    return vertx.executeBlocking(() -> {
+                                try (Scope inRequest = span.makeCurrent()) { // the inputs' puts join the request's trace
+                                    return submitter.storeInputs(jobId, owner, request);
+                                }
+                            }, false)
                             .compose(job -> submitter.publish(new JobEvent.Queued(job, carried,
-                                    request.webhook() == null ? null : request.webhook().toJson())).map(job));
+                                    request.webhook() == null ? null : request.webhook().toJson()), Tracing.of(span)).map(job));
                 })
                 .onSuccess(job -> {
                     key.ifPresent(k -> idempotency.complete(k, fingerprint, job));
@@ -103,12 +135,21 @@ final class JobsApi {
         wait.ifPresent(duration -> context.response().putHeader("Preference-Applied", "wait=" + duration.toSeconds()));
         record.map(found -> found != null ? found : pending(justCreated))
                 .compose(job -> render(job)
-                        .onSuccess(json -> context.response()
-                                .setStatusCode(job.status().terminal() ? 200 : 202)
-                                .putHeader("Content-Type", "application/json")
-                                .putHeader("Location", JobRepresentation.path(jobId))
-                                .end(json.encodePrettily())))
-                .onFailure(context::fail);
+                        .onSuccess(json -> {
+                            if (context.response().headWritten()) {
+                                return; // the request's deadline answered first (Admission.deadline)
+                            }
+                            context.response()
+                                    .setStatusCode(job.status().terminal() ? 200 : 202)
+                                    .putHeader("Content-Type", "application/json")
+                                    .putHeader("Location", JobRepresentation.path(jobId))
+                                    .end(json.encodePrettily());
+                        }))
+                .onFailure(error -> {
+                    if (!context.response().headWritten()) {
+                        context.fail(error);
+                    }
+                });
     }
 
     private static JobRecord pending(JobSpec job) {

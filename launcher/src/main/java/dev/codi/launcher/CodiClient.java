@@ -38,6 +38,31 @@ public final class CodiClient {
         return new JsonObject(response.body());
     }
 
+    /**
+     * Submits a job asking the gateway to answer once it is finished ({@code Prefer: wait}, at most
+     * {@code waitSeconds}); returns the job as it then is, finished or not.
+     */
+    public JsonObject submitAndWait(JsonObject job, int waitSeconds) throws IOException, InterruptedException {
+        HttpRequest request = request("/v1/jobs")
+                .header("Content-Type", "application/json").header("Prefer", "wait=" + waitSeconds)
+                .POST(HttpRequest.BodyPublishers.ofString(job.encode())).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200 && response.statusCode() != 202) {
+            throw new IOException("job refused (" + response.statusCode() + "): " + response.body());
+        }
+        return new JsonObject(response.body());
+    }
+
+    /** Cancels a job; returns the job resource. */
+    public JsonObject cancel(String id) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request("/v1/jobs/" + id + "/cancel")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("cancel " + id + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return new JsonObject(response.body());
+    }
+
     public JsonObject job(String id) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request("/v1/jobs/" + id).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -16,7 +16,9 @@ import dev.codi.protocol.Stage;
 import dev.codi.protocol.kafka.KafkaSettings;
 import dev.codi.protocol.logging.LogConfigurator;
 import dev.codi.protocol.stage.AdminServer;
+import dev.codi.protocol.stage.DecoderLiveness;
 import dev.codi.protocol.stage.StageSettings;
+import dev.codi.protocol.tracing.Tracing;
 import dev.codi.service.ServiceSettings;
 import dev.codi.storage.ObjectStoreConfig;
 
@@ -31,7 +33,7 @@ import java.util.TreeSet;
  * here is one a service ignores.
  */
 public final class ConfigVariables {
-    /** Read by every service: Kafka, topics, batching, the object store, logging. */
+    /** Read by every service: Kafka, topics, batching, the object store, logging, tracing. */
     private static final List<String> EVERY_SERVICE = List.of(
             PipelineConfig.KAFKA_BOOTSTRAP, PipelineConfig.TOPIC_PREFIX, PipelineConfig.MAX_BATCH, PipelineConfig.MAX_WAIT_MS,
             TopicSettings.PARTITIONS, TopicSettings.REPLICATION_FACTOR, TopicSettings.MIN_INSYNC_REPLICAS, TopicSettings.CREATE,
@@ -39,7 +41,8 @@ public final class ConfigVariables {
             ObjectStoreConfig.CREATE_BUCKET_VARIABLE, ObjectStoreConfig.ACCESS_KEY_VARIABLE, ObjectStoreConfig.SECRET_KEY_VARIABLE,
             ObjectStoreConfig.BUCKET_VARIABLE, ObjectStoreConfig.REGION_VARIABLE, ObjectStoreConfig.CONNECT_TIMEOUT_VARIABLE,
             ObjectStoreConfig.IO_TIMEOUT_VARIABLE,
-            LogConfigurator.FORMAT_VARIABLE, LogConfigurator.LEVEL_VARIABLE);
+            LogConfigurator.FORMAT_VARIABLE, LogConfigurator.LEVEL_VARIABLE, Tracing.ENDPOINT, Tracing.TRACES_ENDPOINT,
+            DecoderLiveness.MAX_ABANDONED_VARIABLE);
     /** Read by the model stages (encoder, diffusion, decoder). */
     private static final List<String> MODEL_STAGES = List.of(
             ServiceSettings.MODEL_DIR, ServiceSettings.MODEL_PREFIX,
@@ -73,9 +76,14 @@ public final class ConfigVariables {
         return names;
     }
 
-    /** True when {@code service} reads {@code variable}: one of {@link #readBy}, a Kafka client property, or a platform variable. */
+    /**
+     * True when {@code service} reads {@code variable}: one of {@link #readBy}, a Kafka client
+     * property, one of OpenTelemetry's standard {@code OTEL_*} variables (handed to its
+     * autoconfiguration), or a platform variable.
+     */
     public static boolean isReadBy(Stage service, String variable) {
         return readBy(service).contains(variable) || PLATFORM.contains(variable)
+                || variable.startsWith(Tracing.VARIABLE_PREFIX) && variable.length() > Tracing.VARIABLE_PREFIX.length()
                 || variable.startsWith(KafkaSettings.CLIENT_PROPERTY_PREFIX) && variable.length() > KafkaSettings.CLIENT_PROPERTY_PREFIX.length();
     }
 

@@ -2,6 +2,7 @@ package dev.codi.launcher;
 
 import dev.codi.gateway.auth.ApiKeys;
 import dev.codi.gateway.webhooks.SsrfGuard;
+import dev.codi.protocol.tracing.Tracing;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,7 +40,8 @@ final class ServeCommand implements Callable<Integer> {
         List<String> keys = keysVariable == null ? List.of()
                 : Arrays.stream(keysVariable.split(",")).map(String::strip).filter(key -> !key.isEmpty()).toList();
         EmbeddedPipeline pipeline = EmbeddedPipeline.start(new EmbeddedPipeline.Options(port, bundle, diffusionInstances,
-                containers, 8, keys, new JsonObject().put(SsrfGuard.ALLOW_LOOPBACK_VARIABLE, !noLoopbackWebhooks)));
+                containers, 8, keys, new JsonObject().put(SsrfGuard.ALLOW_LOOPBACK_VARIABLE, !noLoopbackWebhooks)
+                        .mergeIn(Tracing.variablesFrom(System.getenv()))));
         long readyMillis = (System.nanoTime() - started) / 1_000_000;
         Runtime runtime = Runtime.getRuntime();
         long heapUsedMiB = (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024);

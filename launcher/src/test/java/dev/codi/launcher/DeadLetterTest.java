@@ -1,6 +1,19 @@
 package dev.codi.launcher;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.codi.encoder.EncoderVerticle;
+import dev.codi.protocol.PipelineConfig;
+import dev.codi.protocol.TopicSettings;
+import dev.codi.protocol.kafka.KafkaSettings;
+import dev.codi.protocol.kafka.TopicSetup;
+import dev.codi.protocol.metrics.ProcessMetrics;
 import dev.codi.protocol.stage.DeadLetters;
+import dev.codi.protocol.stage.StageSettings;
+import dev.codi.protocol.stage.StageVerticle;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -16,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,6 +59,56 @@ class DeadLetterTest {
         assertThat(header(dead.get(), DeadLetters.STAGE)).isEqualTo("encoder-service");
         assertThat(header(dead.get(), DeadLetters.SOURCE_TOPIC)).isEqualTo(SharedPipeline.topics().jobs());
         assertThat(header(dead.get(), DeadLetters.REASON)).contains("ce_specversion");
+    }
+
+    @Test
+    void aDeadLetterIsCountedOnceSentNotEachTimeItsBatchIsRedoneAfterAFailedPublish() throws Exception {
+        // Given an encoder on topics of its own whose producer cannot send anything (every record is
+        // over its max.request.size): its batch with a garbage record is redone again and again
+        EmbeddedPipeline pipeline = SharedPipeline.get();
+        JsonObject config = pipeline.config()
+                .put(PipelineConfig.TOPIC_PREFIX, "dead-count-" + UUID.randomUUID().toString().substring(0, 8) + ".")
+                .put(KafkaSettings.CLIENT_PROPERTY_PREFIX + "MAX_REQUEST_SIZE", "1")
+                .put(StageSettings.RETRY_BACKOFF_MAX_MS, "200");
+        PipelineConfig own = PipelineConfig.from(config);
+        TopicSetup.ensureTopics(own.kafka(), own.topics(), TopicSettings.from(config));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                pipeline.infrastructure().kafkaBootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(own.topics().jobs(), "garbage", "not an event".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        Counter deadLettered = ProcessMetrics.registry().find("codi.stage.jobs")
+                .tags("stage", "encoder-service", "outcome", "dead_lettered").counter();
+        double before = deadLettered == null ? 0 : deadLettered.count();
+        ListAppender<ILoggingEvent> redone = new ListAppender<>();
+        Logger stageLog = (Logger) org.slf4j.LoggerFactory.getLogger(StageVerticle.class);
+        redone.start();
+        stageLog.addAppender(redone);
+        String deployment = pipeline.vertx().deployVerticle(new EncoderVerticle(), new DeploymentOptions().setConfig(config))
+                .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        try {
+            // When its dead-letter publish has failed three times
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (failedPublishes(redone) < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(failedPublishes(redone)).as("batches redone after a failed publish").isGreaterThanOrEqualTo(3);
+
+            // Then nothing was counted as dead-lettered: nothing was
+            Counter after = ProcessMetrics.registry().find("codi.stage.jobs")
+                    .tags("stage", "encoder-service", "outcome", "dead_lettered").counter();
+            assertThat(after == null ? 0 : after.count()).isEqualTo(before);
+        } finally {
+            stageLog.detachAppender(redone);
+            pipeline.undeploy(deployment);
+        }
+    }
+
+    /** The stage's warnings that a batch was not committed because a record was too large to send. */
+    private static long failedPublishes(ListAppender<ILoggingEvent> log) {
+        synchronized (log) { // AppenderBase appends under the appender's own lock
+            return log.list.stream().filter(event -> event.getFormattedMessage().contains("batch not committed")
+                    && event.getFormattedMessage().contains("RecordTooLarge")).count();
+        }
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

@@ -42,7 +42,8 @@ class MetricsTest {
         String created = "codi_gateway_http_requests_seconds_count{method=\"POST\",route=\"/v1/jobs\",status=\""
                 + finished.statusCode() + "\"}";
         assertThat(value(after, created)).as(created).isGreaterThan(value(before, created));
-        assertThat(after).contains("codi_stage_backlog_records{stage=\"diffusion-service\"}", "jvm_memory_used_bytes",
+        assertThat(after).contains("codi_stage_backlog_records{stage=\"diffusion-service\"}",
+                "codi_stage_oldest_waiting_age_seconds{stage=\"decoder-service\"}", "jvm_memory_used_bytes",
                 "codi_gateway_sse_streams", "kafka_consumer_fetch_manager_records_lag_max");
     }
 

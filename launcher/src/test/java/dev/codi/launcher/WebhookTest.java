@@ -2,6 +2,11 @@ package dev.codi.launcher;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,6 +105,38 @@ class WebhookTest {
             List<WebhookReceiver.Received> got = receiver.await(all -> all.stream().anyMatch(r -> r.answered() == 200), DELIVERY_TIMEOUT);
             assertThat(got.stream().map(WebhookReceiver.Received::webhookId).distinct()).hasSize(1);
             assertThat(got.stream().filter(r -> r.answered() == 200)).hasSize(1);
+        }
+    }
+
+    @Test
+    void twoRecordsOfOneWebhookDueAtOnceAreSentOnce() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(n -> 200)) {
+            // Given a delivery record as the gateway writes it
+            String id = submit(receiver.url(), null, 2);
+            receiver.await(all -> !all.isEmpty(), DELIVERY_TIMEOUT);
+            ConsumerRecord<String, byte[]> written = SharedPipeline.readRecords(SharedPipeline.topics().webhookDeliveries()).stream()
+                    .filter(record -> new JsonObject(new String(record.value(), StandardCharsets.UTF_8)).getString("job_id").equals(id))
+                    .findFirst().orElseThrow();
+
+            // When the same webhook comes twice in one batch (a record redone after a gateway stopped mid-settlement
+            // meets its retry, both due), followed by another webhook on the same partition
+            String twice = "msg_twice" + System.nanoTime();
+            String after = "msg_after" + System.nanoTime();
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                    SharedPipeline.get().infrastructure().kafkaBootstrapServers(), "linger.ms", 200), new StringSerializer(),
+                    new ByteArraySerializer())) {
+                for (String webhookId : List.of(twice, twice, after)) {
+                    JsonObject message = new JsonObject(new String(written.value(), StandardCharsets.UTF_8)).put("webhook_id", webhookId);
+                    ProducerRecord<String, byte[]> copy = new ProducerRecord<>(written.topic(), written.partition(), written.key(),
+                            message.encode().getBytes(StandardCharsets.UTF_8), written.headers());
+                    producer.send(copy);
+                }
+                producer.flush();
+            }
+
+            // Then it is sent once: the second record waits for the first attempt and finds it delivered
+            List<WebhookReceiver.Received> got = receiver.await(all -> all.stream().anyMatch(r -> after.equals(r.webhookId())), DELIVERY_TIMEOUT);
+            assertThat(got.stream().filter(r -> twice.equals(r.webhookId()))).hasSize(1);
         }
     }
 

@@ -45,6 +45,12 @@ public interface CodiModel extends AutoCloseable {
      */
     List<Map<Modality, Latent>> sample(List<SamplingJob> batch, SamplingListener listener);
 
+    /**
+     * A continuous batch: jobs admitted between two steps join at the next one, and every network
+     * runs once per step on the rows of every job that needs it ({@link SamplingBatch}).
+     */
+    SamplingBatch newSamplingBatch();
+
     /** The decoder of a modality: latent to media (text, image, audio or video). */
     GeneratedMedia decode(Modality modality, Latent latent);
 

@@ -13,8 +13,12 @@ import java.util.Objects;
  * (Debezium's idempotent-consumer pattern).
  *
  * @param subject the job id; also the Kafka record key
+ * @param trace   the W3C trace context of the work that produced the event (the CloudEvents
+ *                distributed-tracing extension: {@code traceparent}, {@code tracestate}), or
+ *                {@link DistributedTrace#NONE}
  */
-public record CloudEvent(String id, String source, String type, String subject, Instant time, JsonObject data) {
+public record CloudEvent(String id, String source, String type, String subject, Instant time, JsonObject data,
+                         DistributedTrace trace) {
     public static final String SPEC_VERSION = "1.0";
     public static final String DATA_CONTENT_TYPE = "application/json";
 
@@ -25,6 +29,17 @@ public record CloudEvent(String id, String source, String type, String subject, 
         requireText(subject, "subject");
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(trace, "trace");
+    }
+
+    /** An event that carries no trace context. */
+    public CloudEvent(String id, String source, String type, String subject, Instant time, JsonObject data) {
+        this(id, source, type, subject, time, data, DistributedTrace.NONE);
+    }
+
+    /** This event, carrying {@code trace} instead. */
+    public CloudEvent withTrace(DistributedTrace trace) {
+        return new CloudEvent(id, source, type, subject, time, data, trace);
     }
 
     private static void requireText(String value, String attribute) {

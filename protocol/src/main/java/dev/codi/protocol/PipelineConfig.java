@@ -58,11 +58,11 @@ public record PipelineConfig(String kafkaBootstrap, String topicPrefix, int maxB
         return values;
     }
 
-    /** Every CODI_* environment variable, as a deployment config. */
+    /** Every CODI_* environment variable, and OpenTelemetry's standard OTEL_* ones, as a deployment config. */
     public static JsonObject configFromEnvironment(Map<String, String> environment) {
         JsonObject config = new JsonObject();
         environment.forEach((name, value) -> {
-            if (name.startsWith("CODI_")) {
+            if (name.startsWith("CODI_") || name.startsWith(dev.codi.protocol.tracing.Tracing.VARIABLE_PREFIX)) {
                 config.put(name, value);
             }
         });

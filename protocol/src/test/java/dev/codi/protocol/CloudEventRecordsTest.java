@@ -60,6 +60,23 @@ class CloudEventRecordsTest {
     }
 
     @Test
+    void theTraceContextTravelsAsTheDistributedTracingExtension() throws Exception {
+        DistributedTrace trace = new DistributedTrace("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "congo=t61rcWkgMzE");
+        CloudEvent event = new JobEvent.Queued(JOB).toCloudEvent(Instant.parse("2026-11-25T10:00:01Z")).withTrace(trace);
+
+        KafkaProducerRecord<String, Buffer> record = CloudEventRecords.toRecord("t", event);
+        io.cloudevents.CloudEvent read = KafkaMessageFactory.createReader(asConsumerRecord(record)).toEvent();
+
+        assertThat(read.getExtension("traceparent")).isEqualTo(trace.traceparent());
+        assertThat(read.getExtension("tracestate")).isEqualTo(trace.tracestate());
+        CloudEvent back = CloudEventRecords.fromRecord(asVertxRecord(record));
+        assertThat(back.trace()).isEqualTo(trace);
+        assertThat(back.trace().traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(CloudEventRecords.fromRecord(asVertxRecord(CloudEventRecords.toRecord("t", event.withTrace(DistributedTrace.NONE))))
+                .trace().isPresent()).as("no trace, no ce_traceparent").isFalse();
+    }
+
+    @Test
     void recordsThatAreNotOurEventsAreRefusedWithTheReason() {
         KafkaProducerRecord<String, Buffer> noHeaders = KafkaProducerRecord.create("t", "k", Buffer.buffer("{}"));
         assertThatThrownBy(() -> CloudEventRecords.fromRecord(asVertxRecord(noHeaders)))

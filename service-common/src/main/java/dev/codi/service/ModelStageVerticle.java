@@ -5,6 +5,7 @@ import dev.codi.protocol.CloudEvent;
 import dev.codi.protocol.events.JobEvent;
 import dev.codi.protocol.stage.Outbound;
 import dev.codi.protocol.stage.StageVerticle;
+import dev.codi.protocol.tracing.Tracing;
 import dev.codi.storage.ObjectStore;
 import dev.codi.storage.ObjectStoreException;
 
@@ -22,7 +23,7 @@ public abstract class ModelStageVerticle extends StageVerticle {
     @Override
     protected void prepare() {
         ServiceSettings settings = ServiceSettings.from(config());
-        store = new ObjectStore(settings.objectStore());
+        store = new ObjectStore(settings.objectStore(), Tracing.openTelemetry(config(), stage().serviceName()));
         model = SharedModels.acquire(settings, store);
     }
 

@@ -23,6 +23,14 @@ import io.minio.http.HttpUtils;
 import io.minio.http.Method;
 import okhttp3.OkHttpClient;
 import io.minio.messages.Item;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +53,10 @@ import java.util.Set;
  * <p>Every method blocks on network I/O: call it from a worker thread, never from an event loop.
  * Each object carries its SHA-256 as user metadata ({@code x-amz-meta-sha256}) so that
  * {@link #stat} can report it without reading the content. Thread-safe.
+ *
+ * <p>Calls made within a trace (a job's span current on the calling thread) get a client span
+ * each, named {@code S3 <operation>} with the bucket and key (OpenTelemetry's AWS S3 semantic
+ * conventions); calls outside any trace (readiness checks) get none.
  */
 public final class ObjectStore implements AutoCloseable {
 
@@ -68,9 +80,15 @@ public final class ObjectStore implements AutoCloseable {
     private final MinioClient client;
     /** Signs presigned URLs for the public endpoint; never sends a request (its region is fixed). */
     private final MinioClient presigner;
+    private final Tracer tracer;
 
     public ObjectStore(ObjectStoreConfig config) {
+        this(config, OpenTelemetry.noop());
+    }
+
+    public ObjectStore(ObjectStoreConfig config, OpenTelemetry openTelemetry) {
         this.config = Objects.requireNonNull(config, "config");
+        this.tracer = openTelemetry.getTracer("dev.codi.storage");
         // Bounded waits: a store that stops answering fails a call within these (transiently),
         // instead of holding a stage's only worker for the client's default five minutes.
         OkHttpClient http = HttpUtils.newDefaultHttpClient(config.connectTimeout().toMillis(), config.ioTimeout().toMillis(),
@@ -106,6 +124,16 @@ public final class ObjectStore implements AutoCloseable {
 
     public ObjectStoreConfig config() {
         return config;
+    }
+
+    /**
+     * True when the configured bucket exists, false when the store answers that it does not; an
+     * {@link ObjectStoreException} when the store does not answer. Read-only: what a readiness
+     * probe asks, every few seconds, without creating anything.
+     */
+    public boolean bucketReachable() {
+        String bucket = config.bucket();
+        return call("bucketExists", bucket, () -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
     }
 
     /**
@@ -304,8 +332,38 @@ public final class ObjectStore implements AutoCloseable {
         T call() throws Exception;
     }
 
-    /** Runs {@code minioCall}, translating failures into exceptions that name the operation and key. */
-    private static <T> T call(String operation, String key, MinioCall<T> minioCall) {
+    private static final AttributeKey<String> RPC_SYSTEM = AttributeKey.stringKey("rpc.system");
+    private static final AttributeKey<String> RPC_SERVICE = AttributeKey.stringKey("rpc.service");
+    private static final AttributeKey<String> RPC_METHOD = AttributeKey.stringKey("rpc.method");
+    private static final AttributeKey<String> S3_BUCKET = AttributeKey.stringKey("aws.s3.bucket");
+    private static final AttributeKey<String> S3_KEY = AttributeKey.stringKey("aws.s3.key");
+
+    /**
+     * Runs {@code minioCall} (in a client span when a trace is current), translating failures into
+     * exceptions that name the operation and key.
+     */
+    private <T> T call(String operation, String key, MinioCall<T> minioCall) {
+        Span parent = Span.fromContext(Context.current());
+        if (!parent.getSpanContext().isValid() || operation.equals("presignedGet")) {
+            return translated(operation, key, minioCall);
+        }
+        Span span = tracer.spanBuilder("S3 " + operation).setSpanKind(SpanKind.CLIENT)
+                .setAttribute(RPC_SYSTEM, "aws-api").setAttribute(RPC_SERVICE, "S3").setAttribute(RPC_METHOD, operation)
+                .setAttribute(S3_BUCKET, config.bucket()).setAttribute(S3_KEY, key)
+                .startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            return translated(operation, key, minioCall);
+        } catch (ObjectNotFoundException e) {
+            throw e; // an answer, not a failure: exists() and stat() ask
+        } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR, e.getMessage());
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private static <T> T translated(String operation, String key, MinioCall<T> minioCall) {
         try {
             return minioCall.call();
         } catch (ObjectStoreException e) {

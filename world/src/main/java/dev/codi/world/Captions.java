@@ -1,13 +1,16 @@
 package dev.codi.world;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Caption templates for every subset of known attributes. {@code {c}}, {@code {s}} and {@code {m}}
  * stand for the color, shape and motion words. The first template of each subset is its canonical
- * form; for full attributes it is docs/design.md §7's {@code a <color> <shape> moving <motion>}, kept
- * word for word (also "a orange …") because clients and evaluations match on it.
+ * form; for full attributes it is docs/design.md §7's {@code a <color> <shape> moving <motion>}. The
+ * article agrees with the word after it ("an orange circle moving up", docs/design.md §7.1).
  */
 public final class Captions {
     static final List<String> FULL = List.of(
@@ -30,7 +33,19 @@ public final class Captions {
     public static final List<String> ALL_TEMPLATES = List.of(FULL, COLOR_SHAPE, COLOR_MOTION, SHAPE_MOTION,
             COLOR, SHAPE, MOTION, NOTHING).stream().flatMap(List::stream).toList();
 
+    /**
+     * Every well-formed description of one thing of the world: a full template filled with a color,
+     * a shape and a motion, the article agreeing. A generated caption is one of these; under-specified
+     * captions are prompts, never outputs, since every thing of the world has all three attributes.
+     */
+    public static final Set<String> WELL_FORMED = wellFormed();
+
     private Captions() {
+    }
+
+    /** Whether a caption is exactly one of {@link #WELL_FORMED}, ignoring surrounding whitespace. */
+    public static boolean isWellFormed(String caption) {
+        return WELL_FORMED.contains(caption.strip());
     }
 
     /** The canonical caption of whatever the attributes specify. */
@@ -82,6 +97,35 @@ public final class Captions {
             throw new IllegalArgumentException("template '" + template + "' needs attributes missing from "
                     + attributes);
         }
-        return text;
+        return withAgreeingArticles(text);
+    }
+
+    /** "a" before a word that starts with a vowel becomes "an" ("an orange"); "an" before a consonant, "a". */
+    public static String withAgreeingArticles(String text) {
+        String[] words = text.split(" ", -1);
+        for (int i = 0; i + 1 < words.length; i++) {
+            String article = words[i].toLowerCase(Locale.ROOT);
+            if (article.equals("a") || article.equals("an")) {
+                boolean vowel = !words[i + 1].isEmpty() && "aeiou".indexOf(Character.toLowerCase(words[i + 1].charAt(0))) >= 0;
+                String agreeing = vowel ? "an" : "a";
+                words[i] = Character.isUpperCase(words[i].charAt(0))
+                        ? Character.toUpperCase(agreeing.charAt(0)) + agreeing.substring(1) : agreeing;
+            }
+        }
+        return String.join(" ", words);
+    }
+
+    private static Set<String> wellFormed() {
+        Set<String> captions = new LinkedHashSet<>();
+        for (String template : FULL) {
+            for (Color color : Color.values()) {
+                for (Shape shape : Shape.values()) {
+                    for (Motion motion : Motion.values()) {
+                        captions.add(fill(template, Attributes.of(color, shape, motion)));
+                    }
+                }
+            }
+        }
+        return Set.copyOf(captions);
     }
 }

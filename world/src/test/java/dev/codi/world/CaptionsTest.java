@@ -61,6 +61,25 @@ class CaptionsTest {
     }
 
     @Test
+    void theArticleAgreesWithTheWordAfterIt() {
+        assertThat(Captions.canonical(Combination.parse("orange circle up").toAttributes()))
+                .isEqualTo("an orange circle moving up");
+        assertThat(Captions.canonical(Attributes.of(Color.ORANGE, null, null))).isEqualTo("an orange shape");
+        assertThat(Captions.withAgreeingArticles("An red square")).isEqualTo("A red square");
+    }
+
+    @Test
+    void wellFormedCaptionsDescribeOneWholeThingOfTheWorld() {
+        assertThat(Captions.WELL_FORMED).hasSize(Captions.FULL.size() * 96)
+                .contains("an orange circle moving up", "the cross is purple and heads left", "green square, moving down");
+        // seen from the model: missing words, a repeated word, two colors, a wrong article
+        for (String malformed : List.of("a cross", "a square", "a green", "a purple circle red down",
+                "a red circle moving up up", "a orange", "a orange circle moving up", "a red shape moving left", "")) {
+            assertThat(Captions.isWellFormed(malformed)).as(malformed).isFalse();
+        }
+    }
+
+    @Test
     void textJudgeLeavesAmbiguousOrMissingAttributesUnknown() {
         assertThat(TextJudge.read("a red or blue circle moving up")).isEqualTo(Attributes.of(null, Shape.CIRCLE, Motion.UP));
         assertThat(TextJudge.read("an orange triangle")).isEqualTo(Attributes.of(Color.ORANGE, Shape.TRIANGLE, null));

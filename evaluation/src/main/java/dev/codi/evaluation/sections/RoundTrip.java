@@ -62,7 +62,7 @@ public final class RoundTrip {
         }
         String markdown = """
                 %d world renderings per modality and split, through their files, encoded to the autoencoder's latent \
-                mean and decoded (text: greedy tokens; audio: Griffin-Lim), written to the artifact and judged. \
+                mean and decoded (text: the most likely caption of the world's grammar; audio: Griffin-Lim), written to the artifact and judged. \
                 Video uses the image autoencoder per frame.
 
                 %s""".formatted(samples, table.render());

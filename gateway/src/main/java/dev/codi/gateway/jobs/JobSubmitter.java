@@ -5,6 +5,7 @@ import dev.codi.gateway.view.JobView;
 import dev.codi.media.MediaType;
 import dev.codi.media.Modality;
 import dev.codi.protocol.CloudEvent;
+import dev.codi.protocol.DistributedTrace;
 import dev.codi.protocol.InputRef;
 import dev.codi.protocol.JobSpec;
 import dev.codi.protocol.Stage;
@@ -83,12 +84,13 @@ public final class JobSubmitter {
     /**
      * Publishes "queued" (the job, with the client's Idempotency-Key and webhook when given) and
      * the job itself in one transaction; completes once Kafka committed both and the view holds the job.
+     * Both events carry {@code trace}, the trace the job's request started, on to the stages.
      */
-    public Future<Void> publish(JobEvent.Queued queued) {
+    public Future<Void> publish(JobEvent.Queued queued, DistributedTrace trace) {
         JobSpec job = queued.job();
-        CloudEvent queuedEvent = queued.toCloudEvent(clock.instant());
+        CloudEvent queuedEvent = queued.toCloudEvent(clock.instant()).withTrace(trace);
         CloudEvent submitted = new CloudEvent(job.id() + "/submitted", Stage.GATEWAY.eventSource(),
-                EventTypes.JOB_SUBMITTED, job.id(), clock.instant(), job.toJson());
+                EventTypes.JOB_SUBMITTED, job.id(), clock.instant(), job.toJson(), trace);
         return atomic.publish(List.of(CloudEventRecords.toRecord(topics.jobEvents(), queuedEvent),
                         CloudEventRecords.toRecord(topics.jobs(), submitted)))
                 .onSuccess(ack -> view.apply(queuedEvent, queued));

@@ -9,6 +9,7 @@ import dev.codi.protocol.logging.JobLog;
 import dev.codi.protocol.kafka.CloudEventRecords;
 import dev.codi.protocol.kafka.KafkaSettings;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -78,6 +79,10 @@ public final class WebhookWorker {
             return size() > REMEMBERED_DELIVERIES;
         }
     });
+    /** The attempt under way per webhook id: a second record of the same webhook waits for it. */
+    private final Map<String, Future<Void>> attempting = new HashMap<>();
+    /** Completed once no delivery is under way while stopping. */
+    private final Promise<Void> drained = Promise.promise();
     private int inFlight;
     private boolean throttled;
     private KafkaConsumer<String, Buffer> consumer;
@@ -117,9 +122,23 @@ public final class WebhookWorker {
         return consumer.subscribe(new HashSet<>(inputTopics())).onSuccess(subscribed -> vertx.runOnContext(next -> pollLoop()));
     }
 
-    public Future<Void> stop() {
+    /**
+     * Stops fetching, lets the deliveries under way finish and commits what they settled (for at
+     * most {@code drainTimeout}), then leaves the group: a restart sends again only what was cut off.
+     */
+    public Future<Void> stop(Duration drainTimeout) {
         stopping = true;
-        return consumer == null ? Future.succeededFuture() : consumer.close();
+        if (consumer == null) {
+            return Future.succeededFuture();
+        }
+        if (inFlight == 0) {
+            drained.tryComplete();
+        }
+        long timer = vertx.setTimer(Math.max(1, drainTimeout.toMillis()), late -> drained.tryComplete());
+        return drained.future().compose(done -> {
+            vertx.cancelTimer(timer);
+            return consumer.close();
+        });
     }
 
     private void pollLoop() {
@@ -127,7 +146,7 @@ public final class WebhookWorker {
             return;
         }
         consumer.poll(POLL).onComplete(polled -> {
-            if (polled.succeeded()) {
+            if (polled.succeeded() && !stopping) {
                 take(polled.result());
             } else if (!stopping) {
                 LOG.warn("webhook poll failed: {}", polled.cause().toString());
@@ -201,14 +220,25 @@ public final class WebhookWorker {
     /** Commits the partition up to its oldest unsettled record. */
     private void settled(TopicPartition partition, long offset) {
         inFlight--;
-        throttle();
         TreeSet<Long> open = unsettled.get(partition);
-        if (open == null || !open.remove(offset) || stopping) {
+        if (open == null || !open.remove(offset) || drained.future().isComplete()) {
+            drainedIfIdle();
             return; // revoked meanwhile: its new owner redoes what was not committed
         }
         long commitUpTo = open.isEmpty() ? fetchedUpTo.get(partition) : open.first();
-        consumer.commit(Map.of(partition, new OffsetAndMetadata(commitUpTo, null)))
+        Future<?> committed = consumer.commit(Map.of(partition, new OffsetAndMetadata(commitUpTo, null)))
                 .onFailure(error -> LOG.debug("webhook commit of {} failed (redone on the next settle): {}", partition, error.toString()));
+        if (stopping) {
+            committed.onComplete(done -> drainedIfIdle());
+        } else {
+            throttle();
+        }
+    }
+
+    private void drainedIfIdle() {
+        if (stopping && inFlight == 0) {
+            drained.tryComplete();
+        }
     }
 
     /** Stops fetching while too many deliveries are under way, and fetches again once fewer are. */
@@ -224,6 +254,14 @@ public final class WebhookWorker {
 
     /** Makes one attempt and settles it: nothing more, the next tier, the dead-letter topic, or a disabled endpoint. */
     private Future<Void> attempt(WebhookMessage message) {
+        Future<Void> earlier = attempting.get(message.webhookId());
+        Future<Void> attempt = earlier == null ? attemptNow(message)
+                : earlier.transform(finished -> attemptNow(message)); // sent at most once at a time, then remembered
+        attempting.put(message.webhookId(), attempt);
+        return attempt.onComplete(done -> attempting.remove(message.webhookId(), attempt));
+    }
+
+    private Future<Void> attemptNow(WebhookMessage message) {
         Instant now = clock.instant();
         if (delivered.contains(message.webhookId())) {
             return Future.succeededFuture(); // delivered before this record came again (a rewind or a redelivery)

@@ -89,7 +89,7 @@ public final class Webhooks {
     }
 
     public Future<Void> stop() {
-        Future<Void> stopped = worker.stop();
+        Future<Void> stopped = worker.stop(config.timeout());
         for (TopicFollower follower : followers) {
             stopped = stopped.eventually(follower::stop);
         }

@@ -6,6 +6,7 @@ import dev.codi.gateway.view.JobStatus;
 import dev.codi.gateway.view.JobView;
 import dev.codi.infra.Infrastructure;
 import dev.codi.media.Modality;
+import dev.codi.protocol.DistributedTrace;
 import dev.codi.protocol.InputRef;
 import dev.codi.protocol.JobParams;
 import dev.codi.protocol.JobSpec;
@@ -88,7 +89,7 @@ class JobSubmitterTest {
         JobSpec job = job(submitter.newJobId());
 
         // When the job is published
-        onGatewayLoop(() -> submitter.publish(new JobEvent.Queued(job)));
+        onGatewayLoop(() -> submitter.publish(new JobEvent.Queued(job), DistributedTrace.NONE));
 
         // Then the view holds it, queued, the moment the publication completes
         assertThat(onGatewayLoop(() -> Future.succeededFuture(view.get(job.id()).orElseThrow().status())))
@@ -122,7 +123,7 @@ class JobSubmitterTest {
         JobView view = new JobView();
         JobSubmitter submitter = new JobSubmitter(store, producer, atomic, TOPICS, view, Clock.systemUTC(), new SplittableRandom(8));
         JobSpec job = job(submitter.newJobId());
-        onGatewayLoop(() -> submitter.publish(new JobEvent.Queued(job)));
+        onGatewayLoop(() -> submitter.publish(new JobEvent.Queued(job), DistributedTrace.NONE));
 
         onGatewayLoop(() -> submitter.cancel(new JobEvent.Canceled(job.id(), Stage.GATEWAY)));
 
@@ -147,7 +148,7 @@ class JobSubmitterTest {
 
         // When the job is submitted
         CompletableFuture<Throwable> failure = new CompletableFuture<>();
-        gatewayLoop.runOnContext(ignored -> submitter.publish(new JobEvent.Queued(job))
+        gatewayLoop.runOnContext(ignored -> submitter.publish(new JobEvent.Queued(job), DistributedTrace.NONE)
                 .onComplete(done -> failure.complete(done.cause())));
 
         // Then the submission fails, the view does not hold the job, and no reader ever sees it queued

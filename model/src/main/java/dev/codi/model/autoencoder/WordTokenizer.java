@@ -40,8 +40,9 @@ public final class WordTokenizer {
         return List.copyOf(tokens);
     }
 
+    /** "an" is the article "a" before a vowel (docs/design.md §7.1): one token for both. */
     public int id(String token) {
-        return ids.getOrDefault(token, ids.get(UNK));
+        return ids.getOrDefault(token.equals("an") ? "a" : token, ids.get(UNK));
     }
 
     public String token(int id) {

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The jobs of a sampling group that are still being sampled: which job each batch row is, each
+ * The jobs of a sampling cohort that are still being sampled: which job each batch row is, each
  * row's noise generators, and the guidance inputs of those rows. A job canceled between two steps
  * leaves the batch; its rows are dropped from every batched tensor the loop keeps.
  *
@@ -77,6 +77,16 @@ final class ActiveRows {
         return guidance;
     }
 
+    /** Every job the rows started with, canceled ones included, in the order of {@link #results}. */
+    List<SamplingJob> allJobs() {
+        return jobs;
+    }
+
+    /** The active jobs, in row order. */
+    List<SamplingJob> activeJobs() {
+        return active.stream().map(jobs::get).toList();
+    }
+
     /** The ids of the active jobs, in row order. */
     List<String> jobIds() {
         return active.stream().map(j -> jobs.get(j).jobId()).toList();
@@ -101,7 +111,7 @@ final class ActiveRows {
         return manager.create(values, new Shape(shape));
     }
 
-    /** One latent map per job of the group, in job order: the active jobs' final latents, empty for a canceled job. */
+    /** One latent map per job of the cohort, in job order: the active jobs' final latents, empty for a canceled job. */
     List<Map<Modality, Latent>> results(Map<Modality, NDArray> latents, Map<Modality, int[]> latentShapes) {
         List<Map<Modality, Latent>> results = new ArrayList<>(Collections.nCopies(jobs.size(), Map.of()));
         Map<Modality, float[]> values = new EnumMap<>(Modality.class);

@@ -3,7 +3,6 @@ package dev.codi.model.pipeline;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
 import dev.codi.media.Modality;
 import dev.codi.model.pipeline.CodiPipeline.SharedSpace;
 
@@ -20,7 +19,8 @@ import java.util.Set;
  * those readings — CoDi's composable conditioning (§3.2) applied to the outputs being generated.
  * How much each reading weighs is {@link FeedbackWeights}. A text output gives no reading.
  *
- * <p>Holds the latest reading of each output, (batch, dim), attached to the group's manager.
+ * <p>Holds the latest reading of each output, (batch, dim), attached to the cohort's manager; the
+ * readings themselves are made by the step's batched calls of {@link SharedSpace#read}.
  */
 final class SharedSpaceFeedback {
     private final SharedSpace sharedSpace;
@@ -51,16 +51,20 @@ final class SharedSpaceFeedback {
         return on && sharedSpace.reads(modality);
     }
 
-    /** A finished output is read once more, as z_0 itself. */
-    void readFinished(ParameterStore store, Modality modality, NDArray finishedLatent) {
-        if (reads(modality) && finishedReadings.add(modality)) {
-            replace(modality, sharedSpace.read(store, modality, finishedLatent));
-        }
+    /** Whether this output, finished, is still to be read once more, as z_0 itself. */
+    boolean needsFinishedReading(Modality modality) {
+        return reads(modality) && !finishedReadings.contains(modality);
     }
 
-    /** Reads this output's clean estimate for the other outputs' next step. */
-    void read(ParameterStore store, Modality modality, NDArray cleanEstimate) {
-        replace(modality, sharedSpace.read(store, modality, cleanEstimate));
+    /** Takes the reading of a finished output's z_0 ({@link #needsFinishedReading}). */
+    void acceptFinished(Modality modality, NDArray reading) {
+        finishedReadings.add(modality);
+        replace(modality, reading);
+    }
+
+    /** Takes the reading of this output's clean estimate, for the other outputs' next step. */
+    void accept(Modality modality, NDArray reading) {
+        replace(modality, reading);
     }
 
     /**

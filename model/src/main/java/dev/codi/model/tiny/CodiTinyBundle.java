@@ -183,7 +183,7 @@ public final class CodiTinyBundle {
         Map<String, String> representations = new LinkedHashMap<>();
         representations.put("text", "word tokens <bos> w1..wn <eos> (max " + config.textAutoencoder().maxTokens()
                 + ") over the Shapes & Tones vocabulary of " + config.textAutoencoder().vocabularySize()
-                + " tokens " + new dev.codi.model.autoencoder.WordTokenizer().tokens() + "; sentence VAE, greedy per-position decoding");
+                + " tokens " + new dev.codi.model.autoencoder.WordTokenizer().tokens() + "; sentence VAE, decoded to the most likely caption of the world's grammar");
         representations.put("image", config.imageSize() + "x" + config.imageSize() + " RGB scaled to [-1, 1]; KL conv autoencoder, decode uses the mean");
         representations.put("video", config.videoFrames() + " frames " + config.imageSize() + "x" + config.imageSize()
                 + " at " + config.videoFramesPerSecond() + " fps; the image autoencoder per frame");

@@ -17,6 +17,7 @@ import dev.codi.model.ModelManifest;
 import dev.codi.model.PromptInput;
 import dev.codi.model.SamplingJob;
 import dev.codi.model.SamplingListener;
+import dev.codi.model.autoencoder.CaptionGrammar;
 import dev.codi.model.autoencoder.Spectrogram;
 import dev.codi.model.autoencoder.WordTokenizer;
 import dev.codi.model.nn.SeededInit;
@@ -43,6 +44,7 @@ public final class CodiTinyModel implements CodiModel {
     private final CodiTinyNetworks networks;
     private final CodiPipeline pipeline;
     private final WordTokenizer vocabulary = new WordTokenizer();
+    private final CaptionGrammar captions = new CaptionGrammar(vocabulary);
     private final Map<Modality, float[]> nullEmbeddings = new EnumMap<>(Modality.class);
     private final Map<Modality, int[]> latentShapes = new EnumMap<>(Modality.class);
     private final Map<Modality, Float> latentScales = new EnumMap<>(Modality.class);
@@ -138,6 +140,11 @@ public final class CodiTinyModel implements CodiModel {
         return pipeline.sample(batch, listener);
     }
 
+    @Override
+    public dev.codi.model.SamplingBatch newSamplingBatch() {
+        return pipeline.newBatch();
+    }
+
     /** The encoder half of a modality's autoencoder: media → scaled latent mean (for training and tests). */
     public Latent toLatent(PromptInput input) {
         Modality modality = input.modality();
@@ -191,7 +198,7 @@ public final class CodiTinyModel implements CodiModel {
             return switch (modality) {
                 case TEXT -> {
                     NDArray logits = networks.textAutoencoder.decode(store, z);          // (1, maxTokens, vocabulary)
-                    yield new GeneratedMedia.Text(vocabulary.decode(greedyTokens(logits.toFloatArray())));
+                    yield new GeneratedMedia.Text(captions.decode(logits.toFloatArray()));
                 }
                 case IMAGE -> new GeneratedMedia.Image(MediaTensors.chwToImage(decodeMedia(store, modality, z).toFloatArray(), 0, size));
                 case VIDEO -> {
@@ -263,24 +270,6 @@ public final class CodiTinyModel implements CodiModel {
             case AUDIO -> networks.audioAutoencoder.decode(store, z);
             case TEXT -> throw new IllegalArgumentException("text latents decode to tokens, not media");
         };
-    }
-
-    /** Argmax per position over word tokens and <eos>; <eos> is not allowed first, so a sentence has a word. */
-    private int[] greedyTokens(float[] logits) {
-        int vocabularySize = vocabulary.size();
-        int eos = vocabulary.id(WordTokenizer.EOS);
-        int[] tokens = new int[WordTokenizer.MAX_TOKENS];
-        for (int position = 0; position < tokens.length; position++) {
-            int best = -1;
-            for (int id = 0; id < vocabularySize; id++) {
-                boolean allowed = vocabulary.isWord(id) || (id == eos && position > 0);
-                if (allowed && (best < 0 || logits[position * vocabularySize + id] > logits[position * vocabularySize + best])) {
-                    best = id;
-                }
-            }
-            tokens[position] = best;
-        }
-        return tokens;
     }
 
     private ParameterStore store() {

@@ -26,6 +26,8 @@ import static org.assertj.core.api.Assertions.within;
  * bookkeeping and which outputs feedback couples there).
  */
 class StaggeredSamplingTest {
+    /** Other jobs share a job's network calls: the last bits move (ContinuousBatchTest measures how far). */
+    private static final double BATCHING_TOLERANCE = 5e-4;
     private static final Path COMMITTED_BUNDLE = Path.of("..", "models", "codi-tiny");
     private static final Set<Modality> IMAGE_AUDIO_VIDEO = Set.of(Modality.IMAGE, Modality.AUDIO, Modality.VIDEO);
     private static CodiTinyModel model;
@@ -62,7 +64,7 @@ class StaggeredSamplingTest {
                 new SamplingJob("independent", conditioning, IMAGE_AUDIO_VIDEO, new JobParams(15, 7.5, 0, 5, false, 3), () -> false)),
                 SamplingListener.NONE);
         for (Modality modality : IMAGE_AUDIO_VIDEO) {
-            assertThat(maxDifference(batched.get(1).get(modality), alone.get(modality))).as(modality.toString()).isCloseTo(0, within(1e-4));
+            assertThat(maxDifference(batched.get(1).get(modality), alone.get(modality))).as(modality.toString()).isCloseTo(0, within(BATCHING_TOLERANCE));
             assertThat(maxDifference(batched.get(0).get(modality), alone.get(modality))).as("lockstep " + modality).isGreaterThan(1e-3);
         }
         assertThat(maxDifference(sampleAlone(staggered).get(Modality.VIDEO), alone.get(Modality.VIDEO))).as("same seed, same latents").isZero();
@@ -75,7 +77,7 @@ class StaggeredSamplingTest {
         List<Map<Modality, Latent>> batched = model.sample(List.of(feedbackJob("tokens only", 0, 23), withFeedback,
                 feedbackJob("other seed", 0.5, 24), feedbackJob("heavier", 1.0, 23)), SamplingListener.NONE);
         for (Modality modality : IMAGE_AUDIO_VIDEO) {
-            assertThat(maxDifference(batched.get(1).get(modality), alone.get(modality))).as(modality.toString()).isCloseTo(0, within(1e-4));
+            assertThat(maxDifference(batched.get(1).get(modality), alone.get(modality))).as(modality.toString()).isCloseTo(0, within(BATCHING_TOLERANCE));
             assertThat(maxDifference(batched.get(0).get(modality), alone.get(modality))).as("no feedback, " + modality).isGreaterThan(1e-3);
             assertThat(maxDifference(batched.get(3).get(modality), alone.get(modality))).as("weight 1, " + modality).isGreaterThan(1e-3);
         }

@@ -1,6 +1,7 @@
 package dev.codi.protocol.kafka;
 
 import dev.codi.protocol.CloudEvent;
+import dev.codi.protocol.DistributedTrace;
 import dev.codi.protocol.MalformedEventException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -19,7 +20,9 @@ import java.util.Map;
  * CloudEvents 1.0 Kafka protocol binding, binary content mode: attributes travel as
  * {@code ce_*} headers, the data as the record value, and {@code content-type} as a header
  * (CloudEvents Kafka binding §3.2). The record key is the job id (partitioning by job keeps a
- * job's events in order).
+ * job's events in order). The distributed-tracing extension's {@code traceparent} and
+ * {@code tracestate} travel as {@code ce_traceparent} and {@code ce_tracestate}, like any extension
+ * attribute in binary mode.
  */
 public final class CloudEventRecords {
     static final String SPEC_VERSION = "ce_specversion";
@@ -29,6 +32,8 @@ public final class CloudEventRecords {
     static final String SUBJECT = "ce_subject";
     static final String TIME = "ce_time";
     static final String CONTENT_TYPE = "content-type";
+    static final String TRACEPARENT = "ce_traceparent";
+    static final String TRACESTATE = "ce_tracestate";
 
     private CloudEventRecords() {
     }
@@ -43,6 +48,12 @@ public final class CloudEventRecords {
                 .addHeader(SUBJECT, event.subject())
                 .addHeader(TIME, event.time().toString())
                 .addHeader(CONTENT_TYPE, CloudEvent.DATA_CONTENT_TYPE);
+        if (event.trace().isPresent()) {
+            record.addHeader(TRACEPARENT, event.trace().traceparent());
+            if (event.trace().tracestate() != null) {
+                record.addHeader(TRACESTATE, event.trace().tracestate());
+            }
+        }
         return record;
     }
 
@@ -79,7 +90,8 @@ public final class CloudEventRecords {
             throw new MalformedEventException("record key '" + record.key() + "' differs from ce_subject '" + subject + "'");
         }
         try {
-            return new CloudEvent(require(headers, ID), require(headers, SOURCE), require(headers, TYPE), subject, time, data);
+            return new CloudEvent(require(headers, ID), require(headers, SOURCE), require(headers, TYPE), subject, time, data,
+                    new DistributedTrace(headers.get(TRACEPARENT), headers.get(TRACESTATE)));
         } catch (IllegalArgumentException e) {
             throw new MalformedEventException(e.getMessage(), e);
         }

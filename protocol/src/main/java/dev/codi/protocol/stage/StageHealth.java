@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * What a stage tells its probes. Live: its loop went round recently (a stage stuck for good is
- * restarted by its supervisor). Ready: it started (model loaded, cancellations caught up,
+ * restarted by its supervisor) and its abandoned media decoders are within bounds ({@link DecoderLiveness}). Ready: it started (model loaded, cancellations caught up,
  * subscribed) and its last round with Kafka succeeded recently.
  */
 public final class StageHealth {
@@ -17,11 +17,17 @@ public final class StageHealth {
     private volatile boolean stopping;
     private volatile long lastLoopNanos = System.nanoTime();
     private volatile long lastSuccessNanos = System.nanoTime();
+    private volatile DecoderLiveness decoders = DecoderLiveness.from(java.util.Map.of());
 
     void started() {
         started = true;
         lastLoopNanos = System.nanoTime();
         lastSuccessNanos = lastLoopNanos;
+    }
+
+    /** The bound on abandoned media decoders this stage is live under. */
+    public void watchDecoders(DecoderLiveness decoders) {
+        this.decoders = decoders;
     }
 
     void stopping() {
@@ -41,7 +47,7 @@ public final class StageHealth {
         if (started && System.nanoTime() - lastLoopNanos > STUCK.toNanos()) {
             return "the stage loop has not gone round for " + STUCK.toSeconds() + " s";
         }
-        return null;
+        return decoders.notLive();
     }
 
     /** Null when ready, else why not. */

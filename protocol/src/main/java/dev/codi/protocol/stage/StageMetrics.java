@@ -36,7 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The backlog is the consumer lag of the stage's group on its input topic (the sum over
  * partitions of end offset minus committed offset), read through the admin client every
  * {@link #BACKLOG_PERIOD}; it is what KEDA scales the stage on. Every instance of a group reports
- * the same figure: aggregate it with {@code max by (stage)}.
+ * the same figure: aggregate it with {@code max by (stage)}. With it, the age of the oldest job
+ * waiting ({@link OldestWaiting}): the time since the record at the group's committed offset was
+ * produced, the longest any waiting job has waited, whichever partition it is on.
  */
 public final class StageMetrics implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StageMetrics.class);
@@ -55,6 +57,11 @@ public final class StageMetrics implements AutoCloseable {
     /** One backlog per stage name: several instances of a stage in one JVM (tests) share the gauge. */
     private static final Map<String, AtomicLong> BACKLOGS = new ConcurrentHashMap<>();
     private final AtomicLong backlog;
+    /** The same for the oldest waiting job's age, in milliseconds. */
+    private static final Map<String, AtomicLong> OLDEST_WAITING_MILLIS = new ConcurrentHashMap<>();
+    private final AtomicLong oldestWaitingMillis;
+    private OldestWaiting oldestWaiting;
+    private final java.util.concurrent.atomic.AtomicBoolean readingOldest = new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<String, Long> lastStepNanos = new ConcurrentHashMap<>();
     private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
     private Vertx vertx;
@@ -63,6 +70,7 @@ public final class StageMetrics implements AutoCloseable {
     public StageMetrics(String stage) {
         this.stage = stage;
         this.backlog = BACKLOGS.computeIfAbsent(stage, name -> new AtomicLong());
+        this.oldestWaitingMillis = OLDEST_WAITING_MILLIS.computeIfAbsent(stage, name -> new AtomicLong());
         for (Outcome outcome : Outcome.values()) {
             jobs.put(outcome, Counter.builder("codi.stage.jobs").description("Jobs a stage finished, by outcome")
                     .tags("stage", stage, "outcome", outcome.name().toLowerCase()).register(registry));
@@ -75,14 +83,19 @@ public final class StageMetrics implements AutoCloseable {
                 .tag("stage", stage).publishPercentileHistogram().register(registry);
         Gauge.builder("codi.stage.backlog", backlog, AtomicLong::get).description("Records of the input topic the stage's group has not committed")
                 .baseUnit("records").tag("stage", stage).register(registry);
+        Gauge.builder("codi.stage.oldest.waiting.age", oldestWaitingMillis, millis -> millis.get() / 1000.0)
+                .description("Time since the oldest record of the input topic the stage's group has not committed was produced")
+                .baseUnit("seconds").tag("stage", stage).register(registry);
     }
 
     /**
      * Starts reading the backlog of {@code group} on {@code topic} and binds the clients' own metrics.
      * The admin calls complete on the admin client's thread: nothing here blocks the event loop.
      */
-    public void watch(Vertx vertx, Admin admin, String group, String topic, Consumer<?, ?> consumer, Producer<?, ?> producer) {
+    public void watch(Vertx vertx, Admin admin, String group, String topic, Consumer<?, ?> consumer, Producer<?, ?> producer,
+                      Map<String, String> readerConfig) {
         this.vertx = vertx;
+        this.oldestWaiting = new OldestWaiting(readerConfig);
         KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer, Tags.of("stage", stage, "client", "consumer"));
         KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer, Tags.of("stage", stage, "client", "producer"));
         consumerMetrics.bindTo(registry);
@@ -100,18 +113,38 @@ public final class StageMetrics implements AutoCloseable {
                     return admin.listOffsets(ends).all().toCompletionStage().thenCompose(endOffsets ->
                             admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().toCompletionStage().thenApply(committed -> {
                                 long lag = 0;
+                                Map<TopicPartition, Long> endOf = new HashMap<>();
+                                Map<TopicPartition, Long> committedOf = new HashMap<>();
                                 for (var end : endOffsets.entrySet()) {
                                     var mine = committed.get(end.getKey());
                                     lag += Math.max(0, end.getValue().offset() - (mine == null ? 0 : mine.offset()));
+                                    endOf.put(end.getKey(), end.getValue().offset());
+                                    committedOf.put(end.getKey(), mine == null ? 0L : mine.offset());
                                 }
+                                backlog.set(lag);
+                                readOldestWaiting(committedOf, endOf);
                                 return lag;
                             }));
                 })
                 .whenComplete((lag, error) -> {
-                    if (error == null) {
-                        backlog.set(lag);
-                    } else {
+                    if (error != null) {
                         LOG.debug("{} backlog not read: {}", stage, error.toString());
+                    }
+                });
+    }
+
+    /** Reads the oldest waiting job's age on a worker thread, unless the previous reading still runs. */
+    private void readOldestWaiting(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> ends) {
+        if (!readingOldest.compareAndSet(false, true)) {
+            return;
+        }
+        vertx.executeBlocking(() -> oldestWaiting.ageSeconds(committed, ends, System.currentTimeMillis()), false)
+                .onComplete(read -> {
+                    readingOldest.set(false);
+                    if (read.succeeded()) {
+                        oldestWaitingMillis.set(Math.round(read.result() * 1000));
+                    } else {
+                        LOG.debug("{} oldest waiting job not read: {}", stage, read.cause().toString());
                     }
                 });
     }
@@ -167,6 +200,9 @@ public final class StageMetrics implements AutoCloseable {
     public void close() {
         if (vertx != null && backlogTimer >= 0) {
             vertx.cancelTimer(backlogTimer);
+        }
+        if (oldestWaiting != null) {
+            oldestWaiting.close();
         }
         clientMetrics.forEach(KafkaClientMetrics::close);
         clientMetrics.clear();

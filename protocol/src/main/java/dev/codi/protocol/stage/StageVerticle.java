@@ -8,6 +8,8 @@ import dev.codi.protocol.Topics;
 import dev.codi.protocol.events.JobEvent;
 import dev.codi.protocol.kafka.CloudEventRecords;
 import dev.codi.protocol.logging.JobLog;
+import dev.codi.protocol.tracing.JobTracing;
+import dev.codi.protocol.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -81,6 +83,7 @@ public abstract class StageVerticle extends VerticleBase {
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
     private final StageHealth health = new StageHealth();
     private volatile StageMetrics metrics;
+    private volatile JobTracing tracing;
     /** Offsets this instance committed last, per partition, and whether a delivery marker is on it. */
     private final Map<TopicPartition, OffsetAndMetadata> lastCommitted = new HashMap<>();
     /** Jobs of the batch being processed whose work is to be redone later (written on the worker thread). */
@@ -126,11 +129,13 @@ public abstract class StageVerticle extends VerticleBase {
         pipeline = PipelineConfig.from(config());
         topics = pipeline.topics();
         settings = StageSettings.from(config());
+        health.watchDecoders(DecoderLiveness.from(settings.variables()));
         crashPoint = CrashPoint.fromConfig(settings.variables());
         String clientId = stage().serviceName() + "-" + instanceId;
         modelExecutor = vertx.createSharedWorkerExecutor(clientId, 1, 30, TimeUnit.MINUTES);
         return modelExecutor.executeBlocking(() -> {
                     metrics = new StageMetrics(stage().serviceName()); // the process's registry starts here, off the event loop
+                    tracing = new JobTracing(Tracing.openTelemetry(config(), stage().serviceName()), stage().serviceName());
                     prepare();
                     return null;
                 })
@@ -144,7 +149,8 @@ public abstract class StageVerticle extends VerticleBase {
                     admin = Admin.create(pipeline.kafka().admin());
                     consumer = KafkaConsumer.create(vertx,
                             pipeline.kafka().consumer(stage().consumerGroup(), clientId, pipeline.maxBatch()));
-                    metrics.watch(vertx, admin, stage().consumerGroup(), inputTopic(), consumer.unwrap(), producer.unwrap());
+                    metrics.watch(vertx, admin, stage().consumerGroup(), inputTopic(), consumer.unwrap(), producer.unwrap(),
+                            pipeline.kafka().reader(clientId + "-oldest-waiting"));
                     consumer.partitionsAssignedHandler(this::onAssigned);
                     consumer.exceptionHandler(error -> LOG.warn("{} consumer: {}", stage().serviceName(), error.toString()));
                     return consumer.subscribe(inputTopic());
@@ -207,9 +213,18 @@ public abstract class StageVerticle extends VerticleBase {
         retryJobIds.add(event.jobId());
     }
 
+    /**
+     * Work about one job of a batch of several: its span is current (object-store calls join its
+     * trace) and its log lines carry its id and trace id, until closed. A batch of one job is
+     * already in its job's scope.
+     */
+    protected JobTracing.JobScope inJob(CloudEvent event) {
+        return tracing.enter(event);
+    }
+
     /** Publishes a job event right away (progress); safe to call from the worker thread. */
     protected void emitNow(JobEvent event) {
-        Outbound outbound = new Outbound(topics.jobEvents(), event.toCloudEvent(clock.instant()));
+        Outbound outbound = new Outbound(topics.jobEvents(), tracing.stamp(event.toCloudEvent(clock.instant())));
         context.runOnContext(ignored -> {
             if (!stopping) {
                 producer.send(CloudEventRecords.toRecord(outbound.topic(), outbound.event()))
@@ -351,9 +366,16 @@ public abstract class StageVerticle extends VerticleBase {
                         crashPoint.maybeHalt(CrashPoint.Point.PROCESSING, events);
                     }
                     long began = System.nanoTime();
-                    List<Outbound> processed;
-                    try (JobLog ignored = JobLog.of(events.size() == 1 ? events.get(0).jobId() : null, stage().serviceName())) {
-                        processed = process(events);
+                    List<Outbound> processed = null;
+                    Throwable failure = null;
+                    tracing.begin(events);
+                    try (JobTracing.JobScope ignored = tracing.enter(events.size() == 1 ? events.get(0) : null)) {
+                        processed = tracing.stamp(process(events));
+                    } catch (Exception | Error e) {
+                        failure = e;
+                        throw e;
+                    } finally {
+                        tracing.end(events, processed, failure);
                     }
                     metrics.batchProcessed(events, System.nanoTime() - began, processed, Set.copyOf(retryJobIds));
                     return processed;
@@ -363,13 +385,16 @@ public abstract class StageVerticle extends VerticleBase {
                 return Future.failedFuture("stage is stopping");
             }
             Set<String> retry = Set.copyOf(retryJobIds);
-            metrics.deadLettered(deadLetters.size());
             List<Future<?>> sent = new ArrayList<>();
             deadLetters.forEach(record -> sent.add(producer.send(record)));
             outbound.stream()
                     .filter(out -> !retry.contains(out.event().jobId()))
                     .forEach(out -> sent.add(producer.send(CloudEventRecords.toRecord(out.topic(), out.event()))));
-            return Future.all(sent).map(done -> retry);
+            // Counted once sent: a batch whose publish failed is redone, and would count its dead letters again.
+            return Future.all(sent).map(done -> {
+                metrics.deadLettered(deadLetters.size());
+                return retry;
+            });
         }).compose(retry -> {
             if (crashPoint != null) {
                 crashPoint.maybeHalt(CrashPoint.Point.BEFORE_COMMIT, events);
@@ -462,7 +487,6 @@ public abstract class StageVerticle extends VerticleBase {
             LOG.error("{}: record {}-{}@{} to dead letters: {}", stage().serviceName(), record.topic(), record.partition(),
                     record.offset(), reason);
         }
-        metrics.deadLettered(1);
         List<Future<?>> sent = new ArrayList<>();
         sent.add(producer.send(DeadLetters.of(topics.deadLetter(), stage().serviceName(), record, reason)));
         if (record.key() != null) {
@@ -470,7 +494,8 @@ public abstract class StageVerticle extends VerticleBase {
                     jobEvent(new JobEvent.Failed(record.key(), stage(), "the job could not be processed: " + reason)).event())));
         }
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        return Future.all(sent).compose(done -> commit(Map.of(partition, new OffsetAndMetadata(record.offset() + 1, null))))
+        return Future.all(sent).onSuccess(done -> metrics.deadLettered(1))
+                .compose(done -> commit(Map.of(partition, new OffsetAndMetadata(record.offset() + 1, null))))
                 .compose(done -> consumer.seek(partition, record.offset() + 1));
     }
 
