@@ -19,9 +19,15 @@ import java.time.Duration;
  *                         (CODI_IDEMPOTENCY_TTL_SECONDS, default 86400)
  * @param uploadLimitBytes largest upload (CODI_UPLOAD_LIMIT_BYTES, default 64 MiB)
  * @param stallTimeout     a job with no progress for this long fails (CODI_JOB_STALL_TIMEOUT_SECONDS, default 1800)
+ * @param jobCacheSize     finished jobs kept in memory, least recently used out first; older ones are
+ *                         read back from the object store (CODI_JOB_CACHE_SIZE, default 10000)
+ * @param jobRetention     a finished job, its inputs and artifacts are deleted this long after it was
+ *                         created, and then answer 410 (CODI_JOB_RETENTION_SECONDS, default 604800: 7 days)
+ * @param retentionSweep   how often expired jobs are looked for (CODI_RETENTION_SWEEP_SECONDS, default 3600)
  */
 public record GatewayConfig(String host, int port, long bodyLimitBytes, Duration artifactUrlTtl, Path modelDirectory,
-                            Duration idempotencyTtl, long uploadLimitBytes, Duration stallTimeout) {
+                            Duration idempotencyTtl, long uploadLimitBytes, Duration stallTimeout, int jobCacheSize,
+                            Duration jobRetention, Duration retentionSweep) {
     public static final String HOST = "CODI_HTTP_HOST";
     public static final String PORT = "CODI_HTTP_PORT";
     public static final String BODY_LIMIT = "CODI_BODY_LIMIT_BYTES";
@@ -29,6 +35,12 @@ public record GatewayConfig(String host, int port, long bodyLimitBytes, Duration
     public static final String MODEL_DIR = "CODI_MODEL_DIR";
     public static final String UPLOAD_LIMIT = Uploads.LIMIT_VARIABLE;
     public static final String IDEMPOTENCY_TTL = dev.codi.gateway.idempotency.IdempotencyKeys.TTL_VARIABLE;
+    public static final String JOB_CACHE_SIZE = "CODI_JOB_CACHE_SIZE";
+    public static final String JOB_RETENTION = "CODI_JOB_RETENTION_SECONDS";
+    public static final String RETENTION_SWEEP = "CODI_RETENTION_SWEEP_SECONDS";
+    /** Replicate keeps API predictions 1 h, Modal function results 7 days; a job here lives as long as Kafka's default log retention. */
+    public static final Duration DEFAULT_JOB_RETENTION = Duration.ofDays(7);
+    public static final Duration DEFAULT_RETENTION_SWEEP = Duration.ofHours(1);
 
     public GatewayConfig {
         if (port < 0 || port > 65535) {
@@ -47,6 +59,13 @@ public record GatewayConfig(String host, int port, long bodyLimitBytes, Duration
         if (idempotencyTtl.isNegative() || idempotencyTtl.isZero()) {
             throw new IllegalArgumentException(IDEMPOTENCY_TTL + " must be positive, got " + idempotencyTtl.toSeconds());
         }
+        if (jobCacheSize < 1) {
+            throw new IllegalArgumentException(JOB_CACHE_SIZE + " must be at least 1, got " + jobCacheSize);
+        }
+        if (jobRetention.toSeconds() < 1 || retentionSweep.toSeconds() < 1) {
+            throw new IllegalArgumentException(JOB_RETENTION + " and " + RETENTION_SWEEP + " must be at least 1 second, got "
+                    + jobRetention.toSeconds() + " and " + retentionSweep.toSeconds());
+        }
     }
 
     public static GatewayConfig from(JsonObject config) {
@@ -61,6 +80,9 @@ public record GatewayConfig(String host, int port, long bodyLimitBytes, Duration
                         Long.toString(dev.codi.gateway.idempotency.IdempotencyKeys.DEFAULT_TTL.toSeconds())).toString())),
                 Long.parseLong(config.getValue(UPLOAD_LIMIT, Long.toString(Uploads.DEFAULT_LIMIT_BYTES)).toString()),
                 Duration.ofSeconds(Long.parseLong(config.getValue(dev.codi.gateway.jobs.StallWatch.TIMEOUT_VARIABLE,
-                        Long.toString(dev.codi.gateway.jobs.StallWatch.DEFAULT_TIMEOUT.toSeconds())).toString())));
+                        Long.toString(dev.codi.gateway.jobs.StallWatch.DEFAULT_TIMEOUT.toSeconds())).toString())),
+                Integer.parseInt(config.getValue(JOB_CACHE_SIZE, Integer.toString(dev.codi.gateway.view.JobView.DEFAULT_RECENT_CAPACITY)).toString().trim()),
+                Duration.ofSeconds(Long.parseLong(config.getValue(JOB_RETENTION, Long.toString(DEFAULT_JOB_RETENTION.toSeconds())).toString().trim())),
+                Duration.ofSeconds(Long.parseLong(config.getValue(RETENTION_SWEEP, Long.toString(DEFAULT_RETENTION_SWEEP.toSeconds())).toString().trim())));
     }
 }

@@ -25,7 +25,10 @@ import dev.codi.gateway.jobs.JobRequestParser;
 import dev.codi.gateway.jobs.AtomicPublisher;
 import dev.codi.gateway.jobs.JobSubmitter;
 import dev.codi.gateway.jobs.StallWatch;
-import dev.codi.gateway.view.JobEventsReader;
+import dev.codi.gateway.jobs.JobRetention;
+import dev.codi.gateway.view.JobArchive;
+import dev.codi.gateway.view.JobStateReader;
+import dev.codi.gateway.view.JobStateWriter;
 import dev.codi.gateway.view.JobView;
 import dev.codi.media.MediaLimits;
 import dev.codi.protocol.PipelineConfig;
@@ -63,10 +66,12 @@ public final class GatewayVerticle extends VerticleBase {
     private GatewayConfig gateway;
     private ObjectStore store;
     private KafkaProducer<String, io.vertx.core.buffer.Buffer> producer;
-    private JobEventsReader reader;
+    private JobStateReader reader;
+    private JobStateWriter writer;
+    private JobRetention retention;
     private HttpServer server;
-    private final JobView view = new JobView();
-    private final JobSubscriptions subscriptions = new JobSubscriptions(view);
+    private JobView view;
+    private JobSubscriptions subscriptions;
     private long idempotencyPurgeTimer = -1;
     private JobSubmitter submitter;
     private AtomicPublisher atomic;
@@ -83,6 +88,8 @@ public final class GatewayVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         gateway = GatewayConfig.from(config());
+        view = new JobView(gateway.jobCacheSize());
+        subscriptions = new JobSubscriptions(view);
         PipelineConfig pipeline = PipelineConfig.from(config());
         Map<String, String> environment = new HashMap<>();
         config().forEach(entry -> environment.put(entry.getKey(), String.valueOf(entry.getValue())));
@@ -116,7 +123,14 @@ public final class GatewayVerticle extends VerticleBase {
         stallWatch = new StallWatch(vertx, view, submitter, gateway.stallTimeout(), Clock.systemUTC());
         JobsApi jobsApi = new JobsApi(vertx, parser, submitter, view, subscriptions, representation, idempotency, webhooks,
                 decodePool, new RequestTracing(openTelemetry));
-        reader = new JobEventsReader(vertx, pipeline.kafka(), pipeline.topics().jobEvents(), view);
+        // What an old job can still do at start: trigger a webhook (up to a day old) or replay an Idempotency-Key.
+        java.time.Duration recent = gateway.idempotencyTtl().compareTo(dev.codi.gateway.webhooks.WebhookTrigger.MAX_EVENT_AGE) > 0
+                ? gateway.idempotencyTtl() : dev.codi.gateway.webhooks.WebhookTrigger.MAX_EVENT_AGE;
+        reader = new JobStateReader(vertx, pipeline.kafka(), pipeline.topics().jobState(), view, Clock.systemUTC(),
+                recent.plus(gateway.stallTimeout()));
+        writer = new JobStateWriter(pipeline.kafka(), pipeline.topics(), store);
+        retention = new JobRetention(vertx, view, new JobArchive(store), writer, producer, pipeline.topics(), gateway.jobRetention(),
+                gateway.retentionSweep(), Clock.systemUTC());
         return vertx.executeBlocking(() -> {
                     GatewayMetrics.start(); // the process's registry and JVM meters start here, off the event loop
                     store.ensureBucket();
@@ -130,7 +144,11 @@ public final class GatewayVerticle extends VerticleBase {
                 .compose(ready -> reader.start())
                 .compose(caughtUp -> webhooks.startAfterView())
                 .onSuccess(live -> {
+                    // The writer restores its partitions' running jobs after the view is read, not beside it:
+                    // on a small machine the two reads would share the CPU and the gateway would answer later.
+                    writer.start();
                     stallWatch.start();
+                    retention.start();
                     health.start();
                 })
                 .compose(caughtUp -> vertx.createHttpServer(serverOptions(admission.config()))
@@ -175,10 +193,13 @@ public final class GatewayVerticle extends VerticleBase {
         router.post("/v1/jobs").handler(admission::newJob);
         router.post("/v1/jobs").handler(BodyHandler.create(false).setBodyLimit(gateway.bodyLimitBytes()))
                 .handler(jobs::create);
+        // A job that left memory is read back (or found expired: 410) before any route of one job answers.
+        router.route("/v1/jobs/:id").handler(retention::locate);
+        router.route("/v1/jobs/:id/*").handler(retention::locate);
         router.get("/v1/jobs/:id").handler(jobs::get);
         router.post("/v1/jobs/:id/cancel").handler(jobs::cancel);
         router.get("/v1/jobs/:id/events").handler(admission::eventStream).handler(jobs::events);
-        router.get("/v1/jobs").handler(new JobListApi(vertx, view, representation, webhooks)::list);
+        router.get("/v1/jobs").handler(new JobListApi(vertx, view, representation, webhooks, retention)::list);
         router.get("/v1/jobs/:id/artifacts/:name").handler(jobs::artifact);
         router.post("/v1/jobs/:id/webhook-deliveries/:webhookId/replay").handler(webhooksApi::replay);
         router.get("/v1/webhooks/secret").handler(webhooksApi::secret);
@@ -221,7 +242,8 @@ public final class GatewayVerticle extends VerticleBase {
 
     private void health(RoutingContext context) {
         context.response().putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("status", "ok").put("jobs", view.size()).encode());
+                .end(new JsonObject().put("status", "ok").put("jobs", view.size())
+                        .put("jobs_in_memory", view.heldInMemory()).encode());
     }
 
     @Override
@@ -229,6 +251,7 @@ public final class GatewayVerticle extends VerticleBase {
         vertx.cancelTimer(idempotencyPurgeTimer);
         if (stallWatch != null) {
             stallWatch.stop();
+            retention.stop();
             health.stop();
         }
         Future<Void> closedServer = server == null ? Future.succeededFuture() : server.close();
@@ -239,6 +262,10 @@ public final class GatewayVerticle extends VerticleBase {
         return Future.join(closedServer, reader.stop(), closedWebhooks)
                 .eventually(() -> producer.close())
                 .eventually(() -> atomic.close())
+                .eventually(() -> vertx.executeBlocking(() -> {
+                    writer.stop();
+                    return null;
+                }))
                 .eventually(() -> vertx.executeBlocking(() -> {
                     store.close();
                     return null;

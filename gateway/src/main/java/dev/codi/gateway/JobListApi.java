@@ -28,9 +28,11 @@ final class JobListApi {
     private final JobView view;
     private final JobRepresentation representation;
     private final Webhooks webhooks;
+    private final dev.codi.gateway.jobs.JobRetention jobs;
 
-    JobListApi(Vertx vertx, JobView view, JobRepresentation representation, Webhooks webhooks) {
+    JobListApi(Vertx vertx, JobView view, JobRepresentation representation, Webhooks webhooks, dev.codi.gateway.jobs.JobRetention jobs) {
         this.vertx = vertx;
+        this.jobs = jobs;
         this.view = view;
         this.representation = representation;
         this.webhooks = webhooks;
@@ -49,17 +51,21 @@ final class JobListApi {
         OwnedJob.Position after = cursorParam == null ? null : decodeCursor(cursorParam);
         List<OwnedJob> page = view.jobsOf(owner, status, after, limit + 1);
         boolean more = page.size() > limit;
-        List<JobRecord> jobs = page.subList(0, Math.min(limit, page.size())).stream()
-                .map(job -> view.get(job.id()).orElseThrow()).toList();
-        List<JsonObject> described = jobs.stream().map(job -> webhooks.describe(job.id())).toList();
-        vertx.executeBlocking(() -> {
-                    JsonArray data = new JsonArray();
-                    for (int i = 0; i < jobs.size(); i++) {
-                        JsonObject json = representation.render(jobs.get(i));
-                        data.add(described.get(i) == null ? json : json.put("webhook", described.get(i)));
-                    }
-                    return data;
-                }, false)
+        // Finished jobs that left memory are read back from the object store, one GET each.
+        List<io.vertx.core.Future<java.util.Optional<JobRecord>>> found = page.subList(0, Math.min(limit, page.size())).stream()
+                .map(job -> jobs.find(job.id())).toList();
+        io.vertx.core.Future.all(found).compose(all -> {
+                    List<JobRecord> records = found.stream().map(io.vertx.core.Future::result).flatMap(java.util.Optional::stream).toList();
+                    List<JsonObject> described = records.stream().map(job -> webhooks.describe(job.id())).toList();
+                    return vertx.executeBlocking(() -> {
+                        JsonArray data = new JsonArray();
+                        for (int i = 0; i < records.size(); i++) {
+                            JsonObject json = representation.render(records.get(i));
+                            data.add(described.get(i) == null ? json : json.put("webhook", described.get(i)));
+                        }
+                        return data;
+                    }, false);
+                })
                 .onSuccess(data -> {
                     JsonObject body = new JsonObject().put("data", data);
                     if (more) {

@@ -204,8 +204,8 @@ final class JobsApi {
     }
 
     /**
-     * Cancels a queued or running job: publishes {@code job.canceled} on job-events, which the
-     * stages watch (a queued job is skipped, a running one leaves its batch between two denoising
+     * Cancels a queued or running job: publishes {@code job.canceled} on job-events and on the
+     * cancellations topic, which the stages watch (a queued job is skipped, a running one leaves its batch between two denoising
      * steps) and the view folds into the terminal state {@code canceled}. Canceling a canceled job
      * is a no-op; a succeeded or failed one is a 409.
      */
@@ -220,7 +220,7 @@ final class JobsApi {
                     "job " + record.id() + " is " + record.status().wireName() + "; only queued or running jobs can be canceled");
         }
         JobEvent.Canceled canceled = new JobEvent.Canceled(record.id(), Stage.GATEWAY);
-        submitter.publishEvent(canceled)
+        submitter.cancel(canceled)
                 .onSuccess(published -> {
                     JobRecord now = view.get(record.id()).orElse(record);
                     context.response().setStatusCode(200);

@@ -151,6 +151,14 @@ class OpenApiTest {
         triggers.put("GET /v1/jobs/{id}/events 404", () -> send("GET", "/v1/jobs/" + finishedJob + "/events", SharedPipeline.OTHER_KEY, null, null));
         triggers.put("GET /v1/jobs/{id}/artifacts/{name} 401", () -> send("GET", "/v1/jobs/" + finishedJob + "/artifacts/text.txt", null, null, null));
         triggers.put("GET /v1/jobs/{id}/artifacts/{name} 404", () -> send("GET", "/v1/jobs/" + finishedJob + "/artifacts/image.png", SharedPipeline.KEY, null, null));
+        // A job id holds its creation time: one created years ago is past any retention.
+        String expired = dev.codi.gateway.RandomIds.timed("job_", java.time.Instant.parse("2020-01-01T00:00:00Z"), new java.util.Random(5));
+        triggers.put("GET /v1/jobs/{id} 410", () -> send("GET", "/v1/jobs/" + expired, SharedPipeline.KEY, null, null));
+        triggers.put("POST /v1/jobs/{id}/cancel 410", () -> send("POST", "/v1/jobs/" + expired + "/cancel", SharedPipeline.KEY, null, ""));
+        triggers.put("GET /v1/jobs/{id}/events 410", () -> send("GET", "/v1/jobs/" + expired + "/events", SharedPipeline.KEY, null, null));
+        triggers.put("GET /v1/jobs/{id}/artifacts/{name} 410", () -> send("GET", "/v1/jobs/" + expired + "/artifacts/image.png", SharedPipeline.KEY, null, null));
+        triggers.put("POST /v1/jobs/{id}/webhook-deliveries/{webhookId}/replay 410", () -> send("POST",
+                "/v1/jobs/" + expired + "/webhook-deliveries/msg_none/replay", SharedPipeline.KEY, null, ""));
         String replay = "/v1/jobs/" + finishedJob + "/webhook-deliveries/msg_none/replay";
         triggers.put("POST /v1/jobs/{id}/webhook-deliveries/{webhookId}/replay 401", () -> send("POST", replay, null, null, ""));
         triggers.put("POST /v1/jobs/{id}/webhook-deliveries/{webhookId}/replay 404", () -> send("POST", replay, SharedPipeline.KEY, null, ""));

@@ -15,9 +15,13 @@ import java.util.Objects;
  * @param webhookDeliveries first delivery attempts of webhooks (Standard Webhooks), due at once
  * @param webhookDeadLetter webhook deliveries that failed their last attempt; replayable through the API
  * @param webhookSettings   per-API-key webhook state (secret rotations, disabled endpoints); compacted
+ * @param jobState     the latest snapshot of each job, keyed by job id; compacted: a gateway starts from
+ *                     one record per job instead of every event (docs/design.md, "Bounded job state")
+ * @param cancellations one record per canceled job, keyed by job id; compacted: what the stages watch
  */
 public record Topics(String jobs, String conditioning, String latents, String jobEvents, String deadLetter,
-                     String webhookDeliveries, String webhookDeadLetter, String webhookSettings) {
+                     String webhookDeliveries, String webhookDeadLetter, String webhookSettings, String jobState,
+                     String cancellations) {
     public static final String DEFAULT_PREFIX = "codi.";
 
     public Topics {
@@ -29,6 +33,8 @@ public record Topics(String jobs, String conditioning, String latents, String jo
         Objects.requireNonNull(webhookDeliveries);
         Objects.requireNonNull(webhookDeadLetter);
         Objects.requireNonNull(webhookSettings);
+        Objects.requireNonNull(jobState);
+        Objects.requireNonNull(cancellations);
     }
 
     public static Topics withPrefix(String prefix) {
@@ -37,7 +43,7 @@ public record Topics(String jobs, String conditioning, String latents, String jo
         }
         return new Topics(prefix + "jobs", prefix + "conditioning", prefix + "latents", prefix + "job-events",
                 prefix + "dead-letter", prefix + "webhook-deliveries", prefix + "webhook-dead-letter",
-                prefix + "webhook-settings");
+                prefix + "webhook-settings", prefix + "job-state", prefix + "cancellations");
     }
 
     public static Topics defaults() {
@@ -57,11 +63,12 @@ public record Topics(String jobs, String conditioning, String latents, String jo
     }
 
     public List<String> all() {
-        return List.of(jobs, conditioning, latents, jobEvents, deadLetter, webhookDeliveries, webhookDeadLetter, webhookSettings);
+        return List.of(jobs, conditioning, latents, jobEvents, deadLetter, webhookDeliveries, webhookDeadLetter, webhookSettings,
+                jobState, cancellations);
     }
 
     /** Topics that keep the latest record per key forever (log compaction) instead of expiring. */
     public List<String> compacted() {
-        return List.of(webhookSettings);
+        return List.of(webhookSettings, jobState, cancellations);
     }
 }

@@ -61,6 +61,11 @@ public final class ObjectKeys {
         return jobPrefix(jobId) + "artifacts/" + requireFileName("filename", filename);
     }
 
+    /** {@code jobs/{jobId}/job.json}: the finished job's last snapshot, read back once it left the gateways' memory. */
+    public static String jobState(String jobId) {
+        return jobPrefix(jobId) + "job.json";
+    }
+
     /** {@code jobs/{jobId}/}: everything stored for one job. */
     public static String jobPrefix(String jobId) {
         return JOBS + requireId("jobId", jobId) + "/";

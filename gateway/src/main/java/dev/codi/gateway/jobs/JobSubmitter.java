@@ -34,11 +34,12 @@ import java.util.random.RandomGenerator;
  * forever that no stage will ever see.
  *
  * <p>What it publishes on job-events it also folds into this gateway's {@link JobView} once
- * Kafka acknowledged it (read-your-writes): the view's reader follows the topic a little behind,
- * and a client reading its job right after the answer must find it. The reader then meets the
- * same event ids and skips them. Callbacks run on the gateway's event loop, the view's thread.
+ * Kafka acknowledged it (read-your-writes): the view's snapshots follow a little behind, and a
+ * client reading its job right after the answer must find it. The view then meets the same event
+ * ids in the snapshots and skips them. Callbacks run on the gateway's event loop, the view's thread.
  */
 public final class JobSubmitter {
+    public static final String JOB_ID_PREFIX = "job_";
 
     private final ObjectStore store;
     private final KafkaProducer<String, Buffer> producer;
@@ -60,7 +61,7 @@ public final class JobSubmitter {
     }
 
     public String newJobId() {
-        return RandomIds.next("job_", random);
+        return RandomIds.timed(JOB_ID_PREFIX, clock.instant(), random);
     }
 
     /** Blocking: writes the inputs to object storage and returns the job as the pipeline sees it. */
@@ -93,6 +94,18 @@ public final class JobSubmitter {
         return atomic.publish(List.of(CloudEventRecords.toRecord(topics.jobEvents(), queuedEvent),
                         CloudEventRecords.toRecord(topics.jobs(), submitted)))
                 .onSuccess(ack -> view.apply(queuedEvent, queued));
+    }
+
+    /**
+     * Cancels a job: "canceled" on job-events (the job's history) and on the compacted cancellations
+     * topic (what the stages watch) in one transaction, so a stage never stops a job the view
+     * still shows running, nor the reverse. Completes once Kafka committed both and the view folded it.
+     */
+    public Future<Void> cancel(JobEvent.Canceled canceled) {
+        CloudEvent cloudEvent = canceled.toCloudEvent(clock.instant());
+        return atomic.publish(List.of(CloudEventRecords.toRecord(topics.jobEvents(), cloudEvent),
+                        CloudEventRecords.toRecord(topics.cancellations(), cloudEvent)))
+                .onSuccess(ack -> view.apply(cloudEvent, canceled));
     }
 
     /** Publishes one job event on the job-events topic; completes once Kafka acknowledged it and the view folded it. */

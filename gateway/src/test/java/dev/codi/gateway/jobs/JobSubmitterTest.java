@@ -1,6 +1,7 @@
 package dev.codi.gateway.jobs;
 
-import dev.codi.gateway.view.JobEventsReader;
+import dev.codi.gateway.view.JobStateReader;
+import dev.codi.gateway.view.JobStateWriter;
 import dev.codi.gateway.view.JobStatus;
 import dev.codi.gateway.view.JobView;
 import dev.codi.infra.Infrastructure;
@@ -14,6 +15,9 @@ import dev.codi.protocol.Topics;
 import dev.codi.protocol.events.JobEvent;
 import dev.codi.protocol.kafka.KafkaSettings;
 import dev.codi.storage.ObjectStore;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import dev.codi.storage.ObjectStoreConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -39,8 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Read-your-writes against a real broker: what the submitter published is in the gateway's view
- * as soon as Kafka acknowledged it, though no reader follows the topic; a reader that later
- * delivers the same events changes nothing.
+ * as soon as Kafka acknowledged it, though no reader follows the topic; the snapshots written
+ * from the same events, read later, change nothing.
  */
 class JobSubmitterTest {
     private static final Topics TOPICS = Topics.withPrefix("submitter-test.");
@@ -57,7 +61,7 @@ class JobSubmitterTest {
     @BeforeAll
     static void start() throws Exception {
         infrastructure = Infrastructure.startInProcess();
-        infrastructure.createTopics(Map.of(TOPICS.jobs(), 2, TOPICS.jobEvents(), 2));
+        infrastructure.createTopics(Map.of(TOPICS.jobs(), 2, TOPICS.jobEvents(), 2, TOPICS.jobState(), 2, TOPICS.cancellations(), 2));
         store = new ObjectStore(new ObjectStoreConfig(infrastructure.s3Endpoint(), infrastructure.s3AccessKey(),
                 infrastructure.s3SecretKey(), "submitter-test", ObjectStoreConfig.DEFAULT_REGION));
         vertx = Vertx.vertx();
@@ -91,9 +95,21 @@ class JobSubmitterTest {
         assertThat(onGatewayLoop(() -> Future.succeededFuture(view.get(job.id()).orElseThrow().status())))
                 .isEqualTo(JobStatus.QUEUED);
 
-        // And when a reader replays the topic into the same view, the job changed once, not twice
-        JobEventsReader reader = onGatewayLoop(() -> Future.succeededFuture(
-                new JobEventsReader(vertx, new KafkaSettings(infrastructure.kafkaBootstrapServers()), TOPICS.jobEvents(), view)));
+        // And when the snapshot written from the same event is read into the same view, the job changed once, not twice
+        KafkaSettings kafka = new KafkaSettings(infrastructure.kafkaBootstrapServers());
+        JobStateWriter writer = new JobStateWriter(kafka, TOPICS, null);
+        writer.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (readCommitted(TOPICS.jobState()).stream().noneMatch(record -> record.key().equals(job.id()))) {
+                assertThat(System.nanoTime()).as("the writer wrote the job's snapshot within 60 s").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        } finally {
+            writer.stop();
+        }
+        JobStateReader reader = onGatewayLoop(() -> Future.succeededFuture(new JobStateReader(vertx, kafka, TOPICS.jobState(), view,
+                java.time.Clock.systemUTC(), java.time.Duration.ofDays(1))));
         onGatewayLoop(reader::start);
         try {
             assertThat(onGatewayLoop(() -> Future.succeededFuture(view.history(job.id())))).hasSize(1);
@@ -109,10 +125,12 @@ class JobSubmitterTest {
         JobSpec job = job(submitter.newJobId());
         onGatewayLoop(() -> submitter.publish(new JobEvent.Queued(job), DistributedTrace.NONE));
 
-        onGatewayLoop(() -> submitter.publishEvent(new JobEvent.Canceled(job.id(), Stage.GATEWAY)));
+        onGatewayLoop(() -> submitter.cancel(new JobEvent.Canceled(job.id(), Stage.GATEWAY)));
 
+        // Then the view shows it canceled at once, and the stages' compacted topic names it
         assertThat(onGatewayLoop(() -> Future.succeededFuture(view.get(job.id()).orElseThrow().status())))
                 .isEqualTo(JobStatus.CANCELED);
+        assertThat(readCommitted(TOPICS.cancellations())).extracting(ConsumerRecord::key).contains(job.id());
     }
 
     @Test
@@ -136,15 +154,26 @@ class JobSubmitterTest {
         // Then the submission fails, the view does not hold the job, and no reader ever sees it queued
         assertThat(failure.get(60, TimeUnit.SECONDS)).isNotNull();
         assertThat(onGatewayLoop(() -> Future.succeededFuture(view.get(job.id())))).isEmpty();
-        JobView replayed = new JobView();
-        JobEventsReader reader = onGatewayLoop(() -> Future.succeededFuture(
-                new JobEventsReader(vertx, new KafkaSettings(infrastructure.kafkaBootstrapServers()), refusing.jobEvents(), replayed)));
-        onGatewayLoop(reader::start);
-        try {
-            assertThat(onGatewayLoop(() -> Future.succeededFuture(replayed.get(job.id())))).isEmpty();
-        } finally {
-            onGatewayLoop(reader::stop);
+        assertThat(readCommitted(refusing.jobEvents())).extracting(ConsumerRecord::key).doesNotContain(job.id());
+    }
+
+    /** Every committed record of {@code topic} (read_committed, as the snapshot writer reads). */
+    private static List<ConsumerRecord<String, Buffer>> readCommitted(String topic) {
+        List<ConsumerRecord<String, Buffer>> records = new java.util.ArrayList<>();
+        try (KafkaConsumer<String, Buffer> consumer = new KafkaConsumer<>(new java.util.HashMap<String, Object>(
+                new KafkaSettings(infrastructure.kafkaBootstrapServers()).reader("submitter-test-read")))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+                assertThat(System.nanoTime()).as("read " + topic + " to its end within 30 s").isLessThan(deadline);
+                consumer.poll(java.time.Duration.ofMillis(100)).forEach(records::add);
+            }
         }
+        return records;
     }
 
     private static JobSpec job(String id) {

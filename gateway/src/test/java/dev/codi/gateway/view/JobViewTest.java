@@ -94,6 +94,60 @@ class JobViewTest {
         assertThat(view.jobsOf("carol", null, null, 10)).isEmpty();
     }
 
+    @Test
+    void holdsEveryUnfinishedJobButOnlyItsCapacityOfFinishedOnesAndListsThemAll() {
+        // Given a view that holds 3 finished jobs, fed the snapshots of 10 finished and 2 running jobs
+        JobView bounded = new JobView(3);
+        for (int i = 0; i < 12; i++) {
+            JobSpec spec = job("job_" + i, "alice", T0.plusSeconds(i));
+            JobEvent.Queued queued = new JobEvent.Queued(spec);
+            JobRecord record = JobFold.start(queued, T0.plusSeconds(i));
+            JobEvent last = i < 10 ? new JobEvent.Canceled(spec.id(), Stage.GATEWAY) : new JobEvent.Started(spec.id(), Stage.ENCODER);
+            bounded.apply(new JobSnapshot(queued.toCloudEvent(T0), last.toCloudEvent(T0.plusSeconds(i)),
+                    JobFold.apply(record, last, T0.plusSeconds(i)), i, List.of()));
+        }
+
+        // Then it lists all 12 and holds 5: both running jobs and the 3 finished last
+        assertThat(bounded.size()).isEqualTo(12);
+        assertThat(bounded.heldInMemory()).isEqualTo(5);
+        assertThat(bounded.get("job_10")).isPresent();
+        assertThat(bounded.get("job_9")).isPresent();
+        assertThat(bounded.get("job_0")).isEmpty();
+        assertThat(bounded.jobsOf("alice", JobStatus.CANCELED, null, 20)).hasSize(10);
+
+        // And a job read back on demand stays within the bound, pushing out the one used least recently
+        JobSpec first = job("job_0", "alice", T0);
+        JobEvent.Queued queued = new JobEvent.Queued(first);
+        JobEvent canceled = new JobEvent.Canceled("job_0", Stage.GATEWAY);
+        bounded.remember(new JobSnapshot(queued.toCloudEvent(T0), canceled.toCloudEvent(T0),
+                JobFold.apply(JobFold.start(queued, T0), canceled, T0), 0, List.of()));
+        assertThat(bounded.get("job_0")).get().extracting(JobRecord::status).isEqualTo(JobStatus.CANCELED);
+        assertThat(bounded.heldInMemory()).isEqualTo(5);
+
+        // And a tombstone makes it forget a job it no longer holds, list included
+        bounded.forget("job_1", "alice", T0.plusSeconds(1));
+        assertThat(bounded.size()).isEqualTo(11);
+    }
+
+    @Test
+    void anOlderOrRepeatedSnapshotChangesNothing() {
+        JobEvent.Queued queued = new JobEvent.Queued(JOB);
+        JobRecord started = JobFold.apply(JobFold.start(queued, T0), new JobEvent.Started("job_1", Stage.ENCODER), T0.plusSeconds(1));
+        JobSnapshot atOne = new JobSnapshot(queued.toCloudEvent(T0), new JobEvent.Started("job_1", Stage.ENCODER).toCloudEvent(T0.plusSeconds(1)),
+                started, 1, List.of());
+        JobSnapshot atTwo = new JobSnapshot(queued.toCloudEvent(T0), SUCCEEDED.toCloudEvent(T0.plusSeconds(2)),
+                JobFold.apply(started, SUCCEEDED, T0.plusSeconds(2)), 2, List.of());
+        view.apply(atTwo);
+        view.onChange(changes::add);
+
+        view.apply(atOne);
+        view.apply(atTwo);
+
+        assertThat(changes).isEmpty();
+        assertThat(view.get("job_1")).get().extracting(JobRecord::status).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(view.history("job_1")).extracting(JobChange::name).containsExactly("job.queued", "job.succeeded");
+    }
+
     private static JobSpec job(String id, String owner, Instant createdAt) {
         return new JobSpec(id, owner, createdAt, JOB.inputs(), Map.of(), JOB.outputs(), JOB.params());
     }

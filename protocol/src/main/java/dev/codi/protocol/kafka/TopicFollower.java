@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
  * markers, or records deleted by retention) — and fails, saying how far it got, when it has not
  * within {@code catchUpTimeout}. How state is rebuilt from Kafka with no other database
  * (docs/design.md §2): the gateway's job view and webhook state, the stages' set of canceled jobs.
- * Unreadable records are logged and skipped.
+ * Unreadable records are logged and skipped; a tombstone (a record with no value, how a compacted
+ * topic deletes a key) goes to the tombstone handler with its key.
  */
 public final class TopicFollower {
     private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
@@ -39,6 +40,8 @@ public final class TopicFollower {
     private final String topic;
     private final String clientIdPrefix;
     private final Consumer<CloudEvent> handler;
+    private Consumer<KafkaConsumerRecord<String, Buffer>> tombstoneHandler = tombstone -> { };
+    private java.util.function.Predicate<KafkaConsumerRecord<String, Buffer>> rawHandler = record -> false;
     /** How often the positions are compared with the end offsets while catching up. */
     private static final long CATCH_UP_CHECK_MILLIS = 100;
     /** The default bound on catching up at start. */
@@ -46,6 +49,8 @@ public final class TopicFollower {
 
     private final Duration catchUpTimeout;
     private final Map<TopicPartition, Long> catchUpTargets = new HashMap<>();
+    /** Per partition, records polled but not yet handed to the handler. */
+    private final Map<TopicPartition, Integer> undelivered = new HashMap<>();
     private final Promise<Void> caughtUp = Promise.promise();
     private KafkaConsumer<String, Buffer> consumer;
     private long checkTimer = -1;
@@ -66,9 +71,31 @@ public final class TopicFollower {
         this.catchUpTimeout = catchUpTimeout;
     }
 
+    /** Called on the event loop with each tombstone (its key and headers), in order with the records. */
+    public TopicFollower onTombstone(Consumer<KafkaConsumerRecord<String, Buffer>> handler) {
+        this.tombstoneHandler = handler;
+        return this;
+    }
+
+    /**
+     * Offered each record first, on the event loop: a handler that takes it (returns true) spares
+     * parsing it, e.g. a reader that needs only its headers; the others go on as CloudEvents.
+     */
+    public TopicFollower onRawRecord(java.util.function.Predicate<KafkaConsumerRecord<String, Buffer>> handler) {
+        this.rawHandler = handler;
+        return this;
+    }
+
     public Future<Void> start() {
         consumer = KafkaConsumer.create(vertx, kafka.reader(clientIdPrefix + "-" + UUID.randomUUID().toString().substring(0, 8)));
         consumer.handler(this::onRecord);
+        // A poll's records reach the handler one by one after the poll; until they all have, the
+        // consumer's position is ahead of what was handled and says nothing about catching up.
+        consumer.batchHandler(batch -> {
+            for (int i = 0; i < batch.size(); i++) {
+                undelivered.merge(new TopicPartition(topic, batch.recordAt(i).partition()), 1, Integer::sum);
+            }
+        });
         consumer.exceptionHandler(error -> LOG.warn("{} follower: {}", topic, error.toString()));
         return consumer.partitionsFor(topic).compose(partitions -> {
             Set<TopicPartition> assigned = partitions.stream().map(PartitionInfo::getPartition)
@@ -105,11 +132,14 @@ public final class TopicFollower {
         return consumer == null ? Future.succeededFuture() : consumer.close();
     }
 
-    /** Caught up on a partition means its position is at or past the end offset found at start. */
+    /**
+     * Caught up on a partition means its position is at or past the end offset found at start,
+     * with every record polled before handled.
+     */
     private void comparePositions() {
         for (Map.Entry<TopicPartition, Long> target : Map.copyOf(catchUpTargets).entrySet()) {
             consumer.position(target.getKey()).onSuccess(position -> {
-                if (position >= target.getValue()) {
+                if (position >= target.getValue() && undelivered.getOrDefault(target.getKey(), 0) == 0) {
                     catchUpTargets.remove(target.getKey());
                     checkCaughtUp();
                 }
@@ -118,8 +148,15 @@ public final class TopicFollower {
     }
 
     private void onRecord(KafkaConsumerRecord<String, Buffer> record) {
+        undelivered.computeIfPresent(new TopicPartition(record.topic(), record.partition()), (partition, count) -> count > 1 ? count - 1 : null);
         try {
-            handler.accept(CloudEventRecords.fromRecord(record));
+            if (rawHandler.test(record)) {
+                // taken as it is
+            } else if (record.value() == null) {
+                tombstoneHandler.accept(record);
+            } else {
+                handler.accept(CloudEventRecords.fromRecord(record));
+            }
         } catch (MalformedEventException | RuntimeException e) {
             LOG.warn("skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
         }

@@ -144,7 +144,7 @@ public abstract class StageVerticle extends VerticleBase {
                     return null;
                 })
                 .compose(ready -> {
-                    cancellations = new CancellationWatch(vertx, pipeline.kafka(), topics.jobEvents(), clientId + "-cancellations",
+                    cancellations = new CancellationWatch(vertx, pipeline.kafka(), topics.cancellations(), clientId + "-cancellations",
                             settings.catchUpTimeout());
                     return cancellations.start();
                 })
