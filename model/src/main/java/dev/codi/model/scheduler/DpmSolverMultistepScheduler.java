@@ -60,19 +60,9 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     @Override
     public NDArray step(NDArray epsilon, int t, NDArray sample, double eta, NDArray noise) {
         int[] timesteps = schedule.timesteps();
-        int index = indexOf(timesteps, t);
-        if (index < 0) {
-            throw new IllegalArgumentException("timestep " + t + " is not in the schedule " + Arrays.toString(timesteps)
-                    + "; call setTimesteps first");
-        }
-        if (eta != 0) {
-            throw new IllegalArgumentException("DPM-Solver++ is deterministic: eta must be 0, got " + eta);
-        }
+        int index = SolverSteps.indexOfNext(timesteps, t, previousIndex, eta, "DPM-Solver++");
         if (index == 0) {
             forget();                                                    // a new trajectory starts at the first t
-        } else if (index != previousIndex + 1) {
-            throw new IllegalArgumentException("timestep " + t + " does not follow "
-                    + (previousIndex < 0 ? "the start" : "timestep " + timesteps[previousIndex]) + " in the schedule");
         }
         // 1. α, σ, λ at t and at the next timestep s = t − Δ (α = 1, σ = 0 after t = 0)
         int next = index + 1 < timesteps.length ? timesteps[index + 1] : -1;
@@ -144,14 +134,5 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 
     private static double lambda(double alpha, double sigma) {
         return Math.log(alpha) - Math.log(sigma);
-    }
-
-    private static int indexOf(int[] timesteps, int t) {
-        for (int i = 0; i < timesteps.length; i++) {
-            if (timesteps[i] == t) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

@@ -67,19 +67,9 @@ public final class UniPcMultistepScheduler implements Scheduler {
     @Override
     public NDArray step(NDArray epsilon, int t, NDArray sample, double eta, NDArray noise) {
         int[] timesteps = schedule.timesteps();
-        int index = indexOf(timesteps, t);
-        if (index < 0) {
-            throw new IllegalArgumentException("timestep " + t + " is not in the schedule " + Arrays.toString(timesteps)
-                    + "; call setTimesteps first");
-        }
-        if (eta != 0) {
-            throw new IllegalArgumentException("UniPC is deterministic: eta must be 0, got " + eta);
-        }
+        int index = SolverSteps.indexOfNext(timesteps, t, previousIndex, eta, "UniPC");
         if (index == 0) {
             forget();                                                    // a new trajectory starts at the first t
-        } else if (index != previousIndex + 1) {
-            throw new IllegalArgumentException("timestep " + t + " does not follow "
-                    + (previousIndex < 0 ? "the start" : "timestep " + timesteps[previousIndex]) + " in the schedule");
         }
         // 1. data prediction m_t = (x_t − σ_t·ε_θ(x_t, t)) / α_t, of the sample the predictor left (uncorrected)
         double alpha = alpha(t);
@@ -204,14 +194,5 @@ public final class UniPcMultistepScheduler implements Scheduler {
 
     private double lambda(int t) {
         return Math.log(alpha(t)) - Math.log(sigma(t));
-    }
-
-    private static int indexOf(int[] timesteps, int t) {
-        for (int i = 0; i < timesteps.length; i++) {
-            if (timesteps[i] == t) {
-                return i;
-            }
-        }
-        return -1;
     }
 }
