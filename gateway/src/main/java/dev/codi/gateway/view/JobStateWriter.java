@@ -167,6 +167,10 @@ public final class JobStateWriter {
     private void followOnce() throws InterruptedException, java.util.concurrent.ExecutionException {
         String clientId = "gateway-job-state-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> consumerConfig = new HashMap<>(kafka.consumer(group(topics), clientId, 500));
+        // The classic group protocol: under the consumer group protocol (KIP-848) the broker owns the
+        // session timeout (group.consumer.session.timeout.ms, at least 45 s), longer than a writer's
+        // partitions should stand still after its gateway died.
+        consumerConfig.put("group.protocol", "classic");
         consumerConfig.putIfAbsent("session.timeout.ms", SESSION_TIMEOUT_MS);
         consumerConfig.putIfAbsent("heartbeat.interval.ms", Integer.toString(Integer.parseInt(SESSION_TIMEOUT_MS) / 3));
         try (KafkaConsumer<String, Buffer> events = new KafkaConsumer<>(consumerConfig);
