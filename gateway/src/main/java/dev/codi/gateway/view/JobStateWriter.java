@@ -167,8 +167,12 @@ public final class JobStateWriter {
     private void followOnce() throws InterruptedException, java.util.concurrent.ExecutionException {
         String clientId = "gateway-job-state-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> consumerConfig = new HashMap<>(kafka.consumer(group(topics), clientId, 500));
-        consumerConfig.putIfAbsent("session.timeout.ms", SESSION_TIMEOUT_MS);
-        consumerConfig.putIfAbsent("heartbeat.interval.ms", Integer.toString(Integer.parseInt(SESSION_TIMEOUT_MS) / 3));
+        if ("classic".equalsIgnoreCase(String.valueOf(consumerConfig.get("group.protocol")))) {
+            // On the consumer group protocol (KIP-848) the broker owns the session timeout
+            // (group.consumer.session.timeout.ms) and the client refuses these two.
+            consumerConfig.putIfAbsent("session.timeout.ms", SESSION_TIMEOUT_MS);
+            consumerConfig.putIfAbsent("heartbeat.interval.ms", Integer.toString(Integer.parseInt(SESSION_TIMEOUT_MS) / 3));
+        }
         try (KafkaConsumer<String, Buffer> events = new KafkaConsumer<>(consumerConfig);
              KafkaProducer<String, Buffer> producer = new KafkaProducer<>(new HashMap<String, Object>(kafka.producer(clientId)))) {
             consumer = events;
