@@ -47,7 +47,7 @@ public final class ConfigVariables {
     private static final List<String> MODEL_STAGES = List.of(
             ServiceSettings.MODEL_DIR, ServiceSettings.MODEL_PREFIX,
             StageSettings.MAX_DELIVERY_ATTEMPTS, StageSettings.RETRY_BACKOFF_MAX_MS, StageSettings.POLL_KEEPALIVE_MS,
-            StageSettings.CATCH_UP_TIMEOUT_SECONDS,
+            StageSettings.CATCH_UP_TIMEOUT_SECONDS, StageSettings.WORK_DELIVERY,
             AdminServer.PORT_VARIABLE, AdminServer.HOST_VARIABLE);
     /** Read by the gateway. */
     private static final List<String> GATEWAY = List.of(

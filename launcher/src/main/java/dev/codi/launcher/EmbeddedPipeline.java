@@ -13,6 +13,7 @@ import dev.codi.protocol.PipelineConfig;
 import dev.codi.protocol.TopicSettings;
 import dev.codi.protocol.Topics;
 import dev.codi.protocol.kafka.TopicSetup;
+import dev.codi.protocol.metrics.ProcessMetrics;
 import dev.codi.service.ServiceSettings;
 import dev.codi.storage.ObjectStoreConfig;
 import io.vertx.core.DeploymentOptions;
@@ -87,7 +88,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
     public static EmbeddedPipeline start(Options options) {
         Infrastructure infrastructure = options.allowContainers() ? Infrastructure.start() : Infrastructure.startInProcess();
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = ProcessMetrics.vertx();
         JsonObject config = new JsonObject()
                 .put(PipelineConfig.KAFKA_BOOTSTRAP, infrastructure.kafkaBootstrapServers())
                 .put(PipelineConfig.TOPIC_PREFIX, Topics.DEFAULT_PREFIX)

@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.codi.protocol.Stage;
 import dev.codi.protocol.Topics;
+import dev.codi.protocol.metrics.ProcessMetrics;
+import dev.codi.protocol.stage.StageMetrics;
+import dev.codi.protocol.stage.StageSettings;
+import dev.codi.protocol.stage.WorkDelivery;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every image is a service this build makes, every probe is a path the service answers on a port
  * its container opens, every Secret and ConfigMap referenced exists with the keys used, every
  * variable set is one the service reads ({@link ConfigVariables}), and each stage scales on its
- * own consumer group and input topic.
+ * own consumer group and input topic, or with share groups on the backlog it reports itself.
  */
 class DeployManifestsTest {
     private static final Path DEPLOY = Path.of("..", "deploy").toAbsolutePath().normalize();
@@ -37,6 +42,8 @@ class DeployManifestsTest {
     private static final Set<String> PROBE_PATHS = Set.of("/health/live", "/health/ready");
     private static final Pattern CODI_IMAGE = Pattern.compile("codi/([a-z-]+?)(-gpu)?:(.+)");
     private static final Pattern VARIABLE_IN_PATCH = Pattern.compile("/data/([A-Z][A-Z0-9_]+)");
+    /** A stage name of no deployed stage, whose meters show what a stage exposes. */
+    private static final String PROBE_STAGE = "manifest-test-stage";
     /** Every Kubernetes object of base/, by kind then name. */
     private static final Map<String, Map<String, JsonNode>> BASE = new HashMap<>();
 
@@ -57,7 +64,7 @@ class DeployManifestsTest {
         List<Path> files = yamlFiles(DEPLOY);
         assertThat(files).extracting(path -> DEPLOY.relativize(path).toString().replace('\\', '/'))
                 .contains("compose/compose.yaml", "k8s/base/kustomization.yaml", "k8s/overlays/dev/kustomization.yaml",
-                        "k8s/overlays/gpu/kustomization.yaml");
+                        "k8s/overlays/gpu/kustomization.yaml", "k8s/overlays/share-groups/kustomization.yaml");
         for (Path file : files) {
             assertThat(documents(file)).as(file.toString()).isNotEmpty();
         }
@@ -68,7 +75,7 @@ class DeployManifestsTest {
     @Test
     void kustomizationsListOnlyFilesThatExist() throws IOException {
         for (Path kustomization : List.of(DEPLOY.resolve("k8s/base/kustomization.yaml"), DEPLOY.resolve("k8s/overlays/dev/kustomization.yaml"),
-                DEPLOY.resolve("k8s/overlays/gpu/kustomization.yaml"))) {
+                DEPLOY.resolve("k8s/overlays/gpu/kustomization.yaml"), DEPLOY.resolve("k8s/overlays/share-groups/kustomization.yaml"))) {
             for (JsonNode resource : documents(kustomization).get(0).path("resources")) {
                 assertThat(kustomization.getParent().resolve(resource.asText())).as(kustomization + ": " + resource).exists();
             }
@@ -150,6 +157,51 @@ class DeployManifestsTest {
         String gpu = Files.readString(DEPLOY.resolve("k8s/overlays/gpu/kustomization.yaml"));
         assertThat(gpu).contains("name: diffusion-service", "path: /spec/minReplicaCount\n        value: 0", "nvidia.com~1gpu",
                 "Cold start");
+    }
+
+    @Test
+    void theShareGroupsOverlayDeliversThroughShareGroupsAndScalesEachStageOnTheBacklogItReports() throws IOException {
+        Map<String, List<JsonNode>> patches = new HashMap<>();
+        for (JsonNode patch : documents(DEPLOY.resolve("k8s/overlays/share-groups/kustomization.yaml")).get(0).path("patches")) {
+            String target = patch.path("target").path("kind").asText() + "/" + patch.path("target").path("name").asText();
+            YAML.readTree(patch.path("patch").asText()).forEach(operation -> patches.computeIfAbsent(target, key -> new ArrayList<>()).add(operation));
+        }
+        JsonNode delivery = patches.get("ConfigMap/codi-stages").get(0);
+        assertThat(delivery.path("path").asText()).isEqualTo("/data/" + StageSettings.WORK_DELIVERY);
+        JsonNode stageSettings = BASE.get("ConfigMap").get("codi-stages").path("data");
+        assertThat(stageSettings.has(StageSettings.WORK_DELIVERY)).as("the overlay replaces a base setting").isTrue();
+        JsonObject overlaid = new JsonObject();
+        stageSettings.fields().forEachRemaining(entry -> overlaid.put(entry.getKey(), entry.getValue().asText()));
+        overlaid.put(StageSettings.WORK_DELIVERY, delivery.path("value").asText());
+        assertThat(StageSettings.from(overlaid).workDelivery()).as("the stages accept the overlay's settings").isEqualTo(WorkDelivery.SHARE);
+
+        String exposed;
+        try (StageMetrics probe = new StageMetrics(PROBE_STAGE)) {
+            exposed = ProcessMetrics.scrape();
+        }
+        for (Stage stage : List.of(Stage.ENCODER, Stage.DIFFUSION, Stage.DECODER)) {
+            String name = stage.serviceName();
+            assertThat(BASE.get("ScaledObject")).containsKey(name);
+            List<JsonNode> operations = patches.get("ScaledObject/" + name);
+            assertThat(operations).as(name).isNotNull();
+            JsonNode triggers = operations.stream().filter(operation -> operation.path("path").asText().equals("/spec/triggers"))
+                    .findFirst().orElseThrow().path("value");
+            assertThat(triggers).as(name + ": the Kafka trigger is replaced, not joined").hasSize(1);
+            JsonNode metadata = triggers.get(0).path("metadata");
+            assertThat(triggers.get(0).path("type").asText()).isEqualTo("prometheus");
+            assertThat(metadata.path("serverAddress").asText()).startsWith("http");
+            assertThat(Double.parseDouble(metadata.path("threshold").asText())).isPositive();
+            assertThat(metadata.has("activationThreshold")).isTrue();
+            // the series a stage exposes, checked against a scrape rather than a second spelling of its name
+            Matcher series = Pattern.compile("\\b([a-z_]+)\\{stage=\"([^\"]+)\"}").matcher(metadata.path("query").asText());
+            assertThat(series.find()).as(name + " query " + metadata.path("query")).isTrue();
+            assertThat(series.group(2)).as(name + ": its own backlog").isEqualTo(name);
+            assertThat(exposed).containsPattern("(?m)^" + Pattern.quote(series.group(1) + "{stage=\"" + PROBE_STAGE + "\"}") + " ");
+            assertThat(series.group(1)).isEqualTo("codi_stage_backlog_records");
+            JsonNode floor = operations.stream().filter(operation -> operation.path("path").asText().equals("/spec/minReplicaCount"))
+                    .findFirst().map(operation -> operation.path("value")).orElse(BASE.get("ScaledObject").get(name).path("spec").path("minReplicaCount"));
+            assertThat(floor.asInt()).as(name + ": at zero replicas nothing reports the backlog").isGreaterThanOrEqualTo(1);
+        }
     }
 
     @Test

@@ -42,9 +42,17 @@ class MetricsTest {
         String created = "codi_gateway_http_requests_seconds_count{method=\"POST\",route=\"/v1/jobs\",status=\""
                 + finished.statusCode() + "\"}";
         assertThat(value(after, created)).as(created).isGreaterThan(value(before, created));
+        // Vert.x's own HTTP server meters, labelled by the chain of route templates that matched
+        // (Vert.x Web joins a sub-router's with '>'), never by the path
+        Pattern vertxPost = Pattern.compile("^vertx_http_server_requests_total\\{code=\"" + finished.statusCode()
+                + "\",method=\"POST\",route=\"(?:[^\"]*>)?/v1/jobs\"} (\\S+)$", Pattern.MULTILINE);
+        assertThat(sum(after, vertxPost)).as(vertxPost + " among\n" + String.join("\n",
+                after.lines().filter(line -> line.startsWith("vertx_http_server_requests")).toList()))
+                .isGreaterThan(sum(before, vertxPost));
+        assertThat(after).doesNotContainPattern("(?m)^vertx_[a-z_]+\\{[^}]*\\b(path|remote|local|address)=");
         assertThat(after).contains("codi_stage_backlog_records{stage=\"diffusion-service\"}",
                 "codi_stage_oldest_waiting_age_seconds{stage=\"decoder-service\"}", "jvm_memory_used_bytes",
-                "codi_gateway_sse_streams", "kafka_consumer_fetch_manager_records_lag_max");
+                "codi_gateway_sse_streams", "kafka_consumer_fetch_manager_records_lag_max", "vertx_pool_in_use");
     }
 
     @Test
@@ -54,7 +62,7 @@ class MetricsTest {
                 HttpResponse.BodyHandlers.ofString());
         String exposed = scrape();
         String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("..", "deploy", "grafana", "codi-dashboard.json"));
-        Matcher names = Pattern.compile("\\b((?:codi|jvm|process|kafka)_[a-z_]+)\\b").matcher(dashboard);
+        Matcher names = Pattern.compile("\\b((?:codi|jvm|process|kafka|vertx)_[a-z_]+)\\b").matcher(dashboard);
         int plotted = 0;
         while (names.find()) {
             plotted++;
@@ -73,6 +81,11 @@ class MetricsTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
         return response.body();
+    }
+
+    /** The sum of the series a pattern matches (its group 1 the value), 0 when none is there. */
+    private static double sum(String exposition, Pattern series) {
+        return series.matcher(exposition).results().mapToDouble(match -> Double.parseDouble(match.group(1))).sum();
     }
 
     /** The value of one series in Prometheus' text format, 0 when it is absent. */

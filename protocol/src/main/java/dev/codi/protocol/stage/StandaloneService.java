@@ -3,6 +3,7 @@ package dev.codi.protocol.stage;
 import dev.codi.protocol.PipelineConfig;
 import dev.codi.protocol.TopicSettings;
 import dev.codi.protocol.kafka.TopicSetup;
+import dev.codi.protocol.metrics.ProcessMetrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
@@ -32,7 +33,7 @@ public final class StandaloneService {
         TopicSetup.ensureTopics(pipeline.kafka(), pipeline.topics(), TopicSettings.from(config));
         // Run with -XX:+ExitOnOutOfMemoryError (deploy/local does): a JVM that ran out of memory
         // may have lost a Kafka client's thread and can no longer be trusted; its supervisor restarts it.
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = ProcessMetrics.vertx();
         VerticleBase instance = verticle.get();
         String adminPort = config.getString(AdminServer.PORT_VARIABLE);
         if (adminPort != null && !adminPort.isBlank() && instance instanceof StageVerticle stage) {

@@ -47,6 +47,18 @@ class JsonLogTest {
     }
 
     @Test
+    void noModuleShipsALogbackXmlSoLogConfiguratorAloneConfiguresEveryProcess() throws Exception {
+        List<Path> modules;
+        try (var entries = java.nio.file.Files.list(Path.of(".."))) {
+            modules = entries.filter(module -> java.nio.file.Files.isRegularFile(module.resolve("pom.xml"))).toList();
+        }
+        assertThat(modules).extracting(module -> module.getFileName().toString()).contains("protocol", "training", "launcher");
+        for (Path module : modules) {
+            assertThat(module.resolve("src/main/resources/logback.xml")).as(module + " ships a logback.xml").doesNotExist();
+        }
+    }
+
+    @Test
     void anUnknownFormatIsRefusedWithTheChoices() {
         assertThatThrownBy(() -> LogConfigurator.format("xml")).hasMessageContaining("text or json");
     }
