@@ -13,9 +13,9 @@ import java.util.Locale;
 /**
  * Configures logback for every codi process: the human format by default, JSON lines (logback's
  * own {@code JsonEncoder}) with {@value #FORMAT_VARIABLE}{@code =json}. Found by logback through
- * {@code ServiceLoader}, ranked after logback's own file lookup, so a {@code logback.xml} or
- * {@code logback-test.xml} on the classpath (tests) still wins; no codi jar ships one, and so no
- * start warns about duplicate configurations.
+ * {@code ServiceLoader}. Logback runs the configurators it finds so before its own file lookup, and
+ * this one ends the search: a {@code logback.xml} or {@code logback-test.xml} on the classpath is
+ * not read. No codi jar ships one, and so no start warns about duplicate configurations.
  */
 @ConfiguratorRank(ConfiguratorRank.NOMINAL - 5)
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
