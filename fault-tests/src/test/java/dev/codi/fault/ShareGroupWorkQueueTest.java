@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ShareGroupWorkQueueTest {
     private static final int DIFFUSION_INSTANCES = 6;
     private static final int JOBS = 14;
-    private static final int STEPS = 10;
+    private static final int STEPS = 40;
     private static final Duration BOUND = Duration.ofMinutes(4);
     private static final Pattern CONSUMING = Pattern.compile("diffusion-service (\\w+) consuming .* as share group");
 
