@@ -63,12 +63,12 @@ class ShareGroupWorkQueueTest {
                 ids.add(client.submit(FaultClient.textJob("a red circle moving left", new JsonArray().add("image"), STEPS, 100 + i, null)));
             }
 
-            // Then every instance works at the same time as all the others
-            FaultCluster.await("progress from every diffusion instance", BOUND,
-                    () -> progressByInstance(cluster, ids).size() >= DIFFUSION_INSTANCES);
+            // Then every instance works at the same time as all the others. The spans are read while
+            // the jobs run, so a span seen now may end at an event published a moment ago: the
+            // measure is taken again until it shows all six or the bound runs out.
+            FaultCluster.await("every diffusion instance busy at the same time, from their progress events", BOUND,
+                    () -> mostInstancesBusyAtOnce(progressByInstance(cluster, ids)) >= DIFFUSION_INSTANCES);
             Map<String, Map<String, Instant[]>> spans = progressByInstance(cluster, ids);
-            assertThat(mostInstancesBusyAtOnce(spans)).as("instances busy at once, from their progress events: " + spans.keySet())
-                    .isEqualTo(DIFFUSION_INSTANCES);
 
             // When an instance is SIGKILLed while it works on a job
             ManagedProcess doomed = null;
