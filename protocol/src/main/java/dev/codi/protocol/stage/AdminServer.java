@@ -3,6 +3,7 @@ package dev.codi.protocol.stage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import dev.codi.protocol.metrics.ProcessMetrics;
@@ -20,8 +21,14 @@ public final class AdminServer {
     private AdminServer() {
     }
 
+    /**
+     * Listens with HTTP/1.1 only: no cleartext "Upgrade: h2c", which the JDK's HttpClient asks for on
+     * a first plain-http request and which left such a client waiting forever for a large
+     * {@code /metrics} answer. Prometheus scrapes with HTTP/1.1.
+     */
     public static Future<HttpServer> start(Vertx vertx, String host, int port, StageHealth health) {
-        return vertx.createHttpServer().requestHandler(request -> answer(request, health)).listen(port, host);
+        return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+                .requestHandler(request -> answer(request, health)).listen(port, host);
     }
 
     private static void answer(HttpServerRequest request, StageHealth health) {

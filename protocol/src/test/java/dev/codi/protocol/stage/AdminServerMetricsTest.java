@@ -31,9 +31,12 @@ class AdminServerMetricsTest {
         try {
             int port = AdminServer.start(vertx, "127.0.0.1", 0, new StageHealth()).toCompletionStage().toCompletableFuture()
                     .get(10, TimeUnit.SECONDS).actualPort();
+            // The JDK's client asks for a cleartext HTTP/2 upgrade; the admin port answers in HTTP/1.1
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                    URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(java.time.Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
 
+            assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body())
                     .contains("codi_stage_jobs_total{outcome=\"succeeded\",stage=\"admin-test-stage\"} 1.0")
