@@ -31,10 +31,10 @@ import java.util.concurrent.TimeUnit;
  * diffusion-service: samples every requested output of each job (jointly when a job asks for
  * several, CoDi point 3) with step-level continuous batching ({@link SamplingBatch}): every
  * denoiser call of a step takes the rows of every job that needs that network then, whatever the
- * jobs' outputs, steps or guidance. The jobs are whatever one poll returned: up to CODI_MAX_BATCH
- * gathered within CODI_MAX_WAIT_MS. A job says it started when it is picked up; a job canceled while
- * sampling leaves between two denoising steps; a finished job's latents are stored as soon as it
- * leaves, and their references are published with the batch.
+ * jobs' outputs, steps or guidance. A batch starts with what one poll returned and takes the jobs
+ * that arrive while it samples at its next step, up to CODI_MAX_BATCH in all. A job says it started
+ * when it is picked up; a job canceled while sampling leaves between two denoising steps; a
+ * finished job's latents are stored and handed to the decoder as soon as it leaves the batch.
  */
 public final class DiffusionVerticle extends ModelStageVerticle {
     private static final String LATENT_CONTENT_TYPE = "application/octet-stream";
@@ -55,27 +55,17 @@ public final class DiffusionVerticle extends ModelStageVerticle {
         return EventTypes.JOB_CONDITIONED;
     }
 
-    /** A job being sampled: what it asked for, and the record it came in. */
-    private record Picked(JobSpec job, CloudEvent event, SamplingJob sampling) { }
+    @Override
+    protected boolean joinsArrivals() {
+        return true;
+    }
+
+    /** A job being sampled: what it asked for, the record it came in, and when it joined the batch. */
+    private record Picked(JobSpec job, CloudEvent event, SamplingJob sampling, Instant joined) { }
 
     @Override
     protected List<Outbound> process(List<CloudEvent> batch) {
-        Instant started = clock.instant();
         List<Outbound> outputs = new ArrayList<>();
-        List<Picked> picked = new ArrayList<>();
-        for (CloudEvent event : batch) {
-            try {
-                ConditioningReady ready = ConditioningReady.fromJson(event.data());
-                JobSpec job = ready.job();
-                picked.add(new Picked(job, event, new SamplingJob(job.id(), new Conditioning(ready.conditioning(), ready.nullConditioning()),
-                        new LinkedHashSet<>(job.outputs()), job.params(), () -> stopping() || isCanceled(job.id()))));
-            } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
-                outputs.add(jobEvent(new JobEvent.Failed(event.jobId(), stage(), "malformed conditioning: " + e.getMessage())));
-            }
-        }
-        if (picked.isEmpty()) {
-            return outputs;
-        }
         Map<String, Integer> lastStep = new ConcurrentHashMap<>();
         SamplingListener progress = (jobId, step, total) -> {
             metrics().denoiserStep(jobId, step, total);
@@ -86,29 +76,23 @@ public final class DiffusionVerticle extends ModelStageVerticle {
         };
         Map<SamplingJob, Picked> sampling = new IdentityHashMap<>();
         try (SamplingBatch continuous = model.newSamplingBatch()) {
-            for (Picked job : picked) {
-                try {
-                    continuous.admit(job.sampling());
-                    sampling.put(job.sampling(), job);
-                    metrics().samplingStarted(job.job().id());
-                    emitNow(new JobEvent.Started(job.job().id(), stage()));
-                    outputs.add(jobEvent(new JobEvent.Started(job.job().id(), stage())));
-                } catch (IllegalArgumentException e) {
-                    outputs.add(jobEvent(new JobEvent.Failed(job.job().id(), stage(), "sampling failed: " + e.getMessage())));
-                }
-            }
+            admit(batch, continuous, sampling, outputs);
             try {
-                while (!continuous.isEmpty() && !stopping()) {
+                while (!stopping()) {
+                    admit(admitArrivals(), continuous, sampling, outputs);
+                    if (continuous.isEmpty()) {
+                        break;
+                    }
                     for (SamplingBatch.Sampled left : continuous.step(progress)) {
                         Picked job = sampling.remove(left.job());
-                        finish(job, left.latents(), lastStep, started, outputs);
+                        finish(job, left.latents(), lastStep, outputs);
                     }
                 }
             } catch (RuntimeException batchError) {
                 // one job whose sampling fails must fail alone: the rest go on one by one
                 for (Picked job : List.copyOf(sampling.values())) {
                     try {
-                        finish(job, model.sample(List.of(job.sampling()), progress).get(0), lastStep, started, outputs);
+                        finish(job, model.sample(List.of(job.sampling()), progress).get(0), lastStep, outputs);
                     } catch (RuntimeException jobError) {
                         outputs.add(jobEvent(new JobEvent.Failed(job.job().id(), stage(), "sampling failed: " + jobError.getMessage())));
                     }
@@ -121,9 +105,33 @@ public final class DiffusionVerticle extends ModelStageVerticle {
         return outputs;
     }
 
+    /** Jobs join the batch at its next step; one whose message or parameters are wrong fails alone. */
+    private void admit(List<CloudEvent> events, SamplingBatch continuous, Map<SamplingJob, Picked> sampling, List<Outbound> outputs) {
+        for (CloudEvent event : events) {
+            Picked job;
+            try {
+                ConditioningReady ready = ConditioningReady.fromJson(event.data());
+                JobSpec spec = ready.job();
+                job = new Picked(spec, event, new SamplingJob(spec.id(), new Conditioning(ready.conditioning(), ready.nullConditioning()),
+                        new LinkedHashSet<>(spec.outputs()), spec.params(), () -> stopping() || isCanceled(spec.id())), clock.instant());
+            } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
+                outputs.add(jobEvent(new JobEvent.Failed(event.jobId(), stage(), "malformed conditioning: " + e.getMessage())));
+                continue;
+            }
+            try {
+                continuous.admit(job.sampling());
+                sampling.put(job.sampling(), job);
+                metrics().samplingStarted(job.job().id());
+                emitNow(new JobEvent.Started(job.job().id(), stage()));
+                outputs.add(jobEvent(new JobEvent.Started(job.job().id(), stage())));
+            } catch (IllegalArgumentException e) {
+                outputs.add(jobEvent(new JobEvent.Failed(job.job().id(), stage(), "sampling failed: " + e.getMessage())));
+            }
+        }
+    }
+
     /** A job left the batch: a canceled one says where it stopped; a sampled one's latents are stored and referenced. */
-    private void finish(Picked picked, Map<Modality, Latent> latents, Map<String, Integer> lastStep, Instant started,
-                        List<Outbound> outputs) {
+    private void finish(Picked picked, Map<Modality, Latent> latents, Map<String, Integer> lastStep, List<Outbound> outputs) {
         JobSpec job = picked.job();
         if (latents.isEmpty()) {
             JobEvent.Abandoned abandoned = new JobEvent.Abandoned(job.id(), stage(), lastStep.getOrDefault(job.id(), 0),
@@ -144,8 +152,12 @@ public final class DiffusionVerticle extends ModelStageVerticle {
             return;
         }
         LatentsReady ready = new LatentsReady(job, refs);
-        outputs.add(new Outbound(topics.latents(), new CloudEvent(job.id() + "/sampled", stage().eventSource(),
-                EventTypes.JOB_SAMPLED, job.id(), clock.instant(), ready.toJson())));
-        outputs.add(jobEvent(new JobEvent.StageCompleted(job.id(), stage(), started, clock.instant())));
+        Outbound completed = jobEvent(new JobEvent.StageCompleted(job.id(), stage(), picked.joined(), clock.instant()));
+        Outbound sampled = new Outbound(topics.latents(), new CloudEvent(job.id() + "/sampled", stage().eventSource(),
+                EventTypes.JOB_SAMPLED, job.id(), clock.instant(), ready.toJson()));
+        publishAhead(completed);
+        publishAhead(sampled); // the decoder starts on it while the rest of the batch samples
+        outputs.add(sampled);
+        outputs.add(completed);
     }
 }

@@ -1,6 +1,7 @@
 package dev.codi.launcher;
 
 import dev.codi.protocol.CloudEvent;
+import dev.codi.protocol.PipelineConfig;
 import dev.codi.protocol.Stage;
 import dev.codi.protocol.events.EventTypes;
 import io.vertx.core.json.JsonObject;
@@ -50,16 +51,25 @@ class CancelTest {
 
     @Test
     void aJobCanceledWhileWaitingForTheDiffusionStageNeverSamples() throws Exception {
-        // Given the diffusion stage busy with a long job, and a second job waiting behind it
+        // Given the diffusion stage's batch full of long jobs (a job that arrives while a batch has
+        // room joins it), and one more job waiting behind them
         CodiClient client = SharedPipeline.client();
-        String busy = client.submit(SharedPipeline.textJob("a red cross moving left", List.of("image"), 200, 42)).getString("id");
-        awaitSampling(client, busy);
+        List<String> busy = new java.util.ArrayList<>();
+        for (int i = 0; i < PipelineConfig.DEFAULT_MAX_BATCH; i++) {
+            busy.add(client.submit(SharedPipeline.textJob("a red cross moving left", List.of("image", "audio"), 200, 42 + i))
+                    .getString("id"));
+        }
+        for (String id : busy) {
+            awaitSampling(client, id);
+        }
         String waiting = client.submit(SharedPipeline.textJob("a red cross moving right", List.of("image"), 3, 43)).getString("id");
         awaitEvent(waiting, EventTypes.STAGE_COMPLETED); // the encoder is done with it
 
-        // When the waiting job is canceled, then the busy one
+        // When the waiting job is canceled, then the busy ones
         assertThat(new JsonObject(cancel(waiting).body()).getString("status")).isEqualTo("canceled");
-        assertThat(cancel(busy).statusCode()).isEqualTo(200);
+        for (String id : busy) {
+            assertThat(cancel(id).statusCode()).isEqualTo(200);
+        }
 
         // Then a job submitted afterwards runs, and the canceled one was never started by the diffusion stage
         String after = client.submit(SharedPipeline.textJob("a red cross moving down", List.of("image"), 3, 44)).getString("id");

@@ -20,6 +20,8 @@ public record PipelineConfig(String kafkaBootstrap, String topicPrefix, int maxB
     public static final String KAFKA_BOOTSTRAP = "CODI_KAFKA_BOOTSTRAP";
     public static final String TOPIC_PREFIX = "CODI_TOPIC_PREFIX";
     public static final String MAX_BATCH = "CODI_MAX_BATCH";
+    /** The most jobs a stage works on at once unless {@value #MAX_BATCH} says otherwise. */
+    public static final int DEFAULT_MAX_BATCH = 8;
     public static final String MAX_WAIT_MS = "CODI_MAX_WAIT_MS";
 
     public PipelineConfig {
@@ -47,7 +49,7 @@ public record PipelineConfig(String kafkaBootstrap, String topicPrefix, int maxB
         return new PipelineConfig(
                 config.getString(KAFKA_BOOTSTRAP),
                 config.getString(TOPIC_PREFIX, Topics.DEFAULT_PREFIX),
-                Integer.parseInt(config.getValue(MAX_BATCH, "8").toString()),
+                Integer.parseInt(config.getValue(MAX_BATCH, DEFAULT_MAX_BATCH).toString()),
                 Long.parseLong(config.getValue(MAX_WAIT_MS, "50").toString()),
                 KafkaSettings.clientProperties(strings(config)));
     }

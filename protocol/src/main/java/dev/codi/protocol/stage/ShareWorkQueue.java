@@ -72,8 +72,20 @@ final class ShareWorkQueue {
     /** What a job of the batch comes to. */
     enum Outcome { ACCEPT, REJECT, REDO }
 
-    /** The stage's processing of a batch of valid events: its outputs and the ids of the jobs to redo later. */
-    record Processed(List<Outbound> outputs, Set<String> retry) {
+    /**
+     * The stage's processing of a batch of valid events: its outputs, the ids of the jobs to redo
+     * later, and the sends of the outputs that went ahead of the batch, by event id.
+     */
+    record Processed(List<Outbound> outputs, Set<String> retry, Map<String, Future<?>> sentAhead) {
+        /** Sends {@code output}, unless it went ahead and got there; succeeds once it is on its topic. */
+        Future<?> publish(KafkaProducer<String, Buffer> producer, Outbound output) {
+            Future<?> ahead = sentAhead.get(output.event().id());
+            if (ahead == null) {
+                return producer.send(CloudEventRecords.toRecord(output.topic(), output.event()));
+            }
+            return ahead.<Void>mapEmpty()
+                    .recover(failed -> producer.send(CloudEventRecords.toRecord(output.topic(), output.event())).<Void>mapEmpty());
+        }
     }
 
     private final Context context;
@@ -381,7 +393,7 @@ final class ShareWorkQueue {
             List<Future<?>> sent = new ArrayList<>();
             processed.outputs().stream()
                     .filter(out -> !processed.retry().contains(out.event().jobId()))
-                    .forEach(out -> sent.add(producer.send(CloudEventRecords.toRecord(out.topic(), out.event()))));
+                    .forEach(out -> sent.add(processed.publish(producer, out)));
             return Future.all(sent).map(published -> {
                 if (crashPoint != null) {
                     crashPoint.maybeHalt(CrashPoint.Point.BEFORE_COMMIT, events);

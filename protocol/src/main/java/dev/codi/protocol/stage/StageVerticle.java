@@ -11,6 +11,7 @@ import dev.codi.protocol.logging.JobLog;
 import dev.codi.protocol.tracing.JobTracing;
 import dev.codi.protocol.tracing.Tracing;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -30,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +54,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>A job whose work failed for a transient reason (an object store that does not answer)
  *       is {@linkplain #retryLater retried later}: its partition is rewound to it and committed
  *       only up to it; the other jobs of the batch go on.</li>
- *   <li>While a batch is processed, its partitions are paused and the consumer keeps polling, so
- *       the member stays in its group however long the batch takes ({@code max.poll.interval.ms}).</li>
+ *   <li>While a batch is processed the consumer keeps polling, so the member stays in its group
+ *       however long the batch takes ({@code max.poll.interval.ms}). In a stage that
+ *       {@linkplain #joinsArrivals() lets jobs join a running batch}, the records it gets join the
+ *       batch until the batch holds {@code maxBatch} ({@link Admission}); otherwise, and once the
+ *       batch is full, its partitions are paused.</li>
  *   <li>A record whose processing kills the JVM is counted ({@link DeliveryAttempts}): after a
  *       delivery that did not return it is retried alone, and after
  *       {@link StageSettings#maxDeliveryAttempts()} such deliveries it goes to the dead-letter
@@ -92,6 +97,11 @@ public abstract class StageVerticle extends VerticleBase {
     private final Map<TopicPartition, OffsetAndMetadata> lastCommitted = new HashMap<>();
     /** Jobs of the batch being processed whose work is to be redone later (written on the worker thread). */
     private final Set<String> retryJobIds = ConcurrentHashMap.newKeySet();
+    /** Outputs of the batch being processed that {@link #publishAhead} sent, by event id, and the jobs they belong to. */
+    private final Map<String, Future<?>> sentAhead = new ConcurrentHashMap<>();
+    private final Set<String> jobsSentAhead = ConcurrentHashMap.newKeySet();
+    /** The records joining the batch being processed, when the stage lets jobs join it; read by the worker. */
+    private volatile Admission admission;
     private boolean processing;
     private long backoffMillis;
     private long lastIdleCommitNanos;
@@ -113,6 +123,53 @@ public abstract class StageVerticle extends VerticleBase {
      * failed for a transient reason is handed to {@link #retryLater} instead.
      */
     protected abstract List<Outbound> process(List<CloudEvent> batch) throws Exception;
+
+    /**
+     * Whether jobs that arrive while a batch is processed may join it: {@link #process} then takes
+     * them with {@link #admitArrivals()} whenever it can start more work (the diffusion stage, between
+     * two denoising steps). Their records are committed with the batch.
+     */
+    protected boolean joinsArrivals() {
+        return false;
+    }
+
+    /**
+     * The valid events of jobs that arrived since the last call and join the batch being processed
+     * (none in a stage that does not {@link #joinsArrivals() let them join}, or once the batch holds
+     * {@code maxBatch}). Every event returned must be among the jobs {@link #process} answers for.
+     * Called from {@link #process} on the worker thread.
+     */
+    protected List<CloudEvent> admitArrivals() {
+        Admission joining = admission;
+        if (joining == null) {
+            return List.of();
+        }
+        List<CloudEvent> events = joining.take();
+        if (!events.isEmpty()) {
+            tracing.begin(events);
+        }
+        return events;
+    }
+
+    /**
+     * Publishes one output of the batch being processed before the batch ends, so the next stage
+     * starts on a job that is done while the others still run. The output must also be among what
+     * {@link #process} returns: the batch sends it again only if this send failed, and commits only
+     * once one of them succeeded. Safe to call from the worker thread.
+     */
+    protected void publishAhead(Outbound output) {
+        CloudEvent event = tracing.stamp(output.event());
+        Promise<Void> sent = Promise.promise();
+        sentAhead.put(event.id(), sent.future());
+        jobsSentAhead.add(event.jobId());
+        context.runOnContext(ignored -> {
+            if (stopping) {
+                sent.fail("stage is stopping");
+                return;
+            }
+            producer.send(CloudEventRecords.toRecord(output.topic(), event)).<Void>mapEmpty().onComplete(sent);
+        });
+    }
 
     /** Releases what {@link #prepare()} took; runs on a worker thread. */
     protected void release() {
@@ -373,21 +430,34 @@ public abstract class StageVerticle extends VerticleBase {
         List<CloudEvent> events = new ArrayList<>(valid.keySet());
         Map<TopicPartition, OffsetAndMetadata> markers = new HashMap<>();
         firstOffsets.forEach((partition, offset) -> markers.put(partition, DeliveryAttempts.marker(offset, earlierAttempts + 1)));
-        Future<List<Outbound>> outputs = events.isEmpty()
-                ? Future.succeededFuture(List.of())
-                : commit(markers).compose(marked -> whileProcessing(processOnWorker(events).map(ShareWorkQueue.Processed::outputs)));
-        return outputs.compose(outbound -> {
+        // The partitions that hold a delivery marker of this batch, and where the batch starts on each.
+        Map<TopicPartition, Long> marked = new ConcurrentHashMap<>(firstOffsets);
+        Admission joining = earlierAttempts == 0 && joinsArrivals() && batch.size() < pipeline.maxBatch()
+                ? new Admission(pipeline.maxBatch() - batch.size()) : null;
+        Future<ShareWorkQueue.Processed> outputs = events.isEmpty()
+                ? Future.succeededFuture(new ShareWorkQueue.Processed(List.of(), Set.of(), Map.of()))
+                : commit(markers).compose(done -> whileProcessing(processOnWorker(events, joining), joining, marked));
+        List<KafkaConsumerRecord<String, Buffer>> done = new ArrayList<>(batch);
+        return outputs.compose(processed -> {
             if (stopping) {
                 return Future.failedFuture("stage is stopping");
             }
-            Set<String> retry = Set.copyOf(retryJobIds);
+            if (joining != null) {
+                for (Admission.Arrival arrival : joining.taken()) {
+                    done.add(arrival.record());
+                    if (arrival.event() != null) {
+                        valid.put(arrival.event(), arrival.record());
+                    }
+                }
+            }
+            Set<String> retry = processed.retry();
             List<Future<?>> sent = new ArrayList<>();
             deadLetters.forEach(record -> sent.add(producer.send(record)));
-            outbound.stream()
+            processed.outputs().stream()
                     .filter(out -> !retry.contains(out.event().jobId()))
-                    .forEach(out -> sent.add(producer.send(CloudEventRecords.toRecord(out.topic(), out.event()))));
+                    .forEach(out -> sent.add(processed.publish(producer, out)));
             // Counted once sent: a batch whose publish failed is redone, and would count its dead letters again.
-            return Future.all(sent).map(done -> {
+            return Future.all(sent).map(sentAll -> {
                 metrics.deadLettered(deadLetters.size());
                 return retry;
             });
@@ -395,23 +465,34 @@ public abstract class StageVerticle extends VerticleBase {
             if (crashPoint != null) {
                 crashPoint.maybeHalt(CrashPoint.Point.BEFORE_COMMIT, events);
             }
-            Map<TopicPartition, OffsetAndMetadata> offsets = commitOffsets(batch, valid, retry);
-            Future<Void> committed = commit(offsets);
+            Map<TopicPartition, OffsetAndMetadata> offsets = commitOffsets(done, valid, retry);
+            // A partition marked for records that then did not join: its marker goes, the group stays where it was.
+            marked.forEach((partition, offset) -> offsets.putIfAbsent(partition, new OffsetAndMetadata(offset, null)));
+            Map<TopicPartition, Long> leftBehind = joining == null ? Map.of() : joining.firstLeft();
+            Future<Void> committed = commit(offsets).compose(commitDone -> rewind(leftBehind));
             if (retry.isEmpty()) {
                 return committed;
             }
             // Redeliver the retried jobs after a backoff: rewind their partitions to them.
-            return committed.compose(done -> rewind(toOffsets(offsets)))
-                    .compose(done -> Future.failedFuture(new WaitingForRetry(retry.size())));
+            return committed.compose(rewound -> rewind(earliest(toOffsets(offsets), leftBehind)))
+                    .compose(rewound -> Future.failedFuture(new WaitingForRetry(retry.size())));
         }).recover(error -> {
             if (error instanceof WaitingForRetry) {
                 return Future.failedFuture(error);
             }
             // This delivery returned (it failed, it did not die): the marker it left must not count
             // against the batch's records when they come again.
-            firstOffsets.forEach((partition, offset) -> lastCommitted.put(partition, new OffsetAndMetadata(offset, null)));
-            return rewind(firstOffsets).transform(rewound -> Future.failedFuture(error));
+            marked.forEach((partition, offset) -> lastCommitted.put(partition, new OffsetAndMetadata(offset, null)));
+            Map<TopicPartition, Long> leftBehind = joining == null ? Map.of() : joining.firstLeft();
+            return rewind(earliest(marked, leftBehind)).transform(rewound -> Future.failedFuture(error));
         });
+    }
+
+    /** Per partition, the smaller offset of the two. */
+    private static Map<TopicPartition, Long> earliest(Map<TopicPartition, Long> a, Map<TopicPartition, Long> b) {
+        Map<TopicPartition, Long> merged = new HashMap<>(a);
+        b.forEach((partition, offset) -> merged.merge(partition, offset, Math::min));
+        return merged;
     }
 
     /** The batch is committed up to the jobs that wait for a transient failure to pass; they come again after a backoff. */
@@ -426,7 +507,10 @@ public abstract class StageVerticle extends VerticleBase {
      * stays in its group (its {@code max.poll.interval.ms} is met) however long the work takes.
      * Records a keep-alive poll returns anyway (a partition assigned meanwhile) are given back.
      */
-    private <T> Future<T> whileProcessing(Future<T> work) {
+    private <T> Future<T> whileProcessing(Future<T> work, Admission joining, Map<TopicPartition, Long> marked) {
+        if (joining != null) {
+            return whileJoining(work, joining, marked);
+        }
         processing = true;
         consumer.assignment().compose(consumer::pause).onFailure(error -> LOG.debug("pause: {}", error.toString()));
         long timer = vertx.setPeriodic(settings.keepAlive().toMillis(), tick -> consumer.poll(Duration.ZERO)
@@ -441,6 +525,113 @@ public abstract class StageVerticle extends VerticleBase {
             processing = false;
             consumer.assignment().compose(consumer::resume).onFailure(error -> LOG.debug("resume: {}", error.toString()));
         });
+    }
+
+    /**
+     * Runs {@code work} while the consumer keeps polling, and the records it gets join the batch
+     * ({@link Admission}) until the batch is full; then the partitions are paused, and polling goes
+     * on only to keep the member in its group. Completes once the work is done and the last poll
+     * has returned, so every record polled has either joined or is known to be left behind.
+     */
+    private <T> Future<T> whileJoining(Future<T> work, Admission joining, Map<TopicPartition, Long> marked) {
+        processing = true;
+        admission = joining;
+        Promise<Void> polled = Promise.promise();
+        joinLoop(joining, marked, false, polled);
+        return work.transform(done -> {
+            joining.close();
+            return polled.future().transform(stopped -> {
+                admission = null;
+                processing = false;
+                return consumer.assignment().compose(consumer::resume)
+                        .onFailure(error -> LOG.debug("resume: {}", error.toString()))
+                        .transform(resumed -> done.succeeded() ? Future.succeededFuture(done.result())
+                                : Future.<T>failedFuture(done.cause()));
+            });
+        });
+    }
+
+    private void joinLoop(Admission joining, Map<TopicPartition, Long> marked, boolean paused, Promise<Void> polled) {
+        if (joining.closed()) {
+            polled.complete();
+            return;
+        }
+        boolean full = joining.full();
+        Future<Void> pause = full && !paused
+                ? consumer.assignment().compose(consumer::pause).recover(error -> Future.succeededFuture())
+                : Future.succeededFuture();
+        pause.compose(ready -> consumer.poll(Duration.ofMillis(pipeline.maxWaitMillis())))
+                .compose(records -> join(joining, records, marked))
+                .onComplete(done -> {
+                    health.looped(done.succeeded());
+                    vertx.runOnContext(next -> joinLoop(joining, marked, full || paused, polled));
+                });
+    }
+
+    /**
+     * Records polled while a batch runs: each joins the batch, or is left for the next poll. A
+     * partition new to the batch first gets its delivery marker checked (a record there may have
+     * stopped a stage before: it is left, to be delivered alone) and set; a record that is not a
+     * valid event is left for the next poll to dead-letter, and so is the rest of its partition.
+     */
+    private Future<Void> join(Admission joining, KafkaConsumerRecords<String, Buffer> records, Map<TopicPartition, Long> marked) {
+        if (records.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<KafkaConsumerRecord<String, Buffer>> all = new ArrayList<>();
+        Map<TopicPartition, Long> firstOfNew = new HashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            KafkaConsumerRecord<String, Buffer> record = records.recordAt(i);
+            all.add(record);
+            TopicPartition partition = Admission.partitionOf(record);
+            if (!marked.containsKey(partition)) {
+                firstOfNew.merge(partition, record.offset(), Math::min);
+            }
+        }
+        Future<Set<TopicPartition>> refused = firstOfNew.isEmpty() || joining.full()
+                ? Future.succeededFuture(firstOfNew.keySet())
+                : deliveryMarkers(firstOfNew.keySet()).compose(committed -> {
+                    Set<TopicPartition> suspects = new HashSet<>();
+                    Map<TopicPartition, OffsetAndMetadata> newMarkers = new HashMap<>();
+                    firstOfNew.forEach((partition, offset) -> {
+                        if (DeliveryAttempts.unfinished(committed.get(partition), offset) > 0) {
+                            suspects.add(partition);
+                        } else {
+                            newMarkers.put(partition, DeliveryAttempts.marker(offset, 1));
+                        }
+                    });
+                    return (newMarkers.isEmpty() ? Future.<Void>succeededFuture() : commit(newMarkers))
+                            .onSuccess(markedNow -> newMarkers.forEach((partition, marker) -> marked.put(partition, marker.getOffset())))
+                            .map(markedNow -> suspects);
+                });
+        return refused.map(suspects -> {
+            for (KafkaConsumerRecord<String, Buffer> record : all) {
+                TopicPartition partition = Admission.partitionOf(record);
+                CloudEvent event = suspects.contains(partition) || !marked.containsKey(partition) ? null : joinable(record);
+                if (event == null) {
+                    joining.leave(record);
+                } else if (cancellations.isCanceled(event.jobId())) {
+                    joining.offer(record, null);
+                } else {
+                    joining.offer(record, event);
+                }
+            }
+            return (Void) null;
+        }).recover(error -> {
+            LOG.debug("{}: records polled while a batch runs are left for the next poll: {}", stage().serviceName(), error.toString());
+            all.forEach(joining::leave);
+            return Future.succeededFuture();
+        });
+    }
+
+    /** The record's event, if it is a valid event of this stage's input type; null otherwise. */
+    private CloudEvent joinable(KafkaConsumerRecord<String, Buffer> record) {
+        try {
+            CloudEvent event = CloudEventRecords.fromRecord(record);
+            return inputType().equals(event.type()) ? event : null;
+        } catch (MalformedEventException e) {
+            return null;
+        }
     }
 
     /**
@@ -500,8 +691,15 @@ public abstract class StageVerticle extends VerticleBase {
      * handed to {@link #retryLater}; a bug in it fails every job of the batch.
      */
     private Future<ShareWorkQueue.Processed> processOnWorker(List<CloudEvent> events) {
+        return processOnWorker(events, null);
+    }
+
+    /** As {@link #processOnWorker(List)}, with the jobs of {@code joining} joining the batch while it runs. */
+    private Future<ShareWorkQueue.Processed> processOnWorker(List<CloudEvent> events, Admission joining) {
         return modelExecutor.executeBlocking(() -> {
             retryJobIds.clear();
+            sentAhead.clear();
+            jobsSentAhead.clear();
             if (crashPoint != null) {
                 crashPoint.maybeHalt(CrashPoint.Point.PROCESSING, events);
             }
@@ -509,18 +707,32 @@ public abstract class StageVerticle extends VerticleBase {
             List<Outbound> processed = null;
             Throwable failure = null;
             tracing.begin(events);
-            try (JobTracing.JobScope ignored = tracing.enter(events.size() == 1 ? events.get(0) : null)) {
+            try (JobTracing.JobScope ignored = tracing.enter(events.size() == 1 && joining == null ? events.get(0) : null)) {
                 processed = tracing.stamp(process(events));
             } catch (Exception | Error e) {
                 failure = e;
                 throw e;
             } finally {
-                tracing.end(events, processed, failure);
+                tracing.end(withJoined(events, joining), processed, failure);
             }
             Set<String> retry = Set.copyOf(retryJobIds);
-            metrics.batchProcessed(events, System.nanoTime() - began, processed, retry);
-            return new ShareWorkQueue.Processed(processed, retry);
-        }, true).recover(error -> Future.succeededFuture(new ShareWorkQueue.Processed(failAll(events, error), Set.of())));
+            metrics.batchProcessed(withJoined(events, joining), System.nanoTime() - began, processed, retry);
+            return new ShareWorkQueue.Processed(processed, retry, Map.copyOf(sentAhead));
+        }, true).recover(error -> {
+            // Jobs whose outputs went ahead are on their way; the others are reported failed.
+            List<CloudEvent> unfinished = withJoined(events, joining).stream()
+                    .filter(event -> !jobsSentAhead.contains(event.jobId())).toList();
+            return Future.succeededFuture(new ShareWorkQueue.Processed(failAll(unfinished, error), Set.of(), Map.copyOf(sentAhead)));
+        });
+    }
+
+    private static List<CloudEvent> withJoined(List<CloudEvent> events, Admission joining) {
+        if (joining == null) {
+            return events;
+        }
+        List<CloudEvent> all = new ArrayList<>(events);
+        all.addAll(joining.takenEvents());
+        return all;
     }
 
     /** A bug in process() must not lose jobs silently: every job of the batch is reported failed. */
