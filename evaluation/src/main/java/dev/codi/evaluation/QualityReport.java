@@ -64,14 +64,16 @@ public final class QualityReport {
      * @param command   the command line that produced the report, printed in it verbatim
      * @param lossCsv   a {@code stage,step,loss} CSV to plot, or null
      * @param artifacts keep every judged output file under this directory, or null
-     * @param curveSteps the step counts of the accuracy-against-steps curve
+     * @param curveSamplers the samplers of the accuracy-against-steps curve
+     * @param curveSteps    its step counts
      */
     public record Options(Path bundle, Settings settings, Set<Section> sections, List<Composition.Weights> compositionWeights,
                           Pictures.Layout pictureLayout, Path out, Path pictures, Path lossCsv, Path artifacts, String command,
-                          List<Integer> curveSteps) {
+                          List<JobParams.Sampler> curveSamplers, List<Integer> curveSteps) {
         public Options {
             sections = Set.copyOf(sections);
             compositionWeights = List.copyOf(compositionWeights);
+            curveSamplers = List.copyOf(curveSamplers);
             curveSteps = List.copyOf(curveSteps);
             if (sections.isEmpty()) {
                 throw new IllegalArgumentException("--sections selects nothing");
@@ -109,7 +111,7 @@ public final class QualityReport {
                 case SENSITIVITY -> ConditioningSensitivity.run(context);
                 case COHERENCE -> JointCoherence.run(context);
                 case CHAINING -> Chaining.run(context);
-                case STEPS -> StepsCurve.run(context, options.curveSteps(), options.out().toAbsolutePath().getParent());
+                case STEPS -> StepsCurve.run(context, options.curveSamplers(), options.curveSteps(), options.out().toAbsolutePath().getParent());
                 case PICTURES -> Pictures.run(context, options.pictureLayout(), options.out().toAbsolutePath().getParent(), options.lossCsv());
             });
             times.put(section, Duration.ofNanos(System.nanoTime() - sectionStart));

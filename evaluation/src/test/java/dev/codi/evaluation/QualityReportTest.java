@@ -15,6 +15,7 @@ import dev.codi.evaluation.sections.JointCoherence;
 import dev.codi.evaluation.sections.Pictures;
 import dev.codi.media.Modality;
 import dev.codi.model.tiny.CodiTinyBundle;
+import dev.codi.protocol.JobParams;
 import dev.codi.model.tiny.CodiTinyModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +56,7 @@ class QualityReportTest {
         return new QualityReport.Options(directory.resolve("bundle"), new Settings(1, 1, 7.5, 99, 8), sections,
                 List.of(new Composition.Weights(1, 1), new Composition.Weights(2, 1)), new Pictures.Layout(1, 2),
                 directory.resolve("docs/quality.md"), directory.resolve("docs/img"), null, null, "evaluation/evaluate.sh --samples 1",
-                List.of(1)); // one step count: the curve's rule has its own test, and each count samples every directions and coherence job thrice
+                List.of(JobParams.Sampler.values()), List.of(1)); // one step count: the curve's rule has its own test, and each count samples every directions and coherence job thrice
     }
 
     @AfterAll
@@ -134,7 +135,7 @@ class QualityReportTest {
             assertThat(row.get(8)).isIn("reference", "yes", "no");
         }
         assertThat(steps.markdown()).contains("![accuracy against steps](img/" + StepsCurve.CHART + ")")
-                .containsPattern("Cheapest within 1 point of DDIM-1 on both measures: \\*\\*(DDIM|DPM-Solver\\+\\+\\(2M\\)|UniPC) at 1 steps");
+                .containsPattern("Cheapest within 1 point of DDIM-1 on both measures: \\*\\*(DDIM|DPM-Solver\\+\\+\\(2M\\)|UniPC) at 1 step\\b");
         assertThat(options.pictures().resolve(StepsCurve.CHART)).isRegularFile();
     }
 

@@ -55,8 +55,9 @@ public final class StepsChart {
             text(g, TICK_FONT, Canvas.INK, sampler.wireName(), x + 18, 18);
             x += 110;
         }
-        text(g, TICK_FONT, DIM_INK, String.format(Locale.ROOT, "dashed: %s-%d less %s point", reference.sampler().wireName(),
-                reference.steps(), tolerancePoints), x, 18);
+        text(g, TICK_FONT, DIM_INK, String.format(Locale.ROOT, "dashed: %s-%d less %s point%s", reference.sampler().wireName(),
+                reference.steps(), tolerancePoints == Math.rint(tolerancePoints) ? String.valueOf((long) tolerancePoints)
+                        : String.valueOf(tolerancePoints), tolerancePoints == 1 ? "" : "s"), x, 18);
         panel(g, 0, "directions: attributes right", curve, reference.directions() - tolerancePoints / 100,
                 CheapestSetting.Point::directions);
         panel(g, PANEL_WIDTH, "joint coherence: outputs agree", curve, reference.coherence() - tolerancePoints / 100,

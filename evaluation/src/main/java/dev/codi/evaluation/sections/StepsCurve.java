@@ -47,7 +47,10 @@ public final class StepsCurve {
         }
     }
 
-    public static SectionResult run(EvaluationContext context, List<Integer> stepCounts, Path reportDirectory) {
+    public static SectionResult run(EvaluationContext context, List<Sampler> samplers, List<Integer> stepCounts, Path reportDirectory) {
+        if (samplers.isEmpty()) {
+            throw new IllegalArgumentException("--curve-samplers selects no sampler");
+        }
         if (stepCounts.isEmpty() || stepCounts.stream().anyMatch(steps -> steps < 1 || steps > JobParams.MAX_STEPS)) {
             throw new IllegalArgumentException("--curve-steps must list step counts within [1, " + JobParams.MAX_STEPS + "], got " + stepCounts);
         }
@@ -56,7 +59,7 @@ public final class StepsCurve {
         List<JointCoherence.Jobs> coherenceJobs = JointCoherence.OUTPUT_SETS.stream()
                 .map(outputs -> JointCoherence.jobs(context, outputs)).toList();
         List<Measured> curve = new ArrayList<>();
-        for (Sampler sampler : Sampler.values()) {
+        for (Sampler sampler : samplers.stream().distinct().sorted().toList()) {
             for (int steps : stepCounts.stream().distinct().sorted().toList()) {
                 Measured measured = measure(context, context.settings().sampledWith(sampler, steps), directionJobs, coherenceJobs);
                 curve.add(measured);
@@ -147,13 +150,17 @@ public final class StepsCurve {
                 %s
                 ![accuracy against steps](%s)
 
-                Cheapest within %s of %s-%d on both measures: **%s at %d steps** (directions %s, joint agree %s). \
-                The API's default: %s at %d steps.
+                Cheapest within %s of %s-%d on both measures: **%s at %s** (directions %s, joint agree %s). \
+                The API's default: %s at %s.
                 """.formatted(settings.samples(), settings.samples(), settings.feedback(), settings.guidance(),
                 QualityReport.samplerName(reference.sampler()), reference.steps(), points(TOLERANCE_POINTS),
                 table.render(), chart, points(TOLERANCE_POINTS), QualityReport.samplerName(reference.sampler()), reference.steps(),
-                QualityReport.samplerName(chosen.sampler()), chosen.steps(), Percent.of(chosen.directions()), Percent.of(chosen.coherence()),
-                QualityReport.samplerName(JobParams.DEFAULT_SAMPLER), JobParams.DEFAULT_STEPS);
+                QualityReport.samplerName(chosen.sampler()), steps(chosen.steps()), Percent.of(chosen.directions()), Percent.of(chosen.coherence()),
+                QualityReport.samplerName(JobParams.DEFAULT_SAMPLER), steps(JobParams.DEFAULT_STEPS));
+    }
+
+    private static String steps(int steps) {
+        return steps == 1 ? "1 step" : steps + " steps";
     }
 
     private static String delta(double value, double reference) {
