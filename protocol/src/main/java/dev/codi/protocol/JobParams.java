@@ -28,7 +28,10 @@ import io.vertx.core.json.JsonObject;
  */
 public record JobParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger, double feedback,
                         Sampler sampler) {
-    /** The default solver and steps: the cheapest within 1 point of DDIM-50 in docs/quality.md, "Accuracy against steps". */
+    /**
+     * The default solver and steps, DDIM-50: the reference of docs/quality.md, "Accuracy against steps, per sampler", where
+     * no cheaper setting stays within 1 point of it on directions accuracy and joint coherence on every seed measured.
+     */
     public static final Sampler DEFAULT_SAMPLER = Sampler.DDIM;
     public static final int DEFAULT_STEPS = 50;
     public static final int MAX_STEPS = 200;
