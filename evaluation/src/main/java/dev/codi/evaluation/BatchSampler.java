@@ -99,7 +99,7 @@ public final class BatchSampler {
                 for (int j = 0; j < chunk.size(); j++) {
                     Request request = chunk.get(j);
                     JobParams params = new JobParams(settings.steps(), settings.guidance(), 0.0, request.seed(), request.joint(),
-                            request.coupling().stagger(settings), request.coupling().feedback(settings));
+                            request.coupling().stagger(settings), request.coupling().feedback(settings), settings.sampler());
                     jobs.add(new SamplingJob(task + "-" + (start + j), request.conditioning(), request.outputs(), params, () -> false));
                 }
                 List<Map<Modality, Latent>> latents = model.sample(jobs, SamplingListener.NONE);

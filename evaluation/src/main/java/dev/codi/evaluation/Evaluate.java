@@ -32,6 +32,9 @@ import java.util.stream.Collectors;
  *   --stagger          DDIM steps between the starts of jointly sampled outputs (default: a fifth of --steps)
  *   --feedback 1.0     weight of the other outputs' shared-space readings in joint sampling
  *   --seed 2305        every draw of the report derives from it
+ *   --curve-samplers ddim,dpmsolver++,unipc   samplers of the accuracy-against-steps curve
+ *   --curve-steps 5,10,15,20,30,50   step counts of the accuracy-against-steps curve (section steps, not run by default:
+ *                      it samples the directions and joint-coherence jobs 18 times)
  * </pre>
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
@@ -71,6 +74,14 @@ public final class Evaluate implements Callable<Integer> {
     @Option(names = "--composition-weights", defaultValue = "1:1,2:1,1:2", split = ",",
             description = "text:other weight pairs for the composition table (default: ${DEFAULT-VALUE})")
     List<String> compositionWeights;
+
+    @Option(names = "--curve-samplers", defaultValue = "ddim,dpmsolver++,unipc", split = ",",
+            description = "samplers of the accuracy-against-steps curve (section steps; default: ${DEFAULT-VALUE})")
+    List<String> curveSamplers;
+
+    @Option(names = "--curve-steps", defaultValue = "5,10,15,20,30,50", split = ",",
+            description = "step counts of the accuracy-against-steps curve, per sampler (section steps; default: ${DEFAULT-VALUE})")
+    List<Integer> curveSteps;
 
     @Option(names = "--picture-prompts", defaultValue = "6", description = "prompts (rows) in the pictures (default: ${DEFAULT-VALUE})")
     int picturePrompts;
@@ -124,7 +135,8 @@ public final class Evaluate implements Callable<Integer> {
                         stagger != null ? stagger : JobParams.defaultStagger(steps),
                         feedback != null ? feedback : JobParams.DEFAULT_FEEDBACK),
                 selected, compositionWeights.stream().map(Composition.Weights::parse).toList(),
-                new Pictures.Layout(picturePrompts, pictureSeeds), out, pictures, loss, artifacts, command());
+                new Pictures.Layout(picturePrompts, pictureSeeds), out, pictures, loss, artifacts, command(),
+                curveSamplers.stream().map(JobParams.Sampler::fromWireName).toList(), curveSteps);
         try (CodiTinyModel model = CodiTinyModel.load(directory)) {
             QualityReport.Report report = QualityReport.run(model, options, new Progress(!quiet));
             QualityReport.write(report, out);

@@ -17,6 +17,13 @@ public final class Progress {
         return new Progress(false);
     }
 
+    /** One line on stderr, such as a figure measured, which a long run's log then keeps; nothing when progress is not shown. */
+    public void note(String line) {
+        if (shown) {
+            System.err.println(line);
+        }
+    }
+
     /** A bar counting {@code unit}s; a no-op bar when progress is not shown. */
     public ProgressBar bar(String task, long total, String unit) {
         ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)

@@ -10,7 +10,9 @@ import dev.codi.evaluation.sections.JointCoherence;
 import dev.codi.evaluation.sections.Pictures;
 import dev.codi.evaluation.sections.Retrieval;
 import dev.codi.evaluation.sections.RoundTrip;
+import dev.codi.evaluation.sections.StepsCurve;
 import dev.codi.model.tiny.BundleManifest;
+import dev.codi.protocol.JobParams;
 import dev.codi.model.tiny.CodiTinyModel;
 
 import java.io.IOException;
@@ -39,7 +41,7 @@ public final class QualityReport {
 
     /** The report's sections, selectable on the command line by {@link #id()}. */
     public enum Section {
-        DIRECTIONS, FOREIGN, CONFORMANCE, COMPOSITION, ROUNDTRIP, RETRIEVAL, SENSITIVITY, COHERENCE, CHAINING, PICTURES;
+        DIRECTIONS, FOREIGN, CONFORMANCE, COMPOSITION, ROUNDTRIP, RETRIEVAL, SENSITIVITY, COHERENCE, CHAINING, STEPS, PICTURES;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
@@ -62,12 +64,17 @@ public final class QualityReport {
      * @param command   the command line that produced the report, printed in it verbatim
      * @param lossCsv   a {@code stage,step,loss} CSV to plot, or null
      * @param artifacts keep every judged output file under this directory, or null
+     * @param curveSamplers the samplers of the accuracy-against-steps curve
+     * @param curveSteps    its step counts
      */
     public record Options(Path bundle, Settings settings, Set<Section> sections, List<Composition.Weights> compositionWeights,
-                          Pictures.Layout pictureLayout, Path out, Path pictures, Path lossCsv, Path artifacts, String command) {
+                          Pictures.Layout pictureLayout, Path out, Path pictures, Path lossCsv, Path artifacts, String command,
+                          List<JobParams.Sampler> curveSamplers, List<Integer> curveSteps) {
         public Options {
             sections = Set.copyOf(sections);
             compositionWeights = List.copyOf(compositionWeights);
+            curveSamplers = List.copyOf(curveSamplers);
+            curveSteps = List.copyOf(curveSteps);
             if (sections.isEmpty()) {
                 throw new IllegalArgumentException("--sections selects nothing");
             }
@@ -104,6 +111,7 @@ public final class QualityReport {
                 case SENSITIVITY -> ConditioningSensitivity.run(context);
                 case COHERENCE -> JointCoherence.run(context);
                 case CHAINING -> Chaining.run(context);
+                case STEPS -> StepsCurve.run(context, options.curveSamplers(), options.curveSteps(), options.out().toAbsolutePath().getParent());
                 case PICTURES -> Pictures.run(context, options.pictureLayout(), options.out().toAbsolutePath().getParent(), options.lossCsv());
             });
             times.put(section, Duration.ofNanos(System.nanoTime() - sectionStart));
@@ -144,7 +152,7 @@ public final class QualityReport {
         setup.row("description", manifest.description());
         setup.row("sections", options.sections().stream().sorted().map(Section::id).collect(Collectors.joining(", ")));
         setup.row("samples per cell", settings.samples());
-        setup.row("sampling", "DDIM, " + settings.steps() + " steps, η = 0, guidance " + settings.guidance()
+        setup.row("sampling", samplerName(settings.sampler()) + ", " + settings.steps() + " steps, η = 0, guidance " + settings.guidance()
                 + ", joint outputs staggered by " + settings.stagger() + " steps with shared-space feedback " + settings.feedback()
                 + ", batches of " + settings.batchSize());
         setup.row("seed", settings.seed());
@@ -159,6 +167,15 @@ public final class QualityReport {
                     .append(entry.getValue().markdown().strip()).append("\n\n");
         }
         return out.toString();
+    }
+
+    /** How the report names a solver: "DDIM", "DPM-Solver++(2M)", "UniPC". */
+    public static String samplerName(JobParams.Sampler sampler) {
+        return switch (sampler) {
+            case DDIM -> "DDIM";
+            case DPM_SOLVER_PLUS_PLUS -> "DPM-Solver++(2M)";
+            case UNIPC -> "UniPC";
+        };
     }
 
     private static String seconds(Duration duration) {

@@ -10,10 +10,12 @@ import dev.codi.evaluation.sections.ConditioningSensitivity;
 import dev.codi.evaluation.sections.Directions;
 import dev.codi.evaluation.sections.ForeignRenderings;
 import dev.codi.evaluation.sections.SpecConformanceSection;
+import dev.codi.evaluation.sections.StepsCurve;
 import dev.codi.evaluation.sections.JointCoherence;
 import dev.codi.evaluation.sections.Pictures;
 import dev.codi.media.Modality;
 import dev.codi.model.tiny.CodiTinyBundle;
+import dev.codi.protocol.JobParams;
 import dev.codi.model.tiny.CodiTinyModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +55,8 @@ class QualityReportTest {
     private static QualityReport.Options options(Set<Section> sections) {
         return new QualityReport.Options(directory.resolve("bundle"), new Settings(1, 1, 7.5, 99, 8), sections,
                 List.of(new Composition.Weights(1, 1), new Composition.Weights(2, 1)), new Pictures.Layout(1, 2),
-                directory.resolve("docs/quality.md"), directory.resolve("docs/img"), null, null, "evaluation/evaluate.sh --samples 1");
+                directory.resolve("docs/quality.md"), directory.resolve("docs/img"), null, null, "evaluation/evaluate.sh --samples 1",
+                List.of(JobParams.Sampler.values()), List.of(1)); // one step count: the curve's rule has its own test, and each count samples every directions and coherence job thrice
     }
 
     @AfterAll
@@ -120,11 +123,28 @@ class QualityReportTest {
     }
 
     @Test
+    void stepsCurveMeasuresEverySamplerAtEveryStepCountAgainstDdimAtTheMost() {
+        SectionResult steps = report.sections().get(Section.STEPS);
+        Markdown table = steps.table(StepsCurve.TABLE);
+        assertThat(table.rows()).extracting(row -> row.get(0) + "-" + row.get(1))
+                .containsExactly("ddim-1", "dpmsolver++-1", "unipc-1");
+        assertThat(table.rows()).filteredOn(row -> row.get(8).equals("reference")).extracting(row -> row.get(0) + "-" + row.get(1))
+                .containsExactly("ddim-1");
+        for (List<String> row : table.rows()) {
+            assertThat(row.get(2)).matches("\\d+\\.\\d % \\(\\d+/60\\)"); // 12 directions × 2 splits × 1 sample; 6 score 2 attributes, 6 score 3
+            assertThat(row.get(8)).isIn("reference", "yes", "no");
+        }
+        assertThat(steps.markdown()).contains("![accuracy against steps](img/" + StepsCurve.CHART + ")")
+                .containsPattern("Cheapest within 1 point of DDIM-1 on both measures: \\*\\*(DDIM|DPM-Solver\\+\\+\\(2M\\)|UniPC) at 1 step\\b");
+        assertThat(options.pictures().resolve(StepsCurve.CHART)).isRegularFile();
+    }
+
+    @Test
     void markdownNamesTheBundleTheCommandAndWarnsItIsUntrained() throws IOException {
         QualityReport.write(report, options.out());
         String markdown = Files.readString(options.out());
         assertThat(markdown).contains("This bundle is untrained", "trained: **false**", "evaluation/evaluate.sh --samples 1",
-                "samples per cell | 1", "| seed | 99 |", "## 1. Directions", "## 2. Foreign renderings", "## 3. Spec conformance", "## 10. Pictures", "](img/samples-text-to-image.png)");
+                "samples per cell | 1", "| seed | 99 |", "## 1. Directions", "## 2. Foreign renderings", "## 3. Spec conformance", "## 11. Pictures", "](img/samples-text-to-image.png)");
     }
 
     @Test

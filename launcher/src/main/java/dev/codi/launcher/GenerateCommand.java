@@ -1,5 +1,6 @@
 package dev.codi.launcher;
 
+import dev.codi.protocol.JobParams;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import me.tongfei.progressbar.ProgressBar;
@@ -41,9 +42,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--api-key", defaultValue = "${env:CODI_API_KEY}",
             description = "API key for --server (default: the CODI_API_KEY environment variable)")
     String apiKey;
-    @Option(names = "--steps", description = "DDIM steps (default 50)")
+    @Option(names = "--steps", description = "denoising steps (default: the API's, " + JobParams.DEFAULT_STEPS + ")")
     Integer steps;
-    @Option(names = "--guidance", description = "classifier-free guidance scale (default 7.5)")
+    @Option(names = "--guidance", description = "classifier-free guidance scale (default " + JobParams.DEFAULT_GUIDANCE + ")")
     Double guidance;
     @Option(names = "--seed", description = "sampling seed (default: drawn by the server and reported)")
     Long seed;

@@ -47,8 +47,33 @@ public final class Directions {
         return directions;
     }
 
-    public static SectionResult run(EvaluationContext context) {
+    /** One direction's jobs: {@code samples} renderings per split, each with its truth and split, in that order. */
+    record Jobs(Modality input, Modality output, List<BatchSampler.Request> requests, List<Combination> truths, List<Splits> splits) {
+    }
+
+    /** The jobs of the direction input → output, the same for every sampler and step count (the noise seeds included). */
+    static Jobs jobs(EvaluationContext context, Modality input, Modality output) {
         long seed = context.settings().seed();
+        int samples = context.settings().samples();
+        String name = input.wireName() + "→" + output.wireName();
+        List<BatchSampler.Request> requests = new ArrayList<>();
+        List<Combination> truths = new ArrayList<>();
+        List<Splits> splits = new ArrayList<>();
+        for (Splits split : List.of(Splits.HELD_IN, Splits.HELD_OUT)) {
+            for (int k = 0; k < samples; k++) {
+                Combination combination = split.pick(seed, "directions/" + name, k);
+                GeneratedMedia rendering = WorldRendering.render(context.world(), combination, input,
+                        Seeds.random(seed, "directions/input/" + name + "/" + split.label(), k));
+                requests.add(new BatchSampler.Request(context.sampler().condition(Artifacts.asInput(rendering)),
+                        Set.of(output), Seeds.of(seed, "directions/noise/" + name + "/" + split.label(), k), false));
+                truths.add(combination);
+                splits.add(split);
+            }
+        }
+        return new Jobs(input, output, requests, truths, splits);
+    }
+
+    public static SectionResult run(EvaluationContext context) {
         int samples = context.settings().samples();
         Markdown table = Markdown.table("direction", "scored", "held-in", "held-out", "chance", "color", "shape", "motion",
                 "whole output right");
@@ -59,20 +84,10 @@ public final class Directions {
             Modality output = direction[1];
             String name = input.wireName() + "→" + output.wireName();
             Set<Attribute> scored = Attribute.carriedByBoth(input, output);
-            List<BatchSampler.Request> requests = new ArrayList<>();
-            List<Combination> truths = new ArrayList<>();
-            List<Splits> splits = new ArrayList<>();
-            for (Splits split : List.of(Splits.HELD_IN, Splits.HELD_OUT)) {
-                for (int k = 0; k < samples; k++) {
-                    Combination combination = split.pick(seed, "directions/" + name, k);
-                    GeneratedMedia rendering = WorldRendering.render(context.world(), combination, input,
-                            Seeds.random(seed, "directions/input/" + name + "/" + split.label(), k));
-                    requests.add(new BatchSampler.Request(context.sampler().condition(Artifacts.asInput(rendering)),
-                            Set.of(output), Seeds.of(seed, "directions/noise/" + name + "/" + split.label(), k), false));
-                    truths.add(combination);
-                    splits.add(split);
-                }
-            }
+            Jobs jobs = jobs(context, input, output);
+            List<BatchSampler.Request> requests = jobs.requests();
+            List<Combination> truths = jobs.truths();
+            List<Splits> splits = jobs.splits();
             List<Map<Modality, GeneratedMedia>> outputs = context.sampler().run(name, requests);
             Map<Splits, AttributeScore> scores = new EnumMap<>(Splits.class);
             AttributeScore both = new AttributeScore();

@@ -99,8 +99,27 @@ public final class JointCoherence {
         }
     }
 
-    public static SectionResult run(EvaluationContext context) {
+    /** One output set's jobs: under-specified prompts, their conditionings and noise seeds, the same for every way of sampling. */
+    record Jobs(Set<Modality> outputs, List<Attributes> prompts, List<Conditioning> conditionings, List<Long> noiseSeeds) {
+    }
+
+    static Jobs jobs(EvaluationContext context, Set<Modality> outputs) {
         long seed = context.settings().seed();
+        String tag = "coherence/" + outputs.stream().map(Modality::wireName).collect(Collectors.joining("+"));
+        List<Attributes> prompts = new ArrayList<>();
+        List<Conditioning> conditionings = new ArrayList<>();
+        List<Long> noiseSeeds = new ArrayList<>();
+        for (int k = 0; k < context.settings().samples(); k++) {
+            Attributes prompt = UnderSpecifiedPrompts.prompt(seed, tag, outputs, k);
+            String caption = context.world().caption(prompt, Seeds.random(seed, tag + "/caption", k));
+            prompts.add(prompt);
+            conditionings.add(context.sampler().condition(Artifacts.asInput(new GeneratedMedia.Text(caption))));
+            noiseSeeds.add(UnderSpecifiedPrompts.noiseSeed(seed, tag, k));
+        }
+        return new Jobs(outputs, prompts, conditionings, noiseSeeds);
+    }
+
+    public static SectionResult run(EvaluationContext context) {
         int samples = context.settings().samples();
         Markdown table = Markdown.table("outputs", "open attribute", "jobs", "joint agree", "tokens-only agree", "lockstep agree",
                 "independent agree", "chance", "joint agree, second judge", "independent agree, second judge", "specified right (joint)", "specified right (tokens only)", "specified right (lockstep)",
@@ -111,21 +130,14 @@ public final class JointCoherence {
         int allJobs = 0;
         for (Set<Modality> outputs : OUTPUT_SETS) {
             String name = outputs.stream().map(Modality::wireName).collect(Collectors.joining("+"));
-            String tag = "coherence/" + name;
-            List<Attributes> prompts = new ArrayList<>();
-            List<Conditioning> conditionings = new ArrayList<>();
-            for (int k = 0; k < samples; k++) {
-                Attributes prompt = UnderSpecifiedPrompts.prompt(seed, tag, outputs, k);
-                String caption = context.world().caption(prompt, Seeds.random(seed, tag + "/caption", k));
-                prompts.add(prompt);
-                conditionings.add(context.sampler().condition(Artifacts.asInput(new GeneratedMedia.Text(caption))));
-            }
+            Jobs jobs = jobs(context, outputs);
+            List<Attributes> prompts = jobs.prompts();
             Map<Way, Measure> measures = new EnumMap<>(Way.class);
             Map<Way, List<Map<Modality, GeneratedMedia>>> generated = new EnumMap<>(Way.class);
             for (Way way : Way.values()) {
                 List<BatchSampler.Request> requests = new ArrayList<>();
                 for (int k = 0; k < samples; k++) {
-                    requests.add(way.request(conditionings.get(k), outputs, UnderSpecifiedPrompts.noiseSeed(seed, tag, k)));
+                    requests.add(way.request(jobs.conditionings().get(k), outputs, jobs.noiseSeeds().get(k)));
                 }
                 long start = System.nanoTime();
                 List<Map<Modality, GeneratedMedia>> results = context.sampler().run(name + " " + way.label, requests);

@@ -1,7 +1,9 @@
 package dev.codi.evaluation.pictures;
 
+import dev.codi.evaluation.sections.CheapestSetting;
 import dev.codi.media.AudioClip;
 import dev.codi.media.RgbImage;
+import dev.codi.protocol.JobParams.Sampler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +39,37 @@ class PicturesTest {
             }
         }
         assertThat(png.getRGB(left + 11, top + 20) & 0xFFFFFF).isZero();
+    }
+
+    @Test
+    void stepsChartDrawsEverySamplersPointsInItsColour() {
+        List<CheapestSetting.Point> curve = List.of(
+                new CheapestSetting.Point(Sampler.DDIM, 10, 0.97, 0.90), new CheapestSetting.Point(Sampler.DDIM, 50, 0.99, 0.95),
+                new CheapestSetting.Point(Sampler.DPM_SOLVER_PLUS_PLUS, 10, 0.90, 0.80),
+                new CheapestSetting.Point(Sampler.DPM_SOLVER_PLUS_PLUS, 50, 0.99, 0.95),
+                new CheapestSetting.Point(Sampler.UNIPC, 10, 0.85, 0.75), new CheapestSetting.Point(Sampler.UNIPC, 50, 0.98, 0.94));
+        BufferedImage chart = StepsChart.draw(curve, curve.get(1), 1.0);
+        assertThat(new int[] {chart.getWidth(), chart.getHeight()})
+                .containsExactly(2 * StepsChart.PANEL_WIDTH, StepsChart.HEADER_HEIGHT + StepsChart.PANEL_HEIGHT);
+        for (Sampler sampler : Sampler.values()) {
+            int colour = StepsChart.SAMPLER_COLORS[sampler.ordinal()].getRGB() & 0xFFFFFF;
+            long inLeftPanel = 0;
+            long inRightPanel = 0;
+            for (int y = StepsChart.HEADER_HEIGHT; y < chart.getHeight(); y++) {
+                for (int x = 0; x < chart.getWidth(); x++) {
+                    if ((chart.getRGB(x, y) & 0xFFFFFF) == colour) {
+                        if (x < StepsChart.PANEL_WIDTH) {
+                            inLeftPanel++;
+                        } else {
+                            inRightPanel++;
+                        }
+                    }
+                }
+            }
+            assertThat(inLeftPanel).as(sampler + " in the directions panel").isGreaterThan(20);
+            assertThat(inRightPanel).as(sampler + " in the coherence panel").isGreaterThan(20);
+        }
+        assertThatThrownBy(() -> StepsChart.draw(List.of(), curve.get(1), 1.0)).hasMessageContaining("no points");
     }
 
     @Test
