@@ -33,8 +33,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The whole system as separate processes on this machine, the way deploy/local runs it: one
- * Kafka broker (KRaft) and one S3 server (S3Proxy over a directory), each a JVM of its own, and
- * the gateway and instances of each model stage (two unless told otherwise), each a JVM started from its runnable jar.
+ * Kafka broker (KRaft; or three, each a broker and a controller of one quorum, as
+ * {@code deploy/local/up.sh --brokers 3} runs them) and one S3 server (S3Proxy over a directory),
+ * each a JVM of its own, and the gateway and instances of each model stage (two unless told
+ * otherwise), each a JVM started from its runnable jar.
  * The stages and the gateway reach the store through a {@link TcpProxy}, which can blackhole it.
  * A supervisor restarts any service that dies, as a process manager would.
  */
@@ -50,10 +52,13 @@ final class FaultCluster implements AutoCloseable {
 
     final Path root;
     final Path work;
-    final int kafkaPort = freePort();
-    final int controllerPort = freePort();
+    final List<Integer> kafkaPorts;
+    final List<Integer> controllerPorts;
     final int s3Port = freePort();
     final int gatewayPort = freePort();
+    /** The Kafka brokers, node ids 1, 2, 3 … in order. */
+    final List<ManagedProcess> brokers;
+    /** The first (with one broker, the only) broker. */
     final ManagedProcess broker;
     final ManagedProcess s3;
     final TcpProxy s3Proxy;
@@ -77,10 +82,32 @@ final class FaultCluster implements AutoCloseable {
      */
     FaultCluster(Map<String, String> extraEnvironment, Map<String, Map<String, String>> perService, Map<String, Integer> instances,
                  Map<String, String> brokerOverrides) throws IOException {
+        this(1, extraEnvironment, perService, instances, brokerOverrides);
+    }
+
+    /**
+     * @param brokerCount Kafka brokers, each also a KRaft controller: 1, or 3 and more, whose
+     *                    internal topics then keep 3 copies, 2 in sync (codi's own topics take
+     *                    theirs from CODI_TOPIC_REPLICATION_FACTOR and CODI_TOPIC_MIN_INSYNC_REPLICAS)
+     */
+    FaultCluster(int brokerCount, Map<String, String> extraEnvironment, Map<String, Map<String, String>> perService,
+                 Map<String, Integer> instances, Map<String, String> brokerOverrides) throws IOException {
+        if (brokerCount != 1 && brokerCount < 3) {
+            throw new IllegalArgumentException("brokers must be 1, or 3 and more (a quorum that outlives one), got " + brokerCount);
+        }
         root = Path.of(System.getProperty("codi.home", "..")).toAbsolutePath().normalize();
         work = root.resolve("fault-tests/target/fault-run-" + UUID.randomUUID().toString().substring(0, 8));
         Files.createDirectories(work);
-        broker = newBroker(brokerOverrides);
+        List<Integer> ports = new ArrayList<>();
+        List<Integer> controllers = new ArrayList<>();
+        for (int n = 0; n < brokerCount; n++) {
+            ports.add(freePort());
+            controllers.add(freePort());
+        }
+        kafkaPorts = List.copyOf(ports);
+        controllerPorts = List.copyOf(controllers);
+        brokers = newBrokers(brokerOverrides);
+        broker = brokers.get(0);
         s3 = newS3();
         s3Proxy = new TcpProxy(s3Port);
         Map<String, String> environment = serviceEnvironment(extraEnvironment);
@@ -105,10 +132,12 @@ final class FaultCluster implements AutoCloseable {
     }
 
     void start() {
-        broker.start();
+        brokers.forEach(ManagedProcess::start);
         s3.start();
-        awaitPort(kafkaPort, "kafka");
+        kafkaPorts.forEach(port -> awaitPort(port, "kafka"));
         awaitPort(s3Port, "s3");
+        // Topics of several copies can be created only once that many brokers have joined.
+        await("every Kafka broker in the cluster", READY_TIMEOUT, () -> liveBrokers().size() == brokers.size());
         // The gateway first: it creates the topics the others then find.
         gateway().start();
         await("the gateway ready", READY_TIMEOUT, this::gatewayReady);
@@ -134,8 +163,20 @@ final class FaultCluster implements AutoCloseable {
         return "http://127.0.0.1:" + gatewayPort;
     }
 
+    /** Every broker's address, as clients are given them: any one that answers is enough to start. */
     String bootstrap() {
-        return "127.0.0.1:" + kafkaPort;
+        return String.join(",", kafkaPorts.stream().map(port -> "127.0.0.1:" + port).toList());
+    }
+
+    /** Node ids of the brokers the cluster's metadata lists as alive; empty while none answers. */
+    java.util.Set<Integer> liveBrokers() {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap(), "request.timeout.ms", "5000",
+                "default.api.timeout.ms", "10000"))) {
+            return admin.describeCluster().nodes().get(15, TimeUnit.SECONDS).stream()
+                    .map(org.apache.kafka.common.Node::id).collect(java.util.stream.Collectors.toSet());
+        } catch (Exception e) {
+            return java.util.Set.of();
+        }
     }
 
     boolean gatewayReady() {
@@ -212,7 +253,7 @@ final class FaultCluster implements AutoCloseable {
         services.values().forEach(list -> list.forEach(ManagedProcess::killAndKeepDown));
         s3Proxy.close();
         s3.killAndKeepDown();
-        broker.killAndKeepDown();
+        brokers.forEach(ManagedProcess::killAndKeepDown);
     }
 
     private void supervise() {
@@ -222,37 +263,63 @@ final class FaultCluster implements AutoCloseable {
         }
     }
 
-    private ManagedProcess newBroker(Map<String, String> overrides) throws IOException {
-        Path data = work.resolve("kafka-data");
-        Path properties = work.resolve("kafka.properties");
-        StringBuilder text = new StringBuilder();
-        Map<String, String> config = new LinkedHashMap<>(dev.codi.infra.BrokerTuning.singleNodeProperties());
-        config.put("process.roles", "broker,controller");
-        config.put("node.id", "1");
-        config.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        config.put("listeners", "PLAINTEXT://127.0.0.1:" + kafkaPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + kafkaPort);
-        config.put("controller.listener.names", "CONTROLLER");
-        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        config.put("log.dirs", data.toString());
-        config.putAll(overrides);
-        config.forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
-        Files.writeString(properties, text);
+    /**
+     * The brokers, each a KRaft broker and controller of one quorum (static voters, as
+     * deploy/local/start-kafka.sh writes them), their storage formatted with one cluster id.
+     */
+    private List<ManagedProcess> newBrokers(Map<String, String> overrides) throws IOException {
+        int count = kafkaPorts.size();
+        String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
+        List<String> voters = new ArrayList<>();
+        for (int n = 1; n <= count; n++) {
+            voters.add(n + "@127.0.0.1:" + controllerPorts.get(n - 1));
+        }
         String classpath = ManagedProcess.classpath();
-        ProcessBuilder format = new ProcessBuilder(ManagedProcess.java(List.of("-Xmx256m"), classpath, "kafka.tools.StorageTool",
-                List.of("format", "-t", org.apache.kafka.common.Uuid.randomUuid().toString(), "-c", properties.toString())))
-                .redirectErrorStream(true).redirectOutput(work.resolve("kafka-format.log").toFile());
+        List<ManagedProcess> started = new ArrayList<>();
+        List<Process> formats = new ArrayList<>();
+        for (int n = 1; n <= count; n++) {
+            String name = count == 1 ? "kafka" : "kafka-" + n;
+            int port = kafkaPorts.get(n - 1);
+            int controllerPort = controllerPorts.get(n - 1);
+            Path properties = work.resolve(name + ".properties");
+            StringBuilder text = new StringBuilder();
+            Map<String, String> config = new LinkedHashMap<>(dev.codi.infra.BrokerTuning.singleNodeProperties());
+            if (count >= 3) {
+                // One broker may die without losing a committed offset, a transaction's state or a share group's.
+                config.put("offsets.topic.replication.factor", "3");
+                config.put("transaction.state.log.replication.factor", "3");
+                config.put("transaction.state.log.min.isr", "2");
+                config.put("share.coordinator.state.topic.replication.factor", "3");
+                config.put("share.coordinator.state.topic.min.isr", "2");
+            }
+            config.put("process.roles", "broker,controller");
+            config.put("node.id", Integer.toString(n));
+            config.put("controller.quorum.voters", String.join(",", voters));
+            config.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            config.put("controller.listener.names", "CONTROLLER");
+            config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            config.put("log.dirs", work.resolve(name + "-data").toString());
+            config.putAll(overrides);
+            config.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+            Files.writeString(properties, text);
+            formats.add(new ProcessBuilder(ManagedProcess.java(List.of("-Xmx256m"), classpath, "kafka.tools.StorageTool",
+                    List.of("format", "-t", clusterId, "-c", properties.toString())))
+                    .redirectErrorStream(true).redirectOutput(work.resolve(name + "-format.log").toFile()).start());
+            started.add(new ManagedProcess(name, ManagedProcess.java(List.of("-Xmx512m"), classpath, "kafka.Kafka",
+                    List.of(properties.toString())), Map.of(), work));
+        }
         try {
-            int exit = format.start().waitFor();
-            if (exit != 0) {
-                throw new IllegalStateException("formatting Kafka's storage failed; see " + work.resolve("kafka-format.log"));
+            for (int n = 0; n < count; n++) {
+                if (formats.get(n).waitFor() != 0) {
+                    throw new IllegalStateException("formatting Kafka's storage failed; see " + work.resolve(started.get(n).name() + "-format.log"));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        return new ManagedProcess("kafka", ManagedProcess.java(List.of("-Xmx512m"), classpath, "kafka.Kafka",
-                List.of(properties.toString())), Map.of(), work);
+        return List.copyOf(started);
     }
 
     private ManagedProcess newS3() throws IOException {

@@ -22,8 +22,9 @@ import java.time.Duration;
  * @param jobCacheSize     finished jobs kept in memory, least recently used out first; older ones are
  *                         read back from the object store (CODI_JOB_CACHE_SIZE, default 10000)
  * @param jobRetention     a finished job, its inputs and artifacts are deleted this long after it was
- *                         created, and then answer 410 (CODI_JOB_RETENTION_SECONDS, default 604800: 7 days)
- * @param retentionSweep   how often expired jobs are looked for (CODI_RETENTION_SWEEP_SECONDS, default 3600)
+ *                         created, and then answer 410 (CODI_JOB_RETENTION_SECONDS, default 604800: 7 days);
+ *                         an upload answers 410 this long after it was uploaded
+ * @param retentionSweep   how often expired jobs and uploads are looked for (CODI_RETENTION_SWEEP_SECONDS, default 3600)
  */
 public record GatewayConfig(String host, int port, long bodyLimitBytes, Duration artifactUrlTtl, Path modelDirectory,
                             Duration idempotencyTtl, long uploadLimitBytes, Duration stallTimeout, int jobCacheSize,

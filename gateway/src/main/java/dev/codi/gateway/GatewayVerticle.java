@@ -107,7 +107,8 @@ public final class GatewayVerticle extends VerticleBase {
         admission = new Admission(vertx, limits, System::nanoTime);
         admission.attach(view);
         decodePool = new DecodePool(vertx, limits.decodeThreads(), limits.decodeQueue(), limits.retryAfterSeconds());
-        Uploads uploads = new Uploads(store, MediaLimits.defaults(), Clock.systemUTC(), new SecureRandom());
+        Uploads uploads = new Uploads(store, MediaLimits.defaults(), Clock.systemUTC(), new SecureRandom(), gateway.jobRetention(),
+                gateway.stallTimeout());
         UploadsApi uploadsApi = new UploadsApi(vertx, uploads, gateway.uploadLimitBytes(), decodePool);
         JobRequestParser parser = new JobRequestParser(MediaLimits.defaults(), new SecureRandom(), webhooks.guard(), uploads);
         WebhooksApi webhooksApi = new WebhooksApi(webhooks, view, producer, pipeline.topics(), Clock.systemUTC());
@@ -129,7 +130,7 @@ public final class GatewayVerticle extends VerticleBase {
         reader = new JobStateReader(vertx, pipeline.kafka(), pipeline.topics().jobState(), view, Clock.systemUTC(),
                 recent.plus(gateway.stallTimeout()));
         writer = new JobStateWriter(pipeline.kafka(), pipeline.topics(), store);
-        retention = new JobRetention(vertx, view, new JobArchive(store), writer, producer, pipeline.topics(), gateway.jobRetention(),
+        retention = new JobRetention(vertx, view, new JobArchive(store), uploads, writer, producer, pipeline.topics(), gateway.jobRetention(),
                 gateway.retentionSweep(), Clock.systemUTC());
         return vertx.executeBlocking(() -> {
                     GatewayMetrics.start(); // the process's registry and JVM meters start here, off the event loop

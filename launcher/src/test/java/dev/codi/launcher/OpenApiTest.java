@@ -168,6 +168,11 @@ class OpenApiTest {
         triggers.put("POST /v1/uploads 422", () -> send("POST", "/v1/uploads", SharedPipeline.KEY, "image/png", "not a picture"));
         triggers.put("GET /v1/uploads/{id} 401", () -> send("GET", "/v1/uploads/upl_none", null, null, null));
         triggers.put("GET /v1/uploads/{id} 404", () -> send("GET", "/v1/uploads/upl_none", SharedPipeline.KEY, null, null));
+        // An upload id holds its creation time too.
+        String expiredUpload = dev.codi.gateway.RandomIds.timed("upl_", java.time.Instant.parse("2020-01-01T00:00:00Z"), new java.util.Random(5));
+        triggers.put("GET /v1/uploads/{id} 410", () -> send("GET", "/v1/uploads/" + expiredUpload, SharedPipeline.KEY, null, null));
+        triggers.put("POST /v1/jobs 410", () -> send("POST", "/v1/jobs", SharedPipeline.KEY, "application/json",
+                "{\"inputs\": {\"image\": {\"upload\": \"" + expiredUpload + "\"}}, \"outputs\": [\"text\"]}"));
         triggers.put("GET /v1/webhooks/secret 401", () -> send("GET", "/v1/webhooks/secret", null, null, null));
         triggers.put("POST /v1/webhooks/secret/rotate 401", () -> send("POST", "/v1/webhooks/secret/rotate", "codi_sk_wrong", null, ""));
         triggers.put("GET /v1/models 401", () -> send("GET", "/v1/models", null, null, null));

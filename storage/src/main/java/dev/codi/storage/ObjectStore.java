@@ -284,6 +284,28 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     /**
+     * Every object key starting with {@code prefix} whose object was last written before
+     * {@code before} (S3's {@code LastModified}), in S3's lexicographic order: what a sweep deletes
+     * by age, read from the listing alone, one request per thousand keys.
+     */
+    public List<String> listModifiedBefore(String prefix, java.time.Instant before) {
+        Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(before, "before");
+        return call("list", prefix, () -> {
+            List<String> keys = new ArrayList<>();
+            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder()
+                    .bucket(config.bucket()).prefix(prefix).recursive(true).build())) {
+                Item item = result.get();
+                if (!item.objectName().endsWith("/") && item.lastModified() != null
+                        && item.lastModified().toInstant().isBefore(before)) {
+                    keys.add(item.objectName());
+                }
+            }
+            return keys;
+        });
+    }
+
+    /**
      * A URL anyone can GET {@code key} with until {@code expiry} has passed (AWS SigV4 query
      * authentication), signed for the public endpoint. Sends no request.
      */

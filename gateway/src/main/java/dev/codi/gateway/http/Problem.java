@@ -58,6 +58,13 @@ public final class Problem extends RuntimeException {
                 new JsonObject().put("limit", limit).put("allowed", allowed));
     }
 
+    /** The same problem about one field of the request: the detail starts with it, and {@code field} names it. */
+    public Problem inField(String field) {
+        Problem problem = new Problem(status, type, title, field + ": " + getMessage(), extensions.copy().put("field", field));
+        problem.headers.putAll(headers);
+        return problem;
+    }
+
     /** Adds a response header sent with the problem (WWW-Authenticate, Retry-After, ...). */
     public Problem header(String name, String value) {
         headers.put(name, value);

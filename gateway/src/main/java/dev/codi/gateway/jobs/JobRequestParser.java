@@ -114,8 +114,13 @@ public final class JobRequestParser {
     private NewJob.InputFile media(Modality modality, Object input, String owner) {
         String field = "inputs." + modality.wireName();
         if (input instanceof JsonObject object && object.getValue("upload") instanceof String uploadId) {
-            StoredUpload upload = uploads.find(owner, uploadId).orElseThrow(() -> Problem.invalidRequest(
-                    field + ": no upload with id '" + uploadId + "'; upload the file first with POST /v1/uploads"));
+            StoredUpload upload;
+            try {
+                upload = uploads.find(owner, uploadId).orElseThrow(() -> Problem.invalidRequest(
+                        field + ": no upload with id '" + uploadId + "'; upload the file first with POST /v1/uploads"));
+            } catch (Problem expired) {
+                throw expired.inField(field);
+            }
             if (upload.modality() != modality) {
                 throw Problem.invalidRequest(field + ": upload " + uploadId + " is " + upload.modality().wireName()
                         + " (" + upload.type().contentType() + "); send " + accepted(modality));

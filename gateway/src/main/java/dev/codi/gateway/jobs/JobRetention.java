@@ -2,6 +2,7 @@ package dev.codi.gateway.jobs;
 
 import dev.codi.gateway.RandomIds;
 import dev.codi.gateway.http.Problem;
+import dev.codi.gateway.uploads.Uploads;
 import dev.codi.gateway.view.JobArchive;
 import dev.codi.gateway.view.JobSnapshot;
 import dev.codi.gateway.view.JobStateWriter;
@@ -32,6 +33,9 @@ import java.util.List;
  * partitions whose snapshots it writes, so no two gateways sweep the same job. A job id holds its
  * creation time, so a job no gateway knows any more answers 410 Gone rather than 404.
  *
+ * <p>Uploads expire after the same time, and the same sweep deletes theirs ({@link Uploads}):
+ * each gateway those whose ids fall in its partitions, as it does jobs.
+ *
  * <p>The sweep deletes; no bucket lifecycle rule is set: the sweep must write the tombstones
  * anyway, S3 lifecycle expiry counts whole days, and the embedded S3 server has no lifecycle API.
  */
@@ -43,6 +47,7 @@ public final class JobRetention {
     private final Vertx vertx;
     private final JobView view;
     private final JobArchive archive;
+    private final Uploads uploads;
     private final JobStateWriter writer;
     private final KafkaProducer<String, Buffer> producer;
     private final Topics topics;
@@ -52,11 +57,12 @@ public final class JobRetention {
     private long timer = -1;
     private boolean sweeping;
 
-    public JobRetention(Vertx vertx, JobView view, JobArchive archive, JobStateWriter writer, KafkaProducer<String, Buffer> producer,
-                        Topics topics, Duration retention, Duration sweepInterval, Clock clock) {
+    public JobRetention(Vertx vertx, JobView view, JobArchive archive, Uploads uploads, JobStateWriter writer,
+                        KafkaProducer<String, Buffer> producer, Topics topics, Duration retention, Duration sweepInterval, Clock clock) {
         this.vertx = vertx;
         this.view = view;
         this.archive = archive;
+        this.uploads = uploads;
         this.writer = writer;
         this.producer = producer;
         this.topics = topics;
@@ -113,7 +119,10 @@ public final class JobRetention {
                         + " s later; its inputs and artifacts are deleted");
     }
 
-    /** One round: the expired finished jobs of this gateway's partitions, objects first, then tombstones. */
+    /**
+     * One round: the expired finished jobs of this gateway's partitions, objects first, then
+     * tombstones; then the expired uploads of its partitions.
+     */
     void sweep() {
         if (sweeping) {
             return;
@@ -124,22 +133,20 @@ public final class JobRetention {
                 expired.add(job);
             }
         }
-        if (expired.isEmpty()) {
-            return;
-        }
         sweeping = true;
         Future<Void> round = Future.succeededFuture();
         for (JobView.Listed job : expired) {
             round = round.compose(ignored -> expire(job.owner(), job.job()));
         }
-        round.onComplete(done -> {
-            sweeping = false;
-            if (done.failed()) {
-                LOG.warn("retention sweep stopped, the next goes on: {}", done.cause().toString());
-            } else {
-                LOG.info("retention: {} jobs expired", expired.size());
-            }
-        });
+        round.compose(jobsDone -> vertx.executeBlocking(() -> uploads.deleteExpired(writer::ownsJob), false))
+                .onComplete(done -> {
+                    sweeping = false;
+                    if (done.failed()) {
+                        LOG.warn("retention sweep stopped, the next goes on: {}", done.cause().toString());
+                    } else if (!expired.isEmpty() || done.result() > 0) {
+                        LOG.info("retention: {} jobs expired, {} upload objects deleted", expired.size(), done.result());
+                    }
+                });
     }
 
     /** Deletes one job's objects, then forgets it everywhere through its tombstones. */

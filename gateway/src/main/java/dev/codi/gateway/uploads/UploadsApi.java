@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code POST /v1/uploads}: the request body is the file itself (any Content-Type; the bytes
  * decide), streamed to a temporary file and stopped as soon as it passes the size limit, then
- * validated and stored by {@link Uploads}. {@code GET /v1/uploads/{id}} describes one. An upload
- * is a job input as {@code {"upload": "<id>"}}; only its key can use or see it.
+ * validated and stored by {@link Uploads}. {@code GET /v1/uploads/{id}} describes one (410 once it
+ * expired). An upload is a job input as {@code {"upload": "<id>"}}; only its key can use or see it.
  */
 public final class UploadsApi {
     private final Vertx vertx;
