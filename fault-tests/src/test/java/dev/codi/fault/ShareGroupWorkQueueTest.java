@@ -48,12 +48,13 @@ class ShareGroupWorkQueueTest {
     @Test
     void sixDiffusionInstancesOnTwoPartitionsAllWorkAndAKilledInstancesJobsCompleteOnce() throws Exception {
         // Given 2 partitions per topic, share groups, 6 diffusion instances taking up to 2 jobs each,
-        // and acquisition locks of 10 s (renewed by an instance that works longer)
+        // and acquisition locks of 20 s, renewed every third of that by an instance that works longer
+        // (a shorter lock leaves a CPU-starved instance's renewal no slack)
         try (FaultCluster cluster = new FaultCluster(
                 Map.of("CODI_WORK_DELIVERY", "share", "CODI_TOPIC_PARTITIONS", "2", "CODI_MAX_WAIT_MS", "100"),
                 Map.of("diffusion-service", Map.of("CODI_MAX_BATCH", "2")),
                 Map.of("encoder-service", 1, "diffusion-service", DIFFUSION_INSTANCES, "decoder-service", 1),
-                Map.of("group.share.record.lock.duration.ms", "10000", "group.share.min.record.lock.duration.ms", "5000"))) {
+                Map.of("group.share.record.lock.duration.ms", "20000", "group.share.min.record.lock.duration.ms", "5000"))) {
             cluster.start();
             FaultClient client = new FaultClient(cluster.gatewayUrl());
 
@@ -116,7 +117,7 @@ class ShareGroupWorkQueueTest {
             long longestMillis = after.values().stream().flatMap(jobs -> jobs.values().stream())
                     .mapToLong(span -> Duration.between(span[0], span[1]).toMillis()).max().orElse(0);
             System.out.printf("share groups: %d diffusion instances busy at once on 2 partitions; killed %s holding %d job(s), "
-                    + "all %d jobs completed once; longest sampling %d ms against a 10 s lock%n", mostInstancesBusyAtOnce(spans),
+                    + "all %d jobs completed once; longest sampling %d ms against a 20 s lock%n", mostInstancesBusyAtOnce(spans),
                     killedId, heldByTheKilled.size(), JOBS, longestMillis);
         }
     }
