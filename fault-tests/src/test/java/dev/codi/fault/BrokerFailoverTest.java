@@ -6,26 +6,18 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -110,16 +102,16 @@ class BrokerFailoverTest {
 
             // Then every job succeeds
             for (String id : ids) {
-                JsonObject job = awaitTerminal(client, id);
+                JsonObject job = client.awaitTerminal(id, BOUND);
                 assertThat(job.getString("status")).as("job %s: %s", id, job.getString("error")).isEqualTo("succeeded");
             }
             long allDoneMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
             // ... with exactly one completion event each, read from the two brokers left
             Map<String, Set<String>> completions = new HashMap<>();
-            for (ConsumerRecord<String, byte[]> record : readJobEvents(cluster)) {
-                String type = header(record, "ce_type");
+            for (ConsumerRecord<String, byte[]> record : cluster.readTopic("codi.job-events")) {
+                String type = FaultCluster.header(record, "ce_type");
                 if (ids.contains(record.key()) && type != null && type.matches(".*job\\.(succeeded|failed|canceled)")) {
-                    completions.computeIfAbsent(record.key(), key -> new HashSet<>()).add(header(record, "ce_id"));
+                    completions.computeIfAbsent(record.key(), key -> new HashSet<>()).add(FaultCluster.header(record, "ce_id"));
                 }
             }
             assertThat(completions).as("completion events per job").hasSize(JOBS)
@@ -184,46 +176,4 @@ class BrokerFailoverTest {
     }
 
     // The three helpers below are ShareGroupWorkQueueTest's, copied.
-
-    private static JsonObject awaitTerminal(FaultClient client, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (true) {
-            JsonObject job = client.job(id);
-            if (job != null && Set.of("succeeded", "failed", "canceled").contains(job.getString("status"))) {
-                return job;
-            }
-            assertThat(System.nanoTime()).as("job " + id + " terminal within " + BOUND).isLessThan(deadline);
-            Thread.sleep(250);
-        }
-    }
-
-    private static List<ConsumerRecord<String, byte[]>> readJobEvents(FaultCluster cluster) {
-        String topic = "codi.job-events";
-        Properties properties = new Properties();
-        properties.put("bootstrap.servers", cluster.bootstrap());
-        properties.put("client.id", "failover-test-reader-" + UUID.randomUUID());
-        properties.put("enable.auto.commit", "false");
-        properties.put("isolation.level", "read_committed");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end");
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records;
-        }
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
 }

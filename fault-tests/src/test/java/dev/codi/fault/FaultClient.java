@@ -83,6 +83,21 @@ final class FaultClient {
         }
     }
 
+    /** The job once it is succeeded, failed or canceled; an assertion error if it is not within {@code bound}. */
+    JsonObject awaitTerminal(String id, Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (true) {
+            JsonObject job = job(id);
+            if (job != null && java.util.Set.of("succeeded", "failed", "canceled").contains(job.getString("status"))) {
+                return job;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("job " + id + " not terminal within " + bound);
+            }
+            Thread.sleep(250);
+        }
+    }
+
     byte[] download(String url) throws IOException, InterruptedException {
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());

@@ -6,11 +6,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -19,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -29,9 +24,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -132,7 +125,7 @@ class FaultSuiteTest {
         assertThat(result.failed).as("only the poison job fails").hasSize(1);
         JsonObject poison = client.job(result.failed.get(0));
         assertThat(poison.getString("error")).contains("stopped 3 times");
-        List<ConsumerRecord<String, byte[]>> deadLetters = readTopic("codi.dead-letter");
+        List<ConsumerRecord<String, byte[]>> deadLetters = cluster.readTopic("codi.dead-letter");
         assertThat(deadLetters).anySatisfy(record -> assertThat(record.key()).isEqualTo(result.failed.get(0)));
     }
 
@@ -192,7 +185,7 @@ class FaultSuiteTest {
         }
         Map<String, JsonObject> finished = awaitTerminal(ids);
         assertThat(finished.values()).allSatisfy(job -> assertThat(job.getString("status")).isEqualTo("succeeded"));
-        Map<String, Long> sampled = readTopic("codi.latents").stream().filter(record -> ids.contains(record.key()))
+        Map<String, Long> sampled = cluster.readTopic("codi.latents").stream().filter(record -> ids.contains(record.key()))
                 .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
         assertThat(sampled).as("no batch was redone: each job sampled once").hasSize(ids.size())
                 .allSatisfy((id, count) -> assertThat(count).isEqualTo(1));
@@ -331,11 +324,11 @@ class FaultSuiteTest {
                 .map(job -> job.getString("id")).toList();
         // exactly one completion per job on job-events (distinct terminal event ids)
         Map<String, Set<String>> completions = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : readTopic("codi.job-events")) {
-            String type = header(record, "ce_type");
+        for (ConsumerRecord<String, byte[]> record : cluster.readTopic("codi.job-events")) {
+            String type = FaultCluster.header(record, "ce_type");
             if (ids.contains(record.key()) && type != null
                     && (type.endsWith("job.succeeded") || type.endsWith("job.failed") || type.endsWith("job.canceled"))) {
-                completions.computeIfAbsent(record.key(), key -> new java.util.HashSet<>()).add(header(record, "ce_id"));
+                completions.computeIfAbsent(record.key(), key -> new java.util.HashSet<>()).add(FaultCluster.header(record, "ce_id"));
             }
         }
         long duplicates = completions.values().stream().filter(set -> set.size() > 1).count();
@@ -409,41 +402,11 @@ class FaultSuiteTest {
 
     private long countProgressEvents() {
         try {
-            return readTopic("codi.job-events").stream().filter(record -> "dev.codi.job.progress".equals(header(record, "ce_type")))
+            return cluster.readTopic("codi.job-events").stream().filter(record -> "dev.codi.job.progress".equals(FaultCluster.header(record, "ce_type")))
                     .count();
         } catch (RuntimeException e) {
             return 0;
         }
-    }
-
-    private List<ConsumerRecord<String, byte[]>> readTopic(String topic) {
-        Properties properties = new Properties();
-        properties.put("bootstrap.servers", cluster.bootstrap());
-        properties.put("client.id", "fault-reader-" + UUID.randomUUID());
-        properties.put("enable.auto.commit", "false");
-        properties.put("isolation.level", "read_committed");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end");
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records;
-        }
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     @FunctionalInterface

@@ -3,11 +3,6 @@ package dev.codi.fault;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -20,10 +15,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -89,14 +82,14 @@ class ShareGroupWorkQueueTest {
 
             // Then every job completes, exactly once, the killed instance's ones by another instance
             for (String id : ids) {
-                assertThat(awaitTerminal(client, id).getString("status")).as("job " + id).isEqualTo("succeeded");
+                assertThat(client.awaitTerminal(id, BOUND).getString("status")).as("job " + id).isEqualTo("succeeded");
             }
-            List<ConsumerRecord<String, byte[]>> events = readJobEvents(cluster);
+            List<ConsumerRecord<String, byte[]>> events = cluster.readTopic("codi.job-events");
             Map<String, Set<String>> completions = new HashMap<>();
             for (ConsumerRecord<String, byte[]> record : events) {
-                String type = header(record, "ce_type");
+                String type = FaultCluster.header(record, "ce_type");
                 if (ids.contains(record.key()) && type != null && type.matches(".*job\\.(succeeded|failed|canceled)")) {
-                    completions.computeIfAbsent(record.key(), key -> new HashSet<>()).add(header(record, "ce_id"));
+                    completions.computeIfAbsent(record.key(), key -> new HashSet<>()).add(FaultCluster.header(record, "ce_id"));
                 }
             }
             assertThat(completions).as("completion events per job").hasSize(JOBS)
@@ -122,27 +115,15 @@ class ShareGroupWorkQueueTest {
         }
     }
 
-    private static JsonObject awaitTerminal(FaultClient client, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (true) {
-            JsonObject job = client.job(id);
-            if (job != null && Set.of("succeeded", "failed", "canceled").contains(job.getString("status"))) {
-                return job;
-            }
-            assertThat(System.nanoTime()).as("job " + id + " terminal within " + BOUND).isLessThan(deadline);
-            Thread.sleep(250);
-        }
-    }
-
     /** Per diffusion instance, per job it sampled: the times of its first and last progress event. */
     private static Map<String, Map<String, Instant[]>> progressByInstance(FaultCluster cluster, List<String> ids) {
         Map<String, Map<String, Instant[]>> spans = new TreeMap<>();
-        for (ConsumerRecord<String, byte[]> record : readJobEvents(cluster)) {
-            String instance = header(record, "codi_instance");
-            if (instance == null || !ids.contains(record.key()) || !"dev.codi.job.progress".equals(header(record, "ce_type"))) {
+        for (ConsumerRecord<String, byte[]> record : cluster.readTopic("codi.job-events")) {
+            String instance = FaultCluster.header(record, "codi_instance");
+            if (instance == null || !ids.contains(record.key()) || !"dev.codi.job.progress".equals(FaultCluster.header(record, "ce_type"))) {
                 continue;
             }
-            Instant time = Instant.parse(header(record, "ce_time"));
+            Instant time = Instant.parse(FaultCluster.header(record, "ce_time"));
             spans.computeIfAbsent(instance, key -> new HashMap<>()).merge(record.key(), new Instant[] {time, time},
                     (a, b) -> new Instant[] {a[0].isBefore(b[0]) ? a[0] : b[0], a[1].isAfter(b[1]) ? a[1] : b[1]});
         }
@@ -168,12 +149,12 @@ class ShareGroupWorkQueueTest {
     private static Set<String> unfinished(FaultCluster cluster, List<String> ids, String instance) {
         Set<String> started = new HashSet<>();
         Set<String> finished = new HashSet<>();
-        for (ConsumerRecord<String, byte[]> record : readJobEvents(cluster)) {
-            String type = header(record, "ce_type");
+        for (ConsumerRecord<String, byte[]> record : cluster.readTopic("codi.job-events")) {
+            String type = FaultCluster.header(record, "ce_type");
             if (!ids.contains(record.key()) || type == null) {
                 continue;
             }
-            if (type.equals("dev.codi.job.progress") && instance.equals(header(record, "codi_instance"))) {
+            if (type.equals("dev.codi.job.progress") && instance.equals(FaultCluster.header(record, "codi_instance"))) {
                 started.add(record.key());
             } else if (type.matches(".*job\\.(succeeded|failed|canceled)") || type.equals("dev.codi.job.stage-completed")
                     && "diffusion-service".equals(new JsonObject(new String(record.value(), StandardCharsets.UTF_8)).getString("stage"))) {
@@ -191,35 +172,5 @@ class ShareGroupWorkQueueTest {
             throw new AssertionError("no 'consuming' line in " + process.log());
         }
         return matcher.group(1);
-    }
-
-    private static List<ConsumerRecord<String, byte[]>> readJobEvents(FaultCluster cluster) {
-        String topic = "codi.job-events";
-        Properties properties = new Properties();
-        properties.put("bootstrap.servers", cluster.bootstrap());
-        properties.put("client.id", "share-test-reader-" + UUID.randomUUID());
-        properties.put("enable.auto.commit", "false");
-        properties.put("isolation.level", "read_committed");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end");
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records;
-        }
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

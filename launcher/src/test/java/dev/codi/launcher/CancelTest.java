@@ -97,7 +97,8 @@ class CancelTest {
         assertThat(new JsonObject(again.body()).getString("status")).isEqualTo("canceled");
     }
 
-    private static void awaitSampling(CodiClient client, String id) throws Exception {
+    /** Waits until the job reports sampling progress. */
+    static void awaitSampling(CodiClient client, String id) throws Exception {
         long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
         while (client.job(id).getJsonObject("progress") == null) {
             assertThat(System.nanoTime()).as("job " + id + " never started sampling").isLessThan(deadline);

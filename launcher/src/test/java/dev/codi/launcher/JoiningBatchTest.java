@@ -25,7 +25,7 @@ class JoiningBatchTest {
         CodiClient client = SharedPipeline.client();
         String longJob = client.submit(SharedPipeline.textJob("a blue square moving down", List.of("image", "audio"), 200, 61))
                 .getString("id");
-        awaitSampling(client, longJob);
+        CancelTest.awaitSampling(client, longJob);
 
         // When a short job arrives
         String shortJob = client.submit(SharedPipeline.textJob("a green circle moving up", List.of("image"), 4, 62)).getString("id");
@@ -46,14 +46,6 @@ class JoiningBatchTest {
         JsonObject longFinished = client.awaitFinished(longJob, JOB_TIMEOUT, status -> { });
         assertThat(longFinished.getString("status")).isEqualTo("succeeded");
         assertThat(shortStarted.time()).isBefore(diffusionEvent(longJob, EventTypes.STAGE_COMPLETED).time());
-    }
-
-    private static void awaitSampling(CodiClient client, String id) throws Exception {
-        long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
-        while (client.job(id).getJsonObject("progress") == null) {
-            assertThat(System.nanoTime()).as("job " + id + " never started sampling").isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 
     private static List<CloudEvent> diffusionEvents(String jobId, String type) {
