@@ -31,6 +31,7 @@ final class SharedSpaceFeedback {
     private final Set<Modality> finishedReadings = EnumSet.noneOf(Modality.class);
     private final Map<Modality, NDArray> nullReadings = new EnumMap<>(Modality.class);        // (1, 1, dim): a reading's null side
     private final Map<Modality, Map<Modality, Double>> readingWeights = new EnumMap<>(Modality.class); // per output: each other's weight
+    private final Set<Modality> weighed = EnumSet.noneOf(Modality.class);                    // outputs whose reading another output weighs
 
     /**
      * Feedback with weight {@code feedback} among {@code outputs}, each output read at every {@code every}-th
@@ -51,12 +52,16 @@ final class SharedSpaceFeedback {
                     groupManager.create(sharedSpace.nullEmbedding(modality)).reshape(1, 1, embeddingDim)));
             outputs.forEach(modality -> readingWeights.put(modality,
                     FeedbackWeights.of(modality, readOutputs, feedback, sharedSpace.shownAttributes())));
+            readingWeights.values().forEach(weights -> weighed.addAll(weights.keySet()));
         }
     }
 
-    /** Whether this output's clean estimate is read into the shared space at all. */
+    /**
+     * Whether this output's clean estimate is read into the shared space at all: not when no other output
+     * weighs its reading (an image beside audio and video, {@link FeedbackWeights}).
+     */
     boolean reads(Modality modality) {
-        return on && sharedSpace.reads(modality);
+        return on && weighed.contains(modality);
     }
 
     /**
