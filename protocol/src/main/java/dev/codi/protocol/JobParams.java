@@ -46,7 +46,7 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
     public static final double DEFAULT_FEEDBACK = 1.0;
     public static final double MAX_FEEDBACK = 10;
     /** The default of docs/design.md §6.4, measured in docs/quality.md, "Joint coherence". */
-    public static final int DEFAULT_FEEDBACK_EVERY = 1;
+    public static final int DEFAULT_FEEDBACK_EVERY = 8;
 
     /** The solvers a job can sample with, by the name clients give in {@code params.sampler}. */
     public enum Sampler {
