@@ -86,7 +86,7 @@ public final class JointCost {
     private static Measured run(CodiTinyModel model, Conditioning conditioning, Set<Modality> outputs, int steps, int jobs, String way) {
         boolean joint = !way.equals("indep");
         double feedback = way.equals("tokens") ? 0 : JobParams.DEFAULT_FEEDBACK;
-        int every = joint && !way.equals("tokens") ? Integer.parseInt(way) : 1;
+        int every = joint && !way.equals("tokens") ? Math.min(Integer.parseInt(way), steps) : 1;
         try (SamplingBatch batch = model.newSamplingBatch()) {
             for (int j = 0; j < jobs; j++) {
                 JobParams params = new JobParams(steps, JobParams.DEFAULT_GUIDANCE, 0.0, 100 + j, joint, JobParams.defaultStagger(steps),
