@@ -33,12 +33,19 @@ import java.util.function.Consumer;
  *
  * <p>A batch is decoded together: every job's latents are read, then each modality's decoder runs
  * once over the latents of every job that asked for it ({@link dev.codi.model.CodiModel#decodeAll}),
- * then each job's files are encoded and written. Reading, the per-output work after the decoders
- * (Griffin-Lim) and writing run on a pool of one thread per core. A job whose message or latents
- * are bad fails alone.
+ * then each job's files are encoded and written. The per-output work after the decoders
+ * (Griffin-Lim, pixels) runs on a pool of one thread per core; reading and writing, which wait on
+ * the object store far more than they compute, on a pool of {@value #STORE_THREADS}. A job whose
+ * message or latents are bad fails alone.
  */
 public final class DecoderVerticle extends ModelStageVerticle {
+    /**
+     * Jobs read or written at once: an object-store call waits 5–55 ms on the embedded S3 server of
+     * {@code ./codi serve}, while encoding a job's files takes 1–20 ms of CPU.
+     */
+    static final int STORE_THREADS = 8;
     private ExecutorService mediaWork;
+    private ExecutorService storeWork;
 
     @Override
     protected Stage stage() {
@@ -58,9 +65,14 @@ public final class DecoderVerticle extends ModelStageVerticle {
     @Override
     protected void prepare() {
         super.prepare();
-        AtomicInteger threads = new AtomicInteger();
-        mediaWork = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), task -> {
-            Thread thread = new Thread(task, "decoder-media-" + threads.incrementAndGet());
+        mediaWork = pool("decoder-media-", Runtime.getRuntime().availableProcessors());
+        storeWork = pool("decoder-store-", STORE_THREADS);
+    }
+
+    private static ExecutorService pool(String name, int threads) {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, name + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
@@ -68,8 +80,10 @@ public final class DecoderVerticle extends ModelStageVerticle {
 
     @Override
     protected void release() {
-        if (mediaWork != null) {
-            mediaWork.shutdownNow();
+        for (ExecutorService pool : new ExecutorService[] {mediaWork, storeWork}) {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
         }
         super.release();
     }
@@ -181,10 +195,10 @@ public final class DecoderVerticle extends ModelStageVerticle {
         job.stopped = true;
     }
 
-    /** Runs the step for every job that is still going, on the pool, and waits for all of them. */
+    /** Runs the step for every job that is still going, on the store pool, and waits for all of them. */
     private void forEachInParallel(List<DecodingJob> jobs, Consumer<DecodingJob> step) {
         CompletableFuture.allOf(jobs.stream().filter(DecodingJob::going)
-                .map(job -> CompletableFuture.runAsync(() -> step.accept(job), mediaWork))
+                .map(job -> CompletableFuture.runAsync(() -> step.accept(job), storeWork))
                 .toArray(CompletableFuture[]::new)).join();
     }
 
