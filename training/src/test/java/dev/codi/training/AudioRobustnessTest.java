@@ -54,7 +54,7 @@ class AudioRobustnessTest {
         assertThat(config.randomisedAudioShare()).isEqualTo(0.5);
         assertThat(config.audioAnchorWeight()).isZero();
         try (TrainingContext context = new TrainingContext(config, directory)) {
-            Stages.run(context, Arrays.asList(TrainingStep.values()));
+            Stages.run(context, Arrays.stream(TrainingStep.values()).filter(stage -> !stage.joint()).toList()); // stage 1 is enough
         }
         TrainConfig anchored = config.withAudioRobustness(0.75, 10);
         try (TrainingContext context = new TrainingContext(anchored, directory)) { // `stage audio-alignment --extend-to 4 --audio-anchor-weight 10`
@@ -65,7 +65,7 @@ class AudioRobustnessTest {
         }
         assertThat(directory.resolve("audio-alignment-anchor-from-step-000002.bin")).isRegularFile();
         byte[] encoder = Files.readAllBytes(directory.resolve("audio-alignment/step-000004/audio_encoder.params"));
-        assertThat(encoder).isNotEqualTo(Files.readAllBytes(directory.resolve("joint-mixed/step-000002/audio_encoder.params")));
+        assertThat(encoder).isNotEqualTo(Files.readAllBytes(directory.resolve("video-denoiser/step-000002/audio_encoder.params")));
 
         Path bundle = directory.resolve("bundle");
         Train.export(directory, bundle);
