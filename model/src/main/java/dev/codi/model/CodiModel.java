@@ -4,6 +4,7 @@ import dev.codi.media.Modality;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * What the pipeline needs from a Composable Diffusion model (CoDi, Tang et al. 2023).
@@ -11,7 +12,7 @@ import java.util.Map;
  * <p>The three stages of the pipeline call one method each: the encoder-service calls
  * {@link #encode} (prompt encoders into the shared space, docs/design.md §5.2), the
  * diffusion-service calls {@link #sample} (joint DDIM sampling, §5.3), the decoder-service
- * calls {@link #decode} (the autoencoders' decoders). Implementations are thread-safe for
+ * calls {@link #decodeAll} (the autoencoders' decoders, over a batch). Implementations are thread-safe for
  * concurrent calls; every call is blocking and must never run on a Vert.x event loop.
  */
 public interface CodiModel extends AutoCloseable {
@@ -53,6 +54,23 @@ public interface CodiModel extends AutoCloseable {
 
     /** The decoder of a modality: latent to media (text, image, audio or video). */
     GeneratedMedia decode(Modality modality, Latent latent);
+
+    /** One output's latent, as {@link #decodeAll} takes them. */
+    record OutputLatent(Modality modality, Latent latent) {
+    }
+
+    /**
+     * Decodes many outputs at once, each as {@link #decode} would (the same media, up to float
+     * noise from the batch size): one result per latent, in order. A latent of the wrong shape
+     * fails the whole call; callers that must isolate outputs check shapes against
+     * {@link ModelManifest#latentShapes()} first.
+     *
+     * @param executor runs the per-output work once the networks ran (Griffin-Lim, pixels);
+     *     {@code Runnable::run} keeps it on the calling thread
+     */
+    default List<GeneratedMedia> decodeAll(List<OutputLatent> latents, Executor executor) {
+        return latents.stream().map(output -> decode(output.modality(), output.latent())).toList();
+    }
 
     @Override
     void close();

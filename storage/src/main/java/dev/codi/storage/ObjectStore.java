@@ -89,12 +89,7 @@ public final class ObjectStore implements AutoCloseable {
     public ObjectStore(ObjectStoreConfig config, OpenTelemetry openTelemetry) {
         this.config = Objects.requireNonNull(config, "config");
         this.tracer = openTelemetry.getTracer("dev.codi.storage");
-        // Bounded waits: a store that stops answering fails a call within these (transiently),
-        // instead of holding a stage's only worker for the client's default five minutes.
-        OkHttpClient http = HttpUtils.newDefaultHttpClient(config.connectTimeout().toMillis(), config.ioTimeout().toMillis(),
-                        config.ioTimeout().toMillis()).newBuilder()
-                .callTimeout(config.ioTimeout().multipliedBy(4))
-                .build();
+        OkHttpClient http = httpClient(config);
         Provider credentials = credentials(config, http);
         this.client = MinioClient.builder()
                 .endpoint(config.endpoint().toString())
@@ -110,6 +105,20 @@ public final class ObjectStore implements AutoCloseable {
                 .credentialsProvider(credentials)
                 .region(config.region())
                 .httpClient(http)
+                .build();
+    }
+
+    /**
+     * Bounded waits: a store that stops answering fails a call within these (transiently), instead
+     * of holding a stage's only worker for the client's default five minutes. Nagle's algorithm is
+     * off: with it, every object over the client's 8 KiB write buffer waited about 40 ms for a
+     * delayed ACK (puts of 8–64 KiB took 55–65 ms against the embedded S3 server, 20–30 ms without).
+     */
+    static OkHttpClient httpClient(ObjectStoreConfig config) {
+        return HttpUtils.newDefaultHttpClient(config.connectTimeout().toMillis(), config.ioTimeout().toMillis(),
+                        config.ioTimeout().toMillis()).newBuilder()
+                .callTimeout(config.ioTimeout().multipliedBy(4))
+                .socketFactory(new NoDelaySocketFactory())
                 .build();
     }
 

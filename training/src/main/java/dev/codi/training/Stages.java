@@ -228,8 +228,11 @@ public final class Stages {
             if (extended.seconds().containsKey(stage.id())) {
                 seconds.put(stage.id(), extended.seconds().get(stage.id()));
             }
-            state = new CheckpointState(state.stage(), state.step(), state.steps(), state.done(), state.seed(),
-                    state.config().withStageSteps(stage, extended.steps()),
+            TrainConfig config = state.config().withStageSteps(stage, extended.steps());
+            if (stage == TrainingStep.AUDIO_ALIGNMENT) { // the audio encoder comes with the data and anchor it trained on
+                config = config.withAudioRobustness(extended.config().randomisedAudioShare(), extended.config().audioAnchorWeight());
+            }
+            state = new CheckpointState(state.stage(), state.step(), state.steps(), state.done(), state.seed(), config,
                     state.latentScales(), losses, seconds, state.skippedSteps(), state.segmentStart());
         }
         return state;

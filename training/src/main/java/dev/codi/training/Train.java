@@ -59,6 +59,14 @@ public final class Train {
         @Option(names = "--checkpoint-every", description = "steps between checkpoints (default: the config's)")
         Integer checkpointEvery;
 
+        @Option(names = "--randomised-audio-share", description = "share of audio-alignment rows on domain-randomised clips "
+                + "(default: the run's config; a new run's default is 0.5)")
+        Double randomisedAudioShare;
+
+        @Option(names = "--audio-anchor-weight", description = "weight of ‖E(x) − E_start(x)‖² on the generator's own clips in audio "
+                + "alignment: re-training the audio encoder (--extend-to) while the denoisers keep its embeddings (default: the run's config, 0)")
+        Double audioAnchorWeight;
+
         Path directory() {
             return directory != null ? directory : home().resolve(".cache/training");
         }
@@ -89,8 +97,8 @@ public final class Train {
                 if (steps != null) {
                     config = config.withEveryStage(steps, batch == null ? 8 : batch);
                 }
-                return config.with(seed != null ? seed : config.seed(), samples != null ? samples : config.datasetSamples(),
-                        checkpointEvery != null ? checkpointEvery : config.checkpointEvery());
+                return withOptions(config.with(seed != null ? seed : config.seed(), samples != null ? samples : config.datasetSamples(),
+                        checkpointEvery != null ? checkpointEvery : config.checkpointEvery()));
             }
             LOG.info("checkpoints exist under {}: continuing the run they belong to, with its saved config", dir);
             for (TrainingStep stage : trained) {
@@ -104,10 +112,17 @@ public final class Train {
                         throw new IllegalArgumentException("--seed " + seed + ": " + stage.id() + " resumes from " + latest.get()
                                 + ", which began with seed " + state.seed() + "; resume with that seed, or train into another --dir");
                     }
-                    return saved.with(state.seed(), saved.datasetSamples(), saved.checkpointEvery());
+                    return withOptions(saved.with(state.seed(), saved.datasetSamples(), saved.checkpointEvery())
+                            .withAudioRobustness(state.config().randomisedAudioShare(), state.config().audioAnchorWeight()));
                 }
             }
-            return saved.with(seed != null ? seed : newestSeed, saved.datasetSamples(), saved.checkpointEvery());
+            return withOptions(saved.with(seed != null ? seed : newestSeed, saved.datasetSamples(), saved.checkpointEvery()));
+        }
+
+        /** The config with the audio-robustness options given on the command line. */
+        TrainConfig withOptions(TrainConfig config) {
+            return config.withAudioRobustness(randomisedAudioShare != null ? randomisedAudioShare : config.randomisedAudioShare(),
+                    audioAnchorWeight != null ? audioAnchorWeight : config.audioAnchorWeight());
         }
     }
 

@@ -16,6 +16,9 @@ public record TrainConfig(
         double resampledAudioShare,        // audio rendered at 8 / 22.05 / 44.1 kHz, back through the model's resampler
         double gifShare,                   // video through GIF; the rest through MP4 (H.264)
         double underSpecifiedCaptionShare, // captions naming only some attributes ("a red shape")
+        double randomisedAudioShare,       // audio-alignment rows whose clip has every free parameter of the spec drawn widely
+                                           // (world.RandomisedAudio, rendered once, cached beside the dataset); 0 in configs
+                                           // saved before the option existed
         // --- loop --------------------------------------------------------------------------
         int checkpointEvery,               // steps between checkpoints (and at the end of each stage)
         double gradientClipNorm,           // global L2 norm of the gradients
@@ -41,6 +44,9 @@ public record TrainConfig(
         double conditionDropout,           // share of denoiser steps conditioned on the null embedding (CFG)
         double mixedConditioningShare,     // share conditioned on a weighted mix of two input modalities
         double textConditioningShare,      // share conditioned on text; the rest on image / audio / video
+        double audioAnchorWeight,          // weight of ‖E_audio(x) − E_audio,start(x)‖² on the generator's own clips in audio
+                                           // alignment, E_audio,start the encoder as the stage's segment began: an extension
+                                           // keeps what the denoisers were conditioned on; 0 for a stage trained from scratch
         // --- stage 2: joint generation ---------------------------------------------------------
         StageTwo stageTwo) {
 
@@ -117,18 +123,21 @@ public record TrainConfig(
         if (checkpointEvery < 1) {
             throw new IllegalArgumentException("checkpointEvery must be positive, got " + checkpointEvery);
         }
-        for (double share : new double[] {resampledAudioShare, gifShare, underSpecifiedCaptionShare, conditionDropout,
-                mixedConditioningShare, textConditioningShare}) {
+        for (double share : new double[] {resampledAudioShare, gifShare, underSpecifiedCaptionShare, randomisedAudioShare,
+                conditionDropout, mixedConditioningShare, textConditioningShare}) {
             if (!(share >= 0 && share <= 1)) {
                 throw new IllegalArgumentException("shares must be within [0, 1], got " + share);
             }
+        }
+        if (!(audioAnchorWeight >= 0)) {
+            throw new IllegalArgumentException("--audio-anchor-weight must be ≥ 0, got " + audioAnchorWeight);
         }
     }
 
     public static TrainConfig defaults() {
         return new TrainConfig(
                 1337,
-                4100, 0.25, 0.3, 0.3,
+                4100, 0.25, 0.3, 0.3, 0.5,
                 250, 1.0, 100, 5,
                 // measured with 1 PyTorch thread on the shared 2-core box (s/step); conv autoencoders dominate
                 new Schedule(1500, 32, 2e-3),    // image autoencoder      ~0.18 s/step
@@ -143,7 +152,7 @@ public record TrainConfig(
                 new Schedule(2000, 128, 1e-3),   // text denoiser          ~0.18 s/step
                 new Schedule(1000, 12, 1e-3),    // video denoiser         ~0.25 s/step (8 frames per sample)
                 1e-4, 1e-3, 4.0, 0.1,
-                0.1, 0.1, 0.6,
+                0.1, 0.1, 0.6, 0.0,
                 StageTwo.defaults());
     }
 
@@ -194,7 +203,7 @@ public record TrainConfig(
     /** The same config with each stage-1 schedule from {@code scheduleOf}, and the warm-up and stage-2 settings given. */
     private TrainConfig withSchedules(java.util.function.Function<TrainingStep, Schedule> scheduleOf, int newWarmupSteps,
                                       StageTwo newStageTwo) {
-        return new TrainConfig(seed, datasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare,
+        return new TrainConfig(seed, datasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare, randomisedAudioShare,
                 checkpointEvery, gradientClipNorm, newWarmupSteps, maxNonFiniteSteps,
                 scheduleOf.apply(TrainingStep.IMAGE_AUTOENCODER), scheduleOf.apply(TrainingStep.AUDIO_AUTOENCODER),
                 scheduleOf.apply(TrainingStep.TEXT_AUTOENCODER), scheduleOf.apply(TrainingStep.TEXT_IMAGE_ALIGNMENT),
@@ -202,16 +211,30 @@ public record TrainConfig(
                 scheduleOf.apply(TrainingStep.IMAGE_DENOISER), scheduleOf.apply(TrainingStep.AUDIO_DENOISER),
                 scheduleOf.apply(TrainingStep.TEXT_DENOISER), scheduleOf.apply(TrainingStep.VIDEO_DENOISER),
                 klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare,
-                newStageTwo);
+                audioAnchorWeight, newStageTwo);
     }
 
     /** The same config with another seed, dataset size and checkpoint interval. */
     public TrainConfig with(long newSeed, int newDatasetSamples, int newCheckpointEvery) {
-        return new TrainConfig(newSeed, newDatasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare,
+        return new TrainConfig(newSeed, newDatasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare, randomisedAudioShare,
                 newCheckpointEvery, gradientClipNorm, warmupSteps, maxNonFiniteSteps,
                 imageAutoencoder, audioAutoencoder, textAutoencoder, textImageAlignment, imageAlignment(), audioAlignment, videoAlignment,
                 imageDenoiser, audioDenoiser, textDenoiser, videoDenoiser,
                 klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare,
-                stageTwo());
+                audioAnchorWeight, stageTwo());
+    }
+
+    /**
+     * The same config with audio alignment on {@code share} domain-randomised clips, held to the
+     * encoder it starts from with {@code anchorWeight} (re-training a finished encoder: see Train's
+     * {@code --audio-anchor-weight}).
+     */
+    public TrainConfig withAudioRobustness(double share, double anchorWeight) {
+        return new TrainConfig(seed, datasetSamples, resampledAudioShare, gifShare, underSpecifiedCaptionShare, share,
+                checkpointEvery, gradientClipNorm, warmupSteps, maxNonFiniteSteps,
+                imageAutoencoder, audioAutoencoder, textAutoencoder, textImageAlignment, imageAlignment(), audioAlignment, videoAlignment,
+                imageDenoiser, audioDenoiser, textDenoiser, videoDenoiser,
+                klWeight, textKlWeight, foregroundWeight, temperature, conditionDropout, mixedConditioningShare, textConditioningShare,
+                anchorWeight, stageTwo());
     }
 }

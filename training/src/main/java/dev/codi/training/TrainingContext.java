@@ -7,6 +7,7 @@ import dev.codi.model.autoencoder.WordTokenizer;
 import dev.codi.model.nn.SeededInit;
 import dev.codi.model.tiny.CodiTinyConfig;
 import dev.codi.model.tiny.CodiTinyNetworks;
+import dev.codi.training.data.RandomisedAudioSet;
 import dev.codi.training.data.WorldDataset;
 import dev.codi.training.diffusion.ConditioningBank;
 import dev.codi.training.loop.Checkpoints;
@@ -29,6 +30,7 @@ public final class TrainingContext implements AutoCloseable {
     public final WordTokenizer vocabulary = new WordTokenizer();
     private final Path cacheDirectory;
     private WorldDataset dataset;
+    private RandomisedAudioSet randomisedAudio;
     private ConditioningBank conditioningBank;
 
     public TrainingContext(TrainConfig config, Path cacheDirectory) {
@@ -59,6 +61,14 @@ public final class TrainingContext implements AutoCloseable {
                     config.resampledAudioShare(), config.gifShare(), model);
         }
         return dataset;
+    }
+
+    /** A domain-randomised clip of every dataset sample (rendered or read from the cache on first use). */
+    public synchronized RandomisedAudioSet randomisedAudio() {
+        if (randomisedAudio == null) {
+            randomisedAudio = RandomisedAudioSet.loadOrRender(cacheDirectory, config.seed(), config.datasetSamples(), model);
+        }
+        return randomisedAudio;
     }
 
     /** The frozen prompt encoders' embeddings of every dataset sample; valid once alignment is done. */

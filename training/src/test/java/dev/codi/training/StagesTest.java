@@ -556,8 +556,8 @@ class StagesTest {
         }
 
         @Override
-        public void prepare() {
-            inner.prepare();
+        public void prepare(CheckpointState start) {
+            inner.prepare(start);
         }
 
         @Override

@@ -66,6 +66,15 @@ public final class WorldGenerator {
         return ToneSynth.render(color, shape, motion, sampleRate, random);
     }
 
+    /**
+     * One second of audio with every free parameter the spec allows drawn widely: sample rate
+     * 8–48 kHz, level, noise, and gated, raised-cosine or sinᵖ pulses, linear, exponential or tᵖ
+     * ramps ({@link RandomisedAudio}). For training that must not learn one renderer's habits.
+     */
+    public RandomisedAudio.Clip randomisedAudio(Color color, Shape shape, Motion motion, Random random) {
+        return RandomisedAudio.render(color, shape, motion, random);
+    }
+
     /** A caption for whatever the attributes specify: canonical, paraphrase or under-specified. */
     public String caption(Attributes attributes, Random random) {
         return Captions.random(attributes, random);

@@ -55,8 +55,10 @@ abstract class MediaAlignmentTrainer implements StageTrainer {
         float[] values = new float[Math.toIntExact(shape.size())];
         List<Combination> combinations = new ArrayList<>(n);
         Attributes[] carries = new Attributes[n];
+        int[] samples = new int[n];
         for (int row = 0; row < n; row++) {
             int sample = random.nextInt(data.size);
+            samples[row] = sample;
             combinations.add(data.combination(sample));
             carries[row] = carried(data.combination(sample));
             write(data, sample, values, row, random);
@@ -64,6 +66,15 @@ abstract class MediaAlignmentTrainer implements StageTrainer {
         CaptionBatch captions = CaptionBatch.draw(combinations, context.config.underSpecifiedCaptionShare(), context.vocabulary, random);
         NDArray text = context.networks.promptEncoders.get(Modality.TEXT).encode(store, captions.tokens(batch));   // frozen
         NDArray media = context.networks.promptEncoders.get(modality).encode(store, batch.create(values, shape));
-        return Losses.multiPositiveInfoNce(text, media, CaptionBatch.positives(captions.named(), carries), context.config.temperature());
+        NDArray contrastive = Losses.multiPositiveInfoNce(text, media, CaptionBatch.positives(captions.named(), carries), context.config.temperature());
+        return withRegularisation(contrastive, media, samples, batch);
+    }
+
+    /**
+     * The stage's loss from its contrastive term and the batch's embeddings (n, embeddingDim) of
+     * dataset samples {@code samples}: the contrastive term alone unless a modality adds to it.
+     */
+    protected NDArray withRegularisation(NDArray contrastive, NDArray media, int[] samples, NDManager batch) {
+        return contrastive;
     }
 }

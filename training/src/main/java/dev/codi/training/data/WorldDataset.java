@@ -142,10 +142,7 @@ public final class WorldDataset {
             }
             AudioClip wav = WavCodec.decode(WavCodec.encode(audio));
             float[] values = spectrogram.analyse(MediaTensors.audioSamples(wav, spectrogram));
-            int offset = i * spectrogramValues();
-            for (int k = 0; k < values.length; k++) {
-                spectrograms[offset + k] = (short) Math.round(Math.max(-2f, Math.min(2f, values[k])) * SPECTROGRAM_QUANTUM);
-            }
+            quantise(values, spectrograms, i * spectrogramValues());
         } catch (MediaDecodeException e) {
             throw new IllegalStateException("sample " + i + " (" + combination + ") did not survive its own codec: " + e.getMessage(), e);
         }
@@ -189,9 +186,19 @@ public final class WorldDataset {
 
     /** (1, bins, frames) normalised log magnitudes. */
     public void spectrogram(int sample, float[] into, int offset) {
-        int base = sample * spectrogramValues();
-        for (int k = 0; k < spectrogramValues(); k++) {
-            into[offset + k] = spectrograms[base + k] / SPECTROGRAM_QUANTUM;
+        dequantise(spectrograms, sample * spectrogramValues(), spectrogramValues(), into, offset);
+    }
+
+    /** Spectrogram values, clipped to [−2, 2], as 16-bit integers at {@code offset}. */
+    static void quantise(float[] values, short[] into, int offset) {
+        for (int k = 0; k < values.length; k++) {
+            into[offset + k] = (short) Math.round(Math.max(-2f, Math.min(2f, values[k])) * SPECTROGRAM_QUANTUM);
+        }
+    }
+
+    static void dequantise(short[] quantised, int from, int count, float[] into, int offset) {
+        for (int k = 0; k < count; k++) {
+            into[offset + k] = quantised[from + k] / SPECTROGRAM_QUANTUM;
         }
     }
 

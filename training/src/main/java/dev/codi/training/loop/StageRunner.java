@@ -87,7 +87,7 @@ public final class StageRunner {
         int steps = start.steps();
         int segmentStart = start.segmentStart();
         List<Parameter> parameters = trainableParameters(trainer.trainedNetworks());
-        trainer.prepare();
+        trainer.prepare(start);
         double[] learningRate = {0};
         Optimizer optimizer = Optimizer.adamW().optLearningRateTracker(new Tracker() {
             @Override
@@ -222,7 +222,8 @@ public final class StageRunner {
         times.put(stage.id(), seconds);
         // an extended stage records the steps it ran; resumes read the config of the run's first checkpoint
         // (on the config the stage started from: it may record extensions of earlier stages)
-        TrainConfig base = start.config();
+        // audio robustness as this run trains with it (an extension of a stage saved before it existed, or re-run with other settings)
+        TrainConfig base = start.config().withAudioRobustness(config.randomisedAudioShare(), config.audioAnchorWeight());
         TrainConfig recorded = steps == base.schedule(stage).steps() ? base : base.withStageSteps(stage, steps);
         return new CheckpointState(stage.id(), step, steps, step >= steps, config.seed(), recorded, scales, losses, times, skipped,
                 segmentStart);

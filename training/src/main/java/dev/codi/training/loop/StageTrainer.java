@@ -21,6 +21,11 @@ public interface StageTrainer {
     default void prepare() {
     }
 
+    /** {@link #prepare()}, for a trainer that needs to know where the stage starts (its step and segment). */
+    default void prepare(CheckpointState start) {
+        prepare();
+    }
+
     /**
      * The scalar loss of one batch; called inside a gradient collector. Every draw comes from
      * {@code random}, which is seeded by (run seed, stage, step).
