@@ -58,6 +58,9 @@ final class GenerateCommand implements Callable<Integer> {
             + "output's conditioning, against the prompt's 1 (an image's reading, read by an output that shows motion: a quarter, "
             + "or none beside a reading that shows motion); 0: off (default 1.0)")
     Double feedback;
+    @Option(names = "--feedback-every", description = "steps between two shared-space readings of a jointly sampled "
+            + "output; 1: every step (default " + JobParams.DEFAULT_FEEDBACK_EVERY + ")")
+    Integer feedbackEvery;
     @Option(names = "--timeout", defaultValue = "600", description = "seconds to wait for the job (default ${DEFAULT-VALUE})")
     long timeoutSeconds;
 
@@ -102,6 +105,9 @@ final class GenerateCommand implements Callable<Integer> {
         }
         if (feedback != null) {
             params.put("feedback", feedback);
+        }
+        if (feedbackEvery != null) {
+            params.put("feedback_every", feedbackEvery);
         }
         if (independent) {
             params.put("joint", false);

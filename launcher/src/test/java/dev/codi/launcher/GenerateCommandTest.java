@@ -32,5 +32,8 @@ class GenerateCommandTest {
         JsonObject uncoupled = requestOf("--text", "a circle", "--outputs", "image,audio", "--feedback", "0");
         assertThat(uncoupled.getJsonObject("params").getDouble("feedback")).isZero();
         assertThat(uncoupled.getJsonObject("params").containsKey("stagger")).isFalse();
+        assertThat(joint.getJsonObject("params").containsKey("feedback_every")).isFalse(); // the server's default
+        JsonObject everyStep = requestOf("--text", "a circle", "--outputs", "image,audio", "--feedback-every", "1");
+        assertThat(everyStep.getJsonObject("params").getInteger("feedback_every")).isEqualTo(1);
     }
 }

@@ -25,9 +25,14 @@ import io.vertx.core.json.JsonObject;
  *                 §6.4). 0 turns it off, leaving only the environment tokens of CoDi §3.3 to couple the
  *                 outputs. Within [0, {@value #MAX_FEEDBACK}]; default {@value #DEFAULT_FEEDBACK}. Ignored
  *                 when not joint
+ * @param feedbackEvery in joint sampling with feedback, the steps between two shared-space readings of an
+ *                 output's clean estimate: 1 reads every step; k reads at every k-th of the output's own
+ *                 steps, and the others' conditioning keeps the last reading in between (docs/design.md
+ *                 §6.4). Within [1, {@code steps}]; default {@value #DEFAULT_FEEDBACK_EVERY}. Ignored when
+ *                 not joint or without feedback
  */
 public record JobParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger, double feedback,
-                        Sampler sampler) {
+                        Sampler sampler, int feedbackEvery) {
     /**
      * The default solver and steps, DDIM-50: the reference of docs/quality.md, "Accuracy against steps, per sampler", where
      * no cheaper setting stays within 1 point of it on directions accuracy and joint coherence on every seed measured.
@@ -40,6 +45,8 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
     /** The default of docs/design.md §6.4, measured in docs/quality.md, "Joint coherence". */
     public static final double DEFAULT_FEEDBACK = 1.0;
     public static final double MAX_FEEDBACK = 10;
+    /** The default of docs/design.md §6.4, measured in docs/quality.md, "Joint coherence". */
+    public static final int DEFAULT_FEEDBACK_EVERY = 8;
 
     /** The solvers a job can sample with, by the name clients give in {@code params.sampler}. */
     public enum Sampler {
@@ -84,10 +91,20 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
         if (!(feedback >= 0 && feedback <= MAX_FEEDBACK)) { // NaN fails both comparisons
             throw new IllegalArgumentException("params.feedback must be within [0, " + (long) MAX_FEEDBACK + "], got " + feedback);
         }
+        if (feedbackEvery < 1 || feedbackEvery > steps) {
+            throw new IllegalArgumentException("params.feedback_every must be within [1, params.steps = " + steps + "], got "
+                    + feedbackEvery);
+        }
         if (sampler != Sampler.DDIM && eta != 0) {
             throw new IllegalArgumentException("params.eta must be 0 with params.sampler \"" + sampler.wireName()
                     + "\", a deterministic solver, got " + eta);
         }
+    }
+
+    /** With the default feedback cadence. */
+    public JobParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger, double feedback,
+                     Sampler sampler) {
+        this(steps, guidance, eta, seed, joint, stagger, feedback, sampler, Math.min(DEFAULT_FEEDBACK_EVERY, steps));
     }
 
     /** With DDIM. */
@@ -108,7 +125,7 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
     /** Every default, with this seed: 50 steps, guidance 7.5, η = 0, joint, stagger 10, feedback 1. */
     public static JobParams defaults(long seed) {
         return new JobParams(DEFAULT_STEPS, DEFAULT_GUIDANCE, 0.0, seed, true, defaultStagger(DEFAULT_STEPS), DEFAULT_FEEDBACK,
-                DEFAULT_SAMPLER);
+                DEFAULT_SAMPLER, DEFAULT_FEEDBACK_EVERY);
     }
 
     /** A fifth of the steps (10 of 50), the sampler's default (docs/design.md §6.4). */
@@ -128,9 +145,9 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
     public static JobParams fromJson(JsonObject json, long defaultSeed) {
         JsonObject params = json == null ? new JsonObject() : json;
         for (String field : params.fieldNames()) {
-            if (!field.matches("steps|guidance|eta|seed|joint|stagger|feedback|sampler")) {
+            if (!field.matches("steps|guidance|eta|seed|joint|stagger|feedback|feedback_every|sampler")) {
                 throw new IllegalArgumentException("unknown field params." + field
-                        + "; expected steps, guidance, eta, seed, joint, stagger, feedback or sampler");
+                        + "; expected steps, guidance, eta, seed, joint, stagger, feedback, feedback_every or sampler");
             }
         }
         int steps = integer(params, "steps", DEFAULT_STEPS);
@@ -142,12 +159,14 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
                 bool(params, "joint", true),
                 integer(params, "stagger", defaultStagger(steps)),
                 number(params, "feedback", DEFAULT_FEEDBACK),
-                sampler(params));
+                sampler(params),
+                integer(params, "feedback_every", Math.min(DEFAULT_FEEDBACK_EVERY, steps)));
     }
 
     public JsonObject toJson() {
         return new JsonObject().put("steps", steps).put("guidance", guidance).put("eta", eta).put("seed", seed).put("joint", joint)
-                .put("stagger", stagger).put("feedback", feedback).put("sampler", sampler.wireName());
+                .put("stagger", stagger).put("feedback", feedback).put("sampler", sampler.wireName())
+                .put("feedback_every", feedbackEvery);
     }
 
     private static Sampler sampler(JsonObject json) {

@@ -35,6 +35,27 @@ class JobParamsTest {
     }
 
     @Test
+    void feedbackEveryDefaultsRoundTripsThroughJsonAndStaysWithinTheSteps() {
+        assertThat(JobParams.fromJson(new JsonObject(), 1).feedbackEvery()).isEqualTo(JobParams.DEFAULT_FEEDBACK_EVERY);
+        assertThat(JobParams.defaults(1).feedbackEvery()).isEqualTo(JobParams.DEFAULT_FEEDBACK_EVERY);
+        assertThat(JobParams.fromJson(new JsonObject().put("steps", 1), 1).feedbackEvery()).isEqualTo(1);
+        JobParams everyStep = JobParams.fromJson(new JsonObject().put("feedback_every", 1), 1);
+        assertThat(everyStep.feedbackEvery()).isEqualTo(1);
+        assertThat(everyStep.toJson().getInteger("feedback_every")).isEqualTo(1);
+        assertThat(JobParams.fromJson(everyStep.toJson(), 2)).isEqualTo(everyStep);
+        // a job stored before the cadence existed reads back with the default
+        JsonObject stored = everyStep.toJson();
+        stored.remove("feedback_every");
+        assertThat(JobParams.fromJson(stored, 2).feedbackEvery()).isEqualTo(JobParams.DEFAULT_FEEDBACK_EVERY);
+        assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("feedback_every", 0), 1))
+                .hasMessageContaining("params.feedback_every must be within [1, params.steps = 50], got 0");
+        assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("steps", 10).put("feedback_every", 11), 1))
+                .hasMessageContaining("params.feedback_every must be within [1, params.steps = 10], got 11");
+        assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("feedback_every", 1.5), 1))
+                .hasMessageContaining("params.feedback_every must be an integer");
+    }
+
+    @Test
     void staggerDefaultsToAFifthOfTheStepsAndRoundTripsThroughJson() {
         assertThat(JobParams.fromJson(new JsonObject().put("steps", 24), 1).stagger()).isEqualTo(4);
         assertThat(JobParams.fromJson(new JsonObject().put("steps", 4), 1).stagger()).isZero();
@@ -76,7 +97,7 @@ class JobParamsTest {
                 .hasMessageContaining("params.feedback");
         assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("temperature", 1), 1))
                 .hasMessageContaining("unknown field params.temperature")
-                .hasMessageContaining("feedback or sampler");
+                .hasMessageContaining("feedback, feedback_every or sampler");
     }
 
     @Test

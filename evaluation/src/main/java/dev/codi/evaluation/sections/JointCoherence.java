@@ -16,6 +16,7 @@ import dev.codi.media.Modality;
 import dev.codi.model.Conditioning;
 import dev.codi.model.GeneratedMedia;
 import dev.codi.model.pipeline.FeedbackWeights;
+import dev.codi.protocol.JobParams;
 import dev.codi.world.Attributes;
 
 import java.time.Duration;
@@ -183,6 +184,16 @@ public final class JointCoherence {
                 Map.of(TABLE, table, "coherence-timing", timing));
     }
 
+    /** 2nd, 3rd, 4th, …: how often the shared space reads an output. */
+    private static String ordinal(int n) {
+        return n + (n % 100 / 10 == 1 ? "th" : switch (n % 10) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        });
+    }
+
     /** The section's text around its two tables, with the settings the run used. */
     private static String markdown(EvaluationContext context, Markdown table, Markdown timing, int changedJobs, int allJobs) {
         return """
@@ -191,10 +202,10 @@ public final class JointCoherence {
                 "a blue square", "something moving up"), values drawn per job, caption templates varied. All four \
                 ways use the same conditioning and the same seeds (%d DDIM steps, guidance %s). \
                 *joint* (the service's default): the outputs start %d steps apart in modality order (image, audio, video), \
-                so a later one reads the earlier ones' environment tokens at lower noise than its own, and every step each \
-                output's clean estimate, read by its prompt encoder into the shared space, is mixed into the others' \
-                conditioning with weight %s against the prompt's 1 (×%s for an image read by audio or \
-                video, none when the other output read shows motion too); *tokens only*: staggered alike, no shared-space feedback; \
+                so a later one reads the earlier ones' environment tokens at lower noise than its own, and each \
+                output's clean estimate, read by its prompt encoder into the shared space at every %s of its own steps, \
+                is mixed into the others' conditioning with weight %s against the prompt's 1 (×%s for an image read by \
+                audio or video, none when the other output read shows motion too); *tokens only*: staggered alike, no shared-space feedback; \
                 *lockstep*: as in the CoDi paper, every output at the same t, coupled by the environment tokens alone; \
                 *independent*: no coupling. \
                 *agree*: share of jobs whose outputs all read the same known value of the open attribute; *chance*: \
@@ -210,6 +221,7 @@ public final class JointCoherence {
                 time of sampling and decoding (judging excluded), from the same run:
 
                 %s%s""".formatted(context.settings().samples(), context.settings().steps(), context.settings().guidance(), context.settings().stagger(),
+                JobParams.DEFAULT_FEEDBACK_EVERY == 1 ? "one" : ordinal(JobParams.DEFAULT_FEEDBACK_EVERY),
                 context.settings().feedback(), FeedbackWeights.PARTIAL_SHARE,
                 table.render(), timing.render(),
                 changedJobs > 0 ? "" : """

@@ -19,8 +19,22 @@ public abstract class Denoiser extends TinyBlock {
      *                    generated jointly, or null when sampling alone (CoDi §3.3)
      * @return (n, latent shape...) predicted ε
      */
+    public NDArray predictNoise(ParameterStore store, NDArray latents, NDArray timesteps, NDArray context,
+                                NDArray environment) {
+        return predictNoise(store, latents, timesteps, context, environment, null);
+    }
+
+    /**
+     * As {@link #predictNoise(ParameterStore, NDArray, NDArray, NDArray, NDArray)}, with the joint
+     * cross-attention taken only by the rows {@code jointRows} marks: a row marked 0 gets exactly the
+     * prediction without environment, so a guided step's ε_θ(z_t, t, ∅) and ε_θ(z_t, t, c, V) run as one
+     * call (docs/design.md §6.4).
+     *
+     * @param jointRows (n) 1 where the row attends to {@code environment}, 0 where it is sampled alone;
+     *                  null: every row attends (ignored without environment)
+     */
     public abstract NDArray predictNoise(ParameterStore store, NDArray latents, NDArray timesteps, NDArray context,
-                                         NDArray environment);
+                                         NDArray environment, NDArray jointRows);
 
     /** CoDi's joint cross-attention layers (to the other outputs' environment tokens): what stage 2 trains here. */
     public abstract List<TinyBlock> jointAttention();

@@ -112,7 +112,8 @@ public final class SpatialDenoiser extends Denoiser {
     }
 
     @Override
-    public NDArray predictNoise(ParameterStore store, NDArray latents, NDArray timesteps, NDArray context, NDArray environment) {
+    public NDArray predictNoise(ParameterStore store, NDArray latents, NDArray timesteps, NDArray context, NDArray environment,
+                                NDArray jointRows) {
         Shape shape = latents.getShape();
         long n = shape.get(0);
         int frames = config.frames();
@@ -132,18 +133,19 @@ public final class SpatialDenoiser extends Denoiser {
                     Ops.silu(frameCondition.apply(store, NDArrays.concat(new NDList(pooledContext, perFrame), 1))));
             time = time.repeat(0, frames).add(perFrame).add(frameConditioning);
             environment = environment == null ? null : environment.repeat(0, frames);
+            jointRows = jointRows == null ? null : jointRows.repeat(0, frames);
         }
         NDArray h = convIn.apply(store, x);                                                    // (N, c, h, w)
         h = res1.apply(store, h, time);
         h = frames > 1 ? spaceTime1.apply(store, temporal1.apply(store, h, frames), frames, clipConditioning) : h;
         h = condition1.applySpatial(store, h, context);
-        h = environment == null ? h : joint1.applySpatial(store, h, environment);
+        h = environment == null ? h : joint1.applySpatial(store, h, environment, jointRows);
         NDArray skip = h;
         h = down.apply(store, h);                                                              // (N, c, h/2, w/2)
         h = res2.apply(store, h, time);
         h = frames > 1 ? spaceTime2.apply(store, temporal2.apply(store, h, frames), frames, clipConditioning) : h;
         h = condition2.applySpatial(store, h, context);
-        h = environment == null ? h : joint2.applySpatial(store, h, environment);
+        h = environment == null ? h : joint2.applySpatial(store, h, environment, jointRows);
         h = NDArrays.concat(new NDList(Ops.upsample(h, 2, 2), skip), 1);                       // (N, 2c, h, w)
         h = res3.apply(store, h, time);
         h = frames > 1 ? spaceTime3.apply(store, temporal3.apply(store, h, frames), frames, clipConditioning) : h;

@@ -61,14 +61,15 @@ public final class TextDenoiser extends Denoiser {
     }
 
     @Override
-    public NDArray predictNoise(ParameterStore store, NDArray latents, NDArray timesteps, NDArray context, NDArray environment) {
+    public NDArray predictNoise(ParameterStore store, NDArray latents, NDArray timesteps, NDArray context, NDArray environment,
+                                NDArray jointRows) {
         NDArray time = timeEmbedding.apply(store, timesteps);                  // (n, timeDim)
         NDArray h = res1.apply(store, in.apply(store, latents), time);         // (n, width)
         h = condition1.apply(store, h.expandDims(1), context);                 // (n, 1, width)
-        h = environment == null ? h : joint1.apply(store, h, environment);
+        h = environment == null ? h : joint1.apply(store, h, environment, jointRows);
         h = res2.apply(store, h.squeeze(1), time);
         h = condition2.apply(store, h.expandDims(1), context);
-        h = environment == null ? h : joint2.apply(store, h, environment);
+        h = environment == null ? h : joint2.apply(store, h, environment, jointRows);
         h = res3.apply(store, h.squeeze(1), time);
         return out.apply(store, Ops.silu(normOut.apply(store, h)));            // (n, latentDim)
     }

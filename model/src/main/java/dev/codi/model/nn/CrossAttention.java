@@ -46,6 +46,25 @@ public final class CrossAttention extends TinyBlock {
      * @return (n, length, queryDim)
      */
     public NDArray apply(ParameterStore store, NDArray tokens, NDArray context) {
+        return tokens.add(attend(store, tokens, context));
+    }
+
+    /**
+     * As {@link #apply}, the residual taken only by the rows whose {@code rows} entry is 1; a row with 0
+     * passes through unchanged, as if the layer were skipped (one call for rows with and without a context).
+     *
+     * @param rows (n) 1 or 0; null: every row
+     */
+    public NDArray apply(ParameterStore store, NDArray tokens, NDArray context, NDArray rows) {
+        if (rows == null) {
+            return apply(store, tokens, context);
+        }
+        long n = tokens.getShape().get(0);
+        return tokens.add(attend(store, tokens, context).mul(rows.reshape(n, 1, 1)));
+    }
+
+    /** The attention's output projection, (n, length, queryDim), before the residual. */
+    private NDArray attend(ParameterStore store, NDArray tokens, NDArray context) {
         long n = tokens.getShape().get(0);
         long length = tokens.getShape().get(1);
         long contextDim = context.getShape().get(2);
@@ -60,15 +79,20 @@ public final class CrossAttention extends TinyBlock {
         NDArray v = value.apply(store, keysAndValues).reshape(n, m, heads, headDim).transpose(0, 2, 1, 3); // (n, heads, m, d)
         NDArray weights = q.matMul(k).div((float) Math.sqrt(headDim)).softmax(3);                     // (n, heads, length, m)
         NDArray attended = weights.matMul(v).transpose(0, 2, 1, 3).reshape(n, length, heads * headDim);
-        return tokens.add(output.apply(store, attended));
+        return output.apply(store, attended);
     }
 
     /** Same on a feature map: (n, c, h, w) attends to the context. */
     public NDArray applySpatial(ParameterStore store, NDArray featureMap, NDArray context) {
+        return applySpatial(store, featureMap, context, null);
+    }
+
+    /** Same on a feature map, the residual taken by the rows {@code rows} marks ({@link #apply(ParameterStore, NDArray, NDArray, NDArray)}). */
+    public NDArray applySpatial(ParameterStore store, NDArray featureMap, NDArray context, NDArray rows) {
         long n = featureMap.getShape().get(0);
         long c = featureMap.getShape().get(1);
         NDArray tokens = featureMap.reshape(n, c, -1).transpose(0, 2, 1);                           // (n, h·w, c)
-        return apply(store, tokens, context).transpose(0, 2, 1).reshape(featureMap.getShape());
+        return apply(store, tokens, context, rows).transpose(0, 2, 1).reshape(featureMap.getShape());
     }
 
     @Override

@@ -51,12 +51,13 @@ final class Cohort implements AutoCloseable {
 
     /** What jobs share to be sampled as rows of one cohort. */
     record Parameters(Set<Modality> outputs, int steps, double eta, boolean joint, int stagger, double feedback,
-               JobParams.Sampler sampler) {
+               JobParams.Sampler sampler, int feedbackEvery) {
         static Parameters of(SamplingJob job) {
             JobParams params = job.params();
             boolean joint = params.joint() && job.outputs().size() > 1;
+            boolean feedback = joint && params.feedback() > 0;
             return new Parameters(job.outputs(), params.steps(), params.eta(), joint, joint ? params.stagger() : 0,
-                    joint ? params.feedback() : 0, params.sampler());
+                    feedback ? params.feedback() : 0, params.sampler(), feedback ? params.feedbackEvery() : 1);
         }
     }
 
@@ -81,6 +82,7 @@ final class Cohort implements AutoCloseable {
     private final Map<Modality, NDArray> unconditional = new EnumMap<>(Modality.class);  // (rows, ...) ε_u, joint
     private final Map<Modality, Result> environment = new EnumMap<>(Modality.class);     // (rows, environmentDim)
     private final Map<Modality, Result> jointly = new EnumMap<>(Modality.class);         // (rows, ...) ε_c with environment
+    private final Map<Modality, Result> bothHalvesJointly = new EnumMap<>(Modality.class); // (2·rows, ...) [ε_u; ε_c with environment]
     private final Map<Modality, Result> readings = new EnumMap<>(Modality.class);        // (rows, dim) clean estimates, read
     private final Map<Modality, NDArray> next = new EnumMap<>(Modality.class);           // z_{t−Δ}
 
@@ -104,7 +106,7 @@ final class Cohort implements AutoCloseable {
         this.clock = new StaggerClock(outputs, timesteps.length, key.stagger());
         this.rows = new ActiveRows(jobs, outputs);
         this.feedback = new SharedSpaceFeedback(networks.sharedSpace(), cohortManager, networks.embeddingDim(), outputs,
-                key.joint(), key.feedback());
+                key.joint(), key.feedback(), key.feedbackEvery());
         for (Modality modality : outputs) {
             latents.put(modality, rows.gaussian(cohortManager, modality, networks.latentShapes().get(modality)));
         }
@@ -143,7 +145,7 @@ final class Cohort implements AutoCloseable {
         stepManager = manager;
         latents.values().forEach(z -> z.attach(manager));
         contexts = rows.guidance().contexts(manager);
-        List.of(finishedReadings, alone, unconditional, environment, jointly, readings, next).forEach(Map::clear);
+        List.of(finishedReadings, alone, unconditional, environment, jointly, bothHalvesJointly, readings, next).forEach(Map::clear);
     }
 
     /** Phase 1: a finished output is read once more, as z_0. */
@@ -171,10 +173,7 @@ final class Cohort implements AutoCloseable {
                 int t = timesteps[Math.max(ownStep, 0)];                                       // a waiting output is at the first t
                 if (readsClean(modality)) {                                                    // V_m reads x̂₀(ε_θ(z_t, t, c))
                     alone.put(modality, bothHalves(calls, modality, z, t, NDArrays.concat(outputContexts.get(modality), 0)));
-                } else if (!clock.waiting(ownStep)) {
-                    alone.put(modality, calls.add(Key.of(DENOISER, modality), denoiser(modality),
-                            z, times(rows.size(), t), outputContexts.get(modality).get(0), null));
-                }
+                }                                                                              // else ε_u runs in phase 4's call
             }
         }
     }
@@ -200,19 +199,34 @@ final class Cohort implements AutoCloseable {
         }
     }
 
-    /** Phase 4 (joint): ε_c = ε_θ(z_t, t, c', V_B for B ≠ A) of every denoising output. */
+    /**
+     * Phase 4 (joint): ε_c = ε_θ(z_t, t, c', V_B for B ≠ A) of every denoising output; where V_A reads z_t,
+     * in one call with ε_u = ε_θ(z_t, t, ∅'), whose rows skip the joint attention (the same ε_u as a call
+     * of its own, at the cost of one call, as independent sampling's doubled batch).
+     */
     void denoiseJointly(NetworkCalls calls) {
         if (!key.joint()) {
             return;
         }
+        int n = rows.size();
         for (Modality modality : outputs) {
             int ownStep = ownStep(modality);
             if (clock.denoising(ownStep)) {
                 NDList others = new NDList();                                                  // in modality order
                 outputs.stream().filter(other -> other != modality).forEach(other -> others.add(environment.get(other).get()));
-                jointly.put(modality, calls.add(new Key(DENOISER, modality, others.size()), denoiser(modality),
-                        latents.get(modality), times(rows.size(), timesteps[ownStep]), outputContexts.get(modality).get(1),
-                        NDArrays.stack(others, 1)));                                           // (rows, outputs − 1, environmentDim)
+                NDArray environmentTokens = NDArrays.stack(others, 1);                         // (rows, outputs − 1, environmentDim)
+                Key network = new Key(DENOISER, modality, others.size());
+                NDArray z = latents.get(modality);
+                int t = timesteps[ownStep];
+                if (unconditional.containsKey(modality)) {                                     // ε_u ran in phase 2
+                    jointly.put(modality, calls.add(network, denoiser(modality), z, times(n, t), outputContexts.get(modality).get(1),
+                            environmentTokens, stepManager.ones(new Shape(n))));
+                } else {
+                    bothHalvesJointly.put(modality, calls.add(network, denoiser(modality), NDArrays.concat(new NDList(z, z), 0),
+                            times(2 * n, t), NDArrays.concat(outputContexts.get(modality), 0),
+                            NDArrays.concat(new NDList(environmentTokens, environmentTokens), 0),
+                            NDArrays.concat(new NDList(stepManager.zeros(new Shape(n)), stepManager.ones(new Shape(n))), 0)));
+                }
             }
         }
     }
@@ -230,8 +244,16 @@ final class Cohort implements AutoCloseable {
             NDArray conditional = null;
             NDArray epsilon;
             if (key.joint()) {
-                conditional = jointly.get(modality).get();
-                epsilon = rows.guidance().guide(stepManager, unconditional.get(modality), conditional);
+                NDArray unconditionalEpsilon;
+                if (bothHalvesJointly.containsKey(modality)) {
+                    NDList halves = bothHalvesJointly.get(modality).get().split(2, 0);
+                    unconditionalEpsilon = halves.get(0);
+                    conditional = halves.get(1);
+                } else {
+                    unconditionalEpsilon = unconditional.get(modality);
+                    conditional = jointly.get(modality).get();
+                }
+                epsilon = rows.guidance().guide(stepManager, unconditionalEpsilon, conditional);
             } else {
                 NDList halves = alone.get(modality).get().split(2, 0);
                 epsilon = rows.guidance().guide(stepManager, halves.get(0), halves.get(1));
@@ -239,7 +261,7 @@ final class Cohort implements AutoCloseable {
             // η-noise drawn from each job's own generator
             NDArray stepNoise = key.eta() > 0 ? rows.gaussian(stepManager, modality, networks.latentShapes().get(modality)) : null;
             next.put(modality, schedulers.get(modality).step(epsilon, t, z, key.eta(), stepNoise));
-            if (feedback.reads(modality)) {
+            if (feedback.readsAt(modality, ownStep)) {
                 readings.put(modality, calls.add(Key.of(SHARED_SPACE, modality), sharedSpaceRead(modality),
                         cleanEstimate(z, conditional, t)));
             }
@@ -278,7 +300,8 @@ final class Cohort implements AutoCloseable {
 
     private java.util.function.Function<NDArray[], NDArray> denoiser(Modality modality) {
         var network = networks.denoisers().get(modality);
-        return inputs -> network.predictNoise(networks.store(), inputs[0], inputs[1], inputs[2], inputs[3]);
+        return inputs -> network.predictNoise(networks.store(), inputs[0], inputs[1], inputs[2], inputs[3],
+                inputs.length > 4 ? inputs[4] : null);
     }
 
     private java.util.function.Function<NDArray[], NDArray> sharedSpaceRead(Modality modality) {

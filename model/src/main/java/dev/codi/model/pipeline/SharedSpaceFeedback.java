@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Shared-space feedback between jointly sampled outputs (docs/design.md §6.4): every step, each
+ * Shared-space feedback between jointly sampled outputs (docs/design.md §6.4): every k-th step, each
  * output's clean estimate x̂₀ is decoded and read by its modality's prompt encoder into the shared
  * conditioning space, and every other output is conditioned on the job's conditioning mixed with
  * those readings — CoDi's composable conditioning (§3.2) applied to the outputs being generated.
@@ -26,15 +26,24 @@ final class SharedSpaceFeedback {
     private final SharedSpace sharedSpace;
     private final NDManager groupManager;
     private final boolean on;
+    private final int every;                                                                  // steps between two readings of an output
     private final Map<Modality, NDArray> readings = new EnumMap<>(Modality.class);            // (batch, dim): each output's latest x̂₀, read
     private final Set<Modality> finishedReadings = EnumSet.noneOf(Modality.class);
     private final Map<Modality, NDArray> nullReadings = new EnumMap<>(Modality.class);        // (1, 1, dim): a reading's null side
     private final Map<Modality, Map<Modality, Double>> readingWeights = new EnumMap<>(Modality.class); // per output: each other's weight
+    private final Set<Modality> weighed = EnumSet.noneOf(Modality.class);                    // outputs whose reading another output weighs
 
-    /** Feedback with weight {@code feedback} among {@code outputs}; off when 0 or not joint. */
+    /**
+     * Feedback with weight {@code feedback} among {@code outputs}, each output read at every {@code every}-th
+     * of its own steps; off when 0 or not joint.
+     */
     SharedSpaceFeedback(SharedSpace sharedSpace, NDManager groupManager, int embeddingDim, List<Modality> outputs, boolean joint,
-                        double feedback) {
+                        double feedback, int every) {
+        if (every < 1) {
+            throw new IllegalArgumentException("feedback every " + every + " steps; expected at least 1");
+        }
         this.sharedSpace = sharedSpace;
+        this.every = every;
         this.groupManager = groupManager;
         this.on = joint && feedback > 0;
         if (on) {
@@ -43,12 +52,24 @@ final class SharedSpaceFeedback {
                     groupManager.create(sharedSpace.nullEmbedding(modality)).reshape(1, 1, embeddingDim)));
             outputs.forEach(modality -> readingWeights.put(modality,
                     FeedbackWeights.of(modality, readOutputs, feedback, sharedSpace.shownAttributes())));
+            readingWeights.values().forEach(weights -> weighed.addAll(weights.keySet()));
         }
     }
 
-    /** Whether this output's clean estimate is read each step. */
+    /**
+     * Whether this output's clean estimate is read into the shared space at all: not when no other output
+     * weighs its reading (an image beside audio and video, {@link FeedbackWeights}).
+     */
     boolean reads(Modality modality) {
-        return on && sharedSpace.reads(modality);
+        return on && weighed.contains(modality);
+    }
+
+    /**
+     * Whether this output's clean estimate is read at its own step {@code ownStep} (0 first): at steps 0,
+     * k, 2k, …; in between, the others' conditioning keeps its last reading.
+     */
+    boolean readsAt(Modality modality, int ownStep) {
+        return reads(modality) && ownStep % every == 0;
     }
 
     /** Whether this output, finished, is still to be read once more, as z_0 itself. */

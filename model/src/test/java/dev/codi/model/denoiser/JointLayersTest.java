@@ -198,6 +198,29 @@ class JointLayersTest {
                 trained.predictNoise(store, latents, timesteps, context, null).toFloatArray())).isLessThan(1e-5f);
     }
 
+    @Test
+    void aRowMarkedAloneGetsThePredictionWithoutEnvironmentAndAMarkedRowTheJointOneInTheSameCall() {
+        SpatialDenoiser video = videoDenoiser();
+        video.getParameters().forEach(pair -> { // trained joint attention: it changes the prediction
+            if (pair.getKey().contains(SeededInit.ZERO_INIT_MARK)) {
+                NDArray weights = pair.getValue().getArray();
+                weights.set(gaussian(pair.getKey().hashCode(), weights.getShape().getShape()).mul(0.05f).toFloatArray());
+            }
+        });
+        NDArray latents = gaussian(3, 1, 8, 4, 8, 8);
+        NDArray timesteps = manager.create(new float[] {500});
+        NDArray context = gaussian(4, 1, 1, CONFIG.embeddingDim());
+        NDArray environment = gaussian(5, 1, 2, CONFIG.environmentDim());
+        float[] alone = video.predictNoise(store, latents, timesteps, context, null).toFloatArray();
+        float[] joint = video.predictNoise(store, latents, timesteps, context, environment).toFloatArray();
+        assertThat(maxDifference(alone, joint)).isGreaterThan(1e-3f);
+
+        float[] both = video.predictNoise(store, latents.repeat(0, 2), timesteps.repeat(0, 2), context.repeat(0, 2),
+                environment.repeat(0, 2), manager.create(new float[] {0, 1})).toFloatArray();  // [alone; joint] in one call
+        assertThat(maxDifference(Arrays.copyOfRange(both, 0, alone.length), alone)).isLessThan(1e-5f);
+        assertThat(maxDifference(Arrays.copyOfRange(both, alone.length, both.length), joint)).isLessThan(1e-5f);
+    }
+
     private static SpatialDenoiser videoDenoiser() {
         SpatialDenoiser denoiser = new SpatialDenoiser(CONFIG.videoDenoiser());
         denoiser.initialize(manager, DataType.FLOAT32, new Shape(1));

@@ -104,18 +104,24 @@ class ContinuousBatchTest {
     @Test
     void jobsOfMixedOutputsAndStepsShareTheDenoiserCalls() {
         SamplingJob independentImage = job("image", Set.of(Modality.IMAGE), new JobParams(6, 7.5, 0, 1, false));
-        SamplingJob jointImageAudio = job("joint", Set.of(Modality.IMAGE, Modality.AUDIO), new JobParams(8, 3.0, 0, 2, true, 0, 0));
+        SamplingJob independentImageAudio = job("both", Set.of(Modality.IMAGE, Modality.AUDIO), new JobParams(8, 3.0, 0, 4, false));
         SamplingJob shortAudio = job("audio", Set.of(Modality.AUDIO), new JobParams(4, 7.5, 0, 3, false));
-        List<SamplingJob> jobs = List.of(independentImage, jointImageAudio, shortAudio);
+        SamplingJob jointImageAudio = job("joint", Set.of(Modality.IMAGE, Modality.AUDIO), new JobParams(8, 3.0, 0, 2, true, 0, 0));
+        List<SamplingJob> independent = List.of(independentImage, independentImageAudio, shortAudio);
         long alone = 0;
         long largestAlone = 0;
-        for (SamplingJob job : jobs) {
+        for (SamplingJob job : independent) {
             long calls = denoiserCalls(List.of(job));
             alone += calls;
             largestAlone = Math.max(largestAlone, calls);
         }
-        // every step of the joint job calls each of its denoisers as often as it would alone; the others ride along
-        assertThat(denoiserCalls(jobs)).isEqualTo(largestAlone).isLessThan(alone);
+        // every step of the longest job calls each of its denoisers as often as it would alone; the others ride along
+        assertThat(denoiserCalls(independent)).isEqualTo(largestAlone).isLessThan(alone);
+        // a joint step calls each denoiser once, as an independent step does ([ε_u; ε_c with the others' tokens]);
+        // those calls, with environment tokens, run beside the independent jobs' calls of the step
+        assertThat(denoiserCalls(List.of(jointImageAudio))).isEqualTo(denoiserCalls(List.of(independentImageAudio))).isEqualTo(2 * 8);
+        assertThat(denoiserCalls(List.of(independentImage, independentImageAudio, shortAudio, jointImageAudio)))
+                .isEqualTo(largestAlone + 2 * 8);
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.codi.media.Modality;
 import dev.codi.model.Conditioning;
 import dev.codi.model.Latent;
 import dev.codi.model.PromptInput;
+import dev.codi.model.SamplingBatch;
 import dev.codi.model.SamplingJob;
 import dev.codi.model.SamplingListener;
 import dev.codi.protocol.JobParams;
@@ -82,6 +83,49 @@ class StaggeredSamplingTest {
             assertThat(maxDifference(batched.get(3).get(modality), alone.get(modality))).as("weight 1, " + modality).isGreaterThan(1e-3);
         }
         assertThat(maxDifference(sampleAlone(withFeedback).get(Modality.AUDIO), alone.get(Modality.AUDIO))).as("same seed, same latents").isZero();
+    }
+
+    @Test
+    void readingTheSharedSpaceEveryThirdStepReadsEachOutputAThirdAsOftenInOneDenoiserCallPerOutputAndStep() {
+        Map<String, Long> everyStep = networkCalls(cadenceJob("every step", 1, 23));
+        Map<String, Long> everyThird = networkCalls(cadenceJob("every third", 3, 23));
+        // audio and video (beside them, nobody weighs the image's reading), 15 own steps each: read at own steps
+        // 0..14, or at 0, 3, 6, 9, 12, and once more finished
+        assertThat(everyStep.get("shared-space") - everyThird.get("shared-space")).isEqualTo(2 * (15 - 5));
+        // ε_u and the joint ε_c of an output's step are one call, as independent sampling's doubled batch
+        SamplingJob independent = new SamplingJob("independent", conditioning, IMAGE_AUDIO_VIDEO,
+                new JobParams(15, 7.5, 0, 23, false, 3), () -> false);
+        assertThat(everyThird.get("denoiser")).isEqualTo(3 * 15).isEqualTo(networkCalls(independent).get("denoiser"));
+    }
+
+    @Test
+    void aJobReadingEveryThirdStepIsItsOwnJobAndGivesTheSameLatentsAloneAndBatched() {
+        SamplingJob everyThird = cadenceJob("every third", 3, 23);
+        Map<Modality, Latent> alone = sampleAlone(everyThird);
+        List<Map<Modality, Latent>> batched = model.sample(List.of(cadenceJob("every step", 1, 23), everyThird,
+                cadenceJob("other seed", 3, 24)), SamplingListener.NONE);
+        for (Modality modality : IMAGE_AUDIO_VIDEO) {
+            assertThat(maxDifference(batched.get(1).get(modality), alone.get(modality))).as(modality.toString()).isCloseTo(0, within(BATCHING_TOLERANCE));
+            assertThat(maxDifference(batched.get(0).get(modality), alone.get(modality))).as("every step, " + modality).isGreaterThan(1e-3);
+        }
+        assertThat(maxDifference(sampleAlone(everyThird).get(Modality.IMAGE), alone.get(Modality.IMAGE))).as("same seed, same latents").isZero();
+    }
+
+    private static SamplingJob cadenceJob(String id, int feedbackEvery, long seed) {
+        return new SamplingJob(id, conditioning, IMAGE_AUDIO_VIDEO,
+                new JobParams(15, 7.5, 0, seed, true, 3, 1.0, JobParams.Sampler.DDIM, feedbackEvery), () -> false);
+    }
+
+    private static Map<String, Long> networkCalls(SamplingJob job) {
+        try (SamplingBatch batch = model.newSamplingBatch()) {
+            batch.admit(job);
+            int left = 0;
+            while (!batch.isEmpty()) {
+                left += batch.step(SamplingListener.NONE).size();
+            }
+            assertThat(left).isEqualTo(1);
+            return batch.networkCalls();
+        }
     }
 
     private static SamplingJob feedbackJob(String id, double feedback, long seed) {
