@@ -100,9 +100,12 @@ class ShareGroupWorkQueueTest {
                         .anyMatch(entry -> entry.getValue().containsKey(job)))
                         .as("job %s, acquired by the killed instance, sampled again by another", job).isTrue();
             }
-            // ... and no other job was taken from an instance still working on it (its lock was renewed)
+            // ... and no other job was taken from an instance still working on it (its lock was renewed).
+            // A job the killed instance had sampled may be sampled again: its acknowledgement may not
+            // have reached the broker before the kill, and then its lock lapses like any other.
+            Set<String> sampledByTheKilled = after.getOrDefault(killedId, Map.of()).keySet();
             for (String job : ids) {
-                if (!heldByTheKilled.contains(job)) {
+                if (!heldByTheKilled.contains(job) && !sampledByTheKilled.contains(job)) {
                     assertThat(after.values().stream().filter(jobs -> jobs.containsKey(job)).count())
                             .as("instances that sampled job %s", job).isEqualTo(1);
                 }
