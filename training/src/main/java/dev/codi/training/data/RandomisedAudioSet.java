@@ -13,14 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -105,9 +102,7 @@ public final class RandomisedAudioSet {
     }
 
     private void write(Path file) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 20))) {
+        WorldDataset.writeAtomically(file, out -> {
             out.writeInt(MAGIC);
             out.writeInt(FORMAT);
             out.writeInt(size);
@@ -115,8 +110,7 @@ public final class RandomisedAudioSet {
             for (short s : spectrograms) {
                 out.writeShort(s);
             }
-        }
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        });
     }
 
     private static RandomisedAudioSet read(Path file, int values) throws IOException {

@@ -215,9 +215,7 @@ public final class WorldDataset {
     }
 
     private void write(Path file) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 20))) {
+        writeAtomically(file, out -> {
             out.writeInt(MAGIC);
             out.writeInt(FORMAT);
             out.writeInt(size);
@@ -233,6 +231,20 @@ public final class WorldDataset {
             for (short s : spectrograms) {
                 out.writeShort(s);
             }
+        });
+    }
+
+    /** What a cache file holds, written to a stream. */
+    interface CacheWriter {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /** Writes a cache file beside itself and moves it in place, so a run killed mid-write leaves no half a file. */
+    static void writeAtomically(Path file, CacheWriter body) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 20))) {
+            body.write(out);
         }
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
