@@ -266,6 +266,51 @@ final class FaultCluster implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Per group: its members, and each input partition whose committed offset is behind its end
+     * (with the committed offset's metadata), for a failure message.
+     */
+    String groupLagDetail(Map<String, String> inputTopicByGroup) {
+        StringBuilder detail = new StringBuilder();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+            for (Map.Entry<String, String> entry : inputTopicByGroup.entrySet()) {
+                String group = entry.getKey();
+                ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all()
+                        .get(30, TimeUnit.SECONDS).get(group);
+                detail.append(group).append(": ").append(description.members().size()).append(" member(s) ")
+                        .append(description.members().stream().map(member -> member.clientId() + member.assignment()
+                                .topicPartitions().stream().map(TopicPartition::partition).sorted().toList()).toList());
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                int partitions = admin.describeTopics(List.of(entry.getValue())).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .get(entry.getValue()).partitions().size();
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                for (int p = 0; p < partitions; p++) {
+                    latest.put(new TopicPartition(entry.getValue(), p), OffsetSpec.latest());
+                }
+                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> stable = admin.listOffsets(latest,
+                        new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+                        .all().get(30, TimeUnit.SECONDS);
+                for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end
+                        : admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()) {
+                    TopicPartition partition = end.getKey();
+                    OffsetAndMetadata at = committed.get(partition);
+                    if (at == null || at.offset() < end.getValue().offset()) {
+                        detail.append(", ").append(partition).append(" end ").append(end.getValue().offset())
+                                .append(" last stable ").append(stable.get(partition).offset()).append(" committed ")
+                                .append(at == null ? "none" : at.offset() + (at.metadata().isEmpty() ? "" : " (" + at.metadata() + ")"))
+                                .append(" producers ").append(admin.describeProducers(List.of(partition)).partitionResult(partition)
+                                        .get(30, TimeUnit.SECONDS).activeProducers());
+                    }
+                }
+                detail.append("; ");
+            }
+        } catch (Exception e) {
+            detail.append("(could not read the groups: ").append(e).append(")");
+        }
+        return detail.toString();
+    }
+
     /** A share group's lag (the broker's count of records not yet acknowledged, else those from its start offset to the end). */
     private static long[] shareGroupLagAndMembers(Admin admin, String group, String topic) throws Exception {
         int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
@@ -432,10 +477,17 @@ final class FaultCluster implements AutoCloseable {
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) {
+        await(what, timeout, condition, () -> "");
+    }
+
+    /** As {@link #await(String, Duration, BooleanSupplier)}, saying what {@code stateOnTimeout} reads when it times out. */
+    static void await(String what, Duration timeout, BooleanSupplier condition, java.util.function.Supplier<String> stateOnTimeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+                String state = stateOnTimeout.get();
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
+                        + (state.isEmpty() ? "" : "; " + state));
             }
             sleep(250);
         }

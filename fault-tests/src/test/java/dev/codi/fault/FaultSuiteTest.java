@@ -380,7 +380,7 @@ class FaultSuiteTest {
             } catch (Exception e) {
                 return false;
             }
-        });
+        }, () -> cluster.groupLagDetail(inputs));
         cluster.awaitAllReady();
     }
 
