@@ -48,13 +48,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FaultSuiteTest {
     private static final int BURST = 30;
     private static final Duration TERMINAL_BOUND = Duration.ofMinutes(4);
-    /**
-     * A poison record costs one crash of an instance (a session timeout each) per record ahead of it
-     * in the batch it came in, since only a batch's first record is marked as the suspect, then the
-     * crashes up to the delivery limit: up to about ten crashes when the burst puts it last among
-     * its partition's records, seven measured.
-     */
-    private static final Duration POISON_TERMINAL_BOUND = Duration.ofMinutes(10);
+    /** A poison record costs three crashes of an instance (the delivery limit), each followed by a restart and a rejoin. */
+    private static final Duration POISON_TERMINAL_BOUND = Duration.ofMinutes(6);
+    private static final int MAX_DELIVERY_ATTEMPTS = 3;
     private static final String CRASH_ONCE = "crashonce";
     private static final String POISON = "poisonpill";
     private static final List<JsonArray> OUTPUT_MIX = List.of(new JsonArray().add("image"), new JsonArray().add("image").add("audio"),
@@ -76,7 +72,8 @@ class FaultSuiteTest {
                 "CODI_KAFKA_CLIENT_DELIVERY_TIMEOUT_MS", "15000",
                 "CODI_KAFKA_CLIENT_REQUEST_TIMEOUT_MS", "5000",
                 "CODI_MAX_WAIT_MS", "100"),
-                Map.of("encoder-service", Map.of("CODI_TEST_HALT", "processing:" + POISON),
+                Map.of("encoder-service", Map.of("CODI_TEST_HALT", "processing:" + POISON,
+                                "CODI_MAX_DELIVERY_ATTEMPTS", Integer.toString(MAX_DELIVERY_ATTEMPTS)),
                         "decoder-service", Map.of("CODI_TEST_HALT", "before-commit:" + CRASH_ONCE + ":once"),
                         // A batch longer than this gets a member evicted unless it keeps polling.
                         "diffusion-service", Map.of("CODI_KAFKA_CLIENT_MAX_POLL_INTERVAL_MS", "3000")));
@@ -128,10 +125,14 @@ class FaultSuiteTest {
     @Test
     @Order(4)
     void aPoisonJobThatKillsTheEncoderEveryTime() throws Exception {
+        int restartsBefore = cluster.restarts();
         Result result = scenario("a job that kills the encoder JVM every time", List.of(POISON), () -> { }, POISON_TERMINAL_BOUND);
         assertThat(result.failed).as("only the poison job fails").hasSize(1);
         JsonObject poison = client.job(result.failed.get(0));
-        assertThat(poison.getString("error")).contains("stopped 3 times");
+        assertThat(poison.getString("error")).contains("stopped " + MAX_DELIVERY_ATTEMPTS + " times");
+        assertThat(cluster.restarts() - restartsBefore)
+                .as("crashes: one per delivery of the poison record up to the limit, none for the records beside it in its batch")
+                .isEqualTo(MAX_DELIVERY_ATTEMPTS);
         List<ConsumerRecord<String, byte[]>> deadLetters = cluster.readTopic("codi.dead-letter");
         assertThat(deadLetters).anySatisfy(record -> assertThat(record.key()).isEqualTo(result.failed.get(0)));
     }

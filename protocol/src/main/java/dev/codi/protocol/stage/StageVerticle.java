@@ -60,7 +60,7 @@ import java.util.concurrent.TimeUnit;
  *       batch until the batch holds {@code maxBatch} ({@link Admission}); otherwise, and once the
  *       batch is full, its partitions are paused.</li>
  *   <li>A record whose processing kills the JVM is counted ({@link DeliveryAttempts}): after a
- *       delivery that did not return it is retried alone, and after
+ *       delivery that did not return, every record of that batch is retried alone, and after
  *       {@link StageSettings#maxDeliveryAttempts()} such deliveries it goes to the dead-letter
  *       topic and its job fails.</li>
  * </ul>
@@ -381,16 +381,17 @@ public abstract class StageVerticle extends VerticleBase {
         }
         Map<TopicPartition, Long> firstOffsets = firstOffsets(records);
         return deliveryMarkers(firstOffsets.keySet()).compose(committed -> {
-            // A partition whose first record was taken on before without returning holds a suspect:
-            // that record is delivered alone (or, past the limit, dead-lettered).
+            // A partition whose records were taken on before without returning starts with suspects:
+            // each is delivered alone (or, past the limit, dead-lettered), one after another.
             for (Map.Entry<TopicPartition, Long> first : firstOffsets.entrySet()) {
-                int unfinished = DeliveryAttempts.unfinished(committed.get(first.getKey()), first.getValue());
-                if (unfinished > 0) {
-                    KafkaConsumerRecord<String, Buffer> suspect = recordAt(records, first.getKey(), first.getValue());
-                    TopicPartition partition = first.getKey();
+                TopicPartition partition = first.getKey();
+                List<DeliveryAttempts.Suspects> suspects = DeliveryAttempts.suspectsAt(committed.get(partition), first.getValue());
+                if (!suspects.isEmpty()) {
+                    int unfinished = suspects.get(0).attempts();
+                    KafkaConsumerRecord<String, Buffer> suspect = recordAt(records, partition, first.getValue());
                     return rewind(firstOffsets).compose(rewound -> unfinished >= settings.maxDeliveryAttempts()
-                            ? deadLetterPoison(suspect, unfinished)
-                            : handleBatch(List.of(suspect), Map.of(partition, first.getValue()), unfinished)
+                            ? deadLetterPoison(suspect, unfinished, suspects)
+                            : handleBatch(List.of(suspect), Map.of(partition, first.getValue()), Map.of(partition, suspects))
                                     .compose(done -> consumer.seek(partition, suspect.offset() + 1)));
                 }
             }
@@ -398,13 +399,16 @@ public abstract class StageVerticle extends VerticleBase {
             for (int i = 0; i < records.size(); i++) {
                 all.add(records.recordAt(i));
             }
-            return handleBatch(all, firstOffsets, 0);
+            return handleBatch(all, firstOffsets, Map.of());
         });
     }
 
-    /** Processes {@code batch}, which starts at {@code firstOffsets}, publishes its outputs and commits it. */
+    /**
+     * Processes {@code batch}, which starts at {@code firstOffsets}, publishes its outputs and commits it.
+     * {@code suspects} holds, for a batch of one suspect record, the suspects its partition starts with.
+     */
     private Future<Void> handleBatch(List<KafkaConsumerRecord<String, Buffer>> batch, Map<TopicPartition, Long> firstOffsets,
-                                     int earlierAttempts) {
+                                     Map<TopicPartition, List<DeliveryAttempts.Suspects>> suspects) {
         List<KafkaProducerRecord<String, Buffer>> deadLetters = new ArrayList<>();
         Map<CloudEvent, KafkaConsumerRecord<String, Buffer>> valid = new LinkedHashMap<>();
         for (KafkaConsumerRecord<String, Buffer> record : batch) {
@@ -428,11 +432,15 @@ public abstract class StageVerticle extends VerticleBase {
             }
         }
         List<CloudEvent> events = new ArrayList<>(valid.keySet());
+        Map<TopicPartition, Long> lastOffsets = new HashMap<>();
+        batch.forEach(record -> lastOffsets.merge(Admission.partitionOf(record), record.offset(), Math::max));
         Map<TopicPartition, OffsetAndMetadata> markers = new HashMap<>();
-        firstOffsets.forEach((partition, offset) -> markers.put(partition, DeliveryAttempts.marker(offset, earlierAttempts + 1)));
+        firstOffsets.forEach((partition, offset) -> markers.put(partition, suspects.containsKey(partition)
+                ? DeliveryAttempts.aloneMarker(suspects.get(partition))
+                : DeliveryAttempts.marker(offset, lastOffsets.get(partition), 1)));
         // The partitions that hold a delivery marker of this batch, and where the batch starts on each.
         Map<TopicPartition, Long> marked = new ConcurrentHashMap<>(firstOffsets);
-        Admission joining = earlierAttempts == 0 && joinsArrivals() && batch.size() < pipeline.maxBatch()
+        Admission joining = suspects.isEmpty() && joinsArrivals() && batch.size() < pipeline.maxBatch()
                 ? new Admission(pipeline.maxBatch() - batch.size()) : null;
         Future<ShareWorkQueue.Processed> outputs = events.isEmpty()
                 ? Future.succeededFuture(new ShareWorkQueue.Processed(List.of(), Set.of(), Map.of()))
@@ -466,6 +474,9 @@ public abstract class StageVerticle extends VerticleBase {
                 crashPoint.maybeHalt(CrashPoint.Point.BEFORE_COMMIT, events);
             }
             Map<TopicPartition, OffsetAndMetadata> offsets = commitOffsets(done, valid, retry);
+            // The suspects not yet delivered alone stay suspect, with the counts they came with.
+            suspects.forEach((partition, list) -> offsets.computeIfPresent(partition,
+                    (same, offset) -> DeliveryAttempts.committedAt(offset.getOffset(), list)));
             // A partition marked for records that then did not join: its marker goes, the group stays where it was.
             marked.forEach((partition, offset) -> offsets.putIfAbsent(partition, new OffsetAndMetadata(offset, null)));
             Map<TopicPartition, Long> leftBehind = joining == null ? Map.of() : joining.firstLeft();
@@ -482,7 +493,8 @@ public abstract class StageVerticle extends VerticleBase {
             }
             // This delivery returned (it failed, it did not die): the marker it left must not count
             // against the batch's records when they come again.
-            marked.forEach((partition, offset) -> lastCommitted.put(partition, new OffsetAndMetadata(offset, null)));
+            marked.forEach((partition, offset) -> lastCommitted.put(partition,
+                    DeliveryAttempts.committedAt(offset, suspects.getOrDefault(partition, List.of()))));
             Map<TopicPartition, Long> leftBehind = joining == null ? Map.of() : joining.firstLeft();
             return rewind(earliest(marked, leftBehind)).transform(rewound -> Future.failedFuture(error));
         });
@@ -580,12 +592,14 @@ public abstract class StageVerticle extends VerticleBase {
         }
         List<KafkaConsumerRecord<String, Buffer>> all = new ArrayList<>();
         Map<TopicPartition, Long> firstOfNew = new HashMap<>();
+        Map<TopicPartition, Long> lastOfNew = new HashMap<>();
         for (int i = 0; i < records.size(); i++) {
             KafkaConsumerRecord<String, Buffer> record = records.recordAt(i);
             all.add(record);
             TopicPartition partition = Admission.partitionOf(record);
             if (!marked.containsKey(partition)) {
                 firstOfNew.merge(partition, record.offset(), Math::min);
+                lastOfNew.merge(partition, record.offset(), Math::max);
             }
         }
         Future<Set<TopicPartition>> refused = firstOfNew.isEmpty() || joining.full()
@@ -594,10 +608,11 @@ public abstract class StageVerticle extends VerticleBase {
                     Set<TopicPartition> suspects = new HashSet<>();
                     Map<TopicPartition, OffsetAndMetadata> newMarkers = new HashMap<>();
                     firstOfNew.forEach((partition, offset) -> {
-                        if (DeliveryAttempts.unfinished(committed.get(partition), offset) > 0) {
+                        if (!DeliveryAttempts.suspectsAt(committed.get(partition), offset).isEmpty()) {
                             suspects.add(partition);
                         } else {
-                            newMarkers.put(partition, DeliveryAttempts.marker(offset, 1));
+                            // The range may hold records left for the next poll: they are suspects too if this stage dies.
+                            newMarkers.put(partition, DeliveryAttempts.marker(offset, lastOfNew.get(partition), 1));
                         }
                     });
                     return (newMarkers.isEmpty() ? Future.<Void>succeededFuture() : commit(newMarkers))
@@ -668,7 +683,8 @@ public abstract class StageVerticle extends VerticleBase {
     }
 
     /** Dead-letters a record that was taken on {@code attempts} times without its stage returning, and fails its job. */
-    private Future<Void> deadLetterPoison(KafkaConsumerRecord<String, Buffer> record, int attempts) {
+    private Future<Void> deadLetterPoison(KafkaConsumerRecord<String, Buffer> record, int attempts,
+                                          List<DeliveryAttempts.Suspects> suspects) {
         String reason = stage().serviceName() + " stopped " + attempts + " times while processing this record";
         try (JobLog ignored = JobLog.of(record.key(), stage().serviceName())) {
             LOG.error("{}: record {}-{}@{} to dead letters: {}", stage().serviceName(), record.topic(), record.partition(),
@@ -682,7 +698,7 @@ public abstract class StageVerticle extends VerticleBase {
         }
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         return Future.all(sent).onSuccess(done -> metrics.deadLettered(1))
-                .compose(done -> commit(Map.of(partition, new OffsetAndMetadata(record.offset() + 1, null))))
+                .compose(done -> commit(Map.of(partition, DeliveryAttempts.committedAt(record.offset() + 1, suspects))))
                 .compose(done -> consumer.seek(partition, record.offset() + 1));
     }
 
