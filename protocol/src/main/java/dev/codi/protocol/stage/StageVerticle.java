@@ -73,6 +73,8 @@ public abstract class StageVerticle extends VerticleBase {
     private static final long FIRST_BACKOFF_MILLIS = 200;
     /** How often an idle stage moves its committed offsets past transaction markers. */
     private static final Duration IDLE_COMMIT_INTERVAL = Duration.ofSeconds(5);
+    /** The longest a poll waits while a batch that still takes jobs runs (see {@link #joinLoop}). */
+    private static final long JOINING_POLL_MILLIS = 5;
     /** Header naming the stage instance that published a progress event (which instance works on what). */
     public static final String INSTANCE_HEADER = "codi_instance";
 
@@ -572,7 +574,11 @@ public abstract class StageVerticle extends VerticleBase {
         Future<Void> pause = full && !paused
                 ? consumer.assignment().compose(consumer::pause).recover(error -> Future.succeededFuture())
                 : Future.succeededFuture();
-        pause.compose(ready -> consumer.poll(Duration.ofMillis(pipeline.maxWaitMillis())))
+        // Short polls while the batch may still take jobs: once its work is done the batch waits for
+        // the poll in flight before it publishes, and a record that arrives ends a poll at once anyway.
+        Duration wait = full ? Duration.ofMillis(pipeline.maxWaitMillis())
+                : Duration.ofMillis(Math.min(pipeline.maxWaitMillis(), JOINING_POLL_MILLIS));
+        pause.compose(ready -> consumer.poll(wait))
                 .compose(records -> join(joining, records, marked))
                 .onComplete(done -> {
                     health.looped(done.succeeded());
