@@ -60,10 +60,13 @@ public record Settings(int samples, int steps, double guidance, long seed, int b
 
     /** The guidance, with each output's own scale where it has one: how a report states it. */
     public String guidanceText() {
+        if (guidanceByOutput.isEmpty()) {
+            return Double.toString(guidance);
+        }
         StringBuilder text = new StringBuilder(Double.toString(guidance));
         new java.util.EnumMap<>(guidanceByOutput).forEach((output, scale) ->
                 text.append(text.indexOf("(") < 0 ? " (" : ", ").append(output.wireName()).append(' ').append(scale));
-        return guidanceByOutput.isEmpty() ? text.toString() : text.append(')').toString();
+        return text.append(')').toString();
     }
 
     private static void require(boolean condition, String message) {
