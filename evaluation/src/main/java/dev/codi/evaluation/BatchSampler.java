@@ -99,7 +99,8 @@ public final class BatchSampler {
                 for (int j = 0; j < chunk.size(); j++) {
                     Request request = chunk.get(j);
                     JobParams params = new JobParams(settings.steps(), settings.guidance(), 0.0, request.seed(), request.joint(),
-                            request.coupling().stagger(settings), request.coupling().feedback(settings), settings.sampler());
+                            request.coupling().stagger(settings), request.coupling().feedback(settings), settings.sampler(),
+                            Math.min(JobParams.DEFAULT_FEEDBACK_EVERY, settings.steps()), settings.guidanceByOutput());
                     jobs.add(new SamplingJob(task + "-" + (start + j), request.conditioning(), request.outputs(), params, () -> false));
                 }
                 List<Map<Modality, Latent>> latents = model.sample(jobs, SamplingListener.NONE);

@@ -4,6 +4,7 @@ import dev.codi.evaluation.QualityReport.Section;
 import dev.codi.evaluation.pictures.LossCurves;
 import dev.codi.evaluation.sections.Composition;
 import dev.codi.evaluation.sections.Pictures;
+import dev.codi.media.Modality;
 import dev.codi.protocol.JobParams;
 import dev.codi.model.tiny.CodiTinyModel;
 import picocli.CommandLine;
@@ -15,8 +16,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -28,6 +31,7 @@ import java.util.stream.Collectors;
  *   --samples 200      per table cell (docs/design.md §8: 200 per direction and split, 200 jobs per output set)
  *   --steps 50         DDIM steps (docs/design.md §5.4)
  *   --guidance 7.5     classifier-free guidance (docs/design.md §5.4)
+ *   --guidance-by-output   guidance of single outputs in place of --guidance (image=3,audio=7.5)
  *   --batch 16         jobs per sampling call
  *   --stagger          DDIM steps between the starts of jointly sampled outputs (default: a fifth of --steps)
  *   --feedback 1.0     weight of the other outputs' shared-space readings in joint sampling
@@ -53,6 +57,10 @@ public final class Evaluate implements Callable<Integer> {
 
     @Option(names = "--guidance", defaultValue = "7.5", description = "classifier-free guidance scale (default: ${DEFAULT-VALUE})")
     double guidance;
+
+    @Option(names = "--guidance-by-output", split = ",",
+            description = "guidance scales of single outputs in place of --guidance, as output=scale pairs (image=3,audio=7.5)")
+    Map<String, Double> guidanceByOutput;
 
     @Option(names = "--batch", defaultValue = "16", description = "jobs per sampling call (default: ${DEFAULT-VALUE})")
     int batch;
@@ -133,7 +141,7 @@ public final class Evaluate implements Callable<Integer> {
         }
         QualityReport.Options options = new QualityReport.Options(directory, new Settings(samples, steps, guidance, seed, batch,
                         stagger != null ? stagger : JobParams.defaultStagger(steps),
-                        feedback != null ? feedback : JobParams.DEFAULT_FEEDBACK),
+                        feedback != null ? feedback : JobParams.DEFAULT_FEEDBACK, JobParams.DEFAULT_SAMPLER, guidanceByOutput()),
                 selected, compositionWeights.stream().map(Composition.Weights::parse).toList(),
                 new Pictures.Layout(picturePrompts, pictureSeeds), out, pictures, loss, artifacts, command(),
                 curveSamplers.stream().map(JobParams.Sampler::fromWireName).toList(), curveSteps);
@@ -143,6 +151,14 @@ public final class Evaluate implements Callable<Integer> {
             System.err.printf("report written to %s in %.1f s%n", out, report.wallTime().toNanos() / 1e9);
         }
         return 0;
+    }
+
+    private Map<Modality, Double> guidanceByOutput() {
+        Map<Modality, Double> scales = new EnumMap<>(Modality.class);
+        if (guidanceByOutput != null) {
+            guidanceByOutput.forEach((name, scale) -> scales.put(Modality.fromWireName(name), scale));
+        }
+        return scales;
     }
 
     /** The command as typed, shell-quoted where needed, so the report says exactly how to regenerate it. */

@@ -152,7 +152,7 @@ public final class QualityReport {
         setup.row("description", manifest.description());
         setup.row("sections", options.sections().stream().sorted().map(Section::id).collect(Collectors.joining(", ")));
         setup.row("samples per cell", settings.samples());
-        setup.row("sampling", samplerName(settings.sampler()) + ", " + settings.steps() + " steps, η = 0, guidance " + settings.guidance()
+        setup.row("sampling", samplerName(settings.sampler()) + ", " + settings.steps() + " steps, η = 0, guidance " + settings.guidanceText()
                 + ", joint outputs staggered by " + settings.stagger() + " steps with shared-space feedback " + settings.feedback()
                 + ", batches of " + settings.batchSize());
         setup.row("seed", settings.seed());

@@ -1,6 +1,9 @@
 package dev.codi.evaluation;
 
+import dev.codi.media.Modality;
 import dev.codi.protocol.JobParams;
+
+import java.util.Map;
 
 /**
  * How a report is measured.
@@ -14,10 +17,14 @@ import dev.codi.protocol.JobParams;
  * @param stagger   DDIM steps between the starts of jointly sampled outputs ({@code JobParams#stagger})
  * @param feedback  weight of the other outputs' shared-space readings in joint sampling ({@code JobParams#feedback})
  * @param sampler   the reverse-diffusion solver ({@code JobParams#sampler})
+ * @param guidanceByOutput guidance scales of single outputs, in place of {@code guidance} ({@code JobParams#guidanceByOutput})
  */
 public record Settings(int samples, int steps, double guidance, long seed, int batchSize, int stagger, double feedback,
-                       JobParams.Sampler sampler) {
+                       JobParams.Sampler sampler, Map<Modality, Double> guidanceByOutput) {
     public Settings {
+        guidanceByOutput = guidanceByOutput == null ? Map.of() : Map.copyOf(guidanceByOutput);
+        guidanceByOutput.forEach((output, scale) -> require(scale >= 0 && scale <= 50,
+                "--guidance-by-output " + output.wireName() + " must be within [0, 50], got " + scale));
         require(sampler != null, "--sampler is required");
         require(samples >= 1, "--samples must be at least 1, got " + samples);
         require(steps >= 1 && steps <= 200, "--steps must be within [1, 200], got " + steps);
@@ -26,6 +33,12 @@ public record Settings(int samples, int steps, double guidance, long seed, int b
         require(stagger >= 0 && stagger <= steps, "--stagger must be within [0, --steps], got " + stagger);
         require(feedback >= 0 && feedback <= JobParams.MAX_FEEDBACK,
                 "--feedback must be within [0, " + JobParams.MAX_FEEDBACK + "], got " + feedback);
+    }
+
+    /** With {@code guidance} for every output. */
+    public Settings(int samples, int steps, double guidance, long seed, int batchSize, int stagger, double feedback,
+                    JobParams.Sampler sampler) {
+        this(samples, steps, guidance, seed, batchSize, stagger, feedback, sampler, Map.of());
     }
 
     /** With DDIM. */
@@ -41,7 +54,19 @@ public record Settings(int samples, int steps, double guidance, long seed, int b
 
     /** The same report measured with {@code sampler} at {@code steps}, staggered as the API staggers by default. */
     public Settings sampledWith(JobParams.Sampler sampler, int steps) {
-        return new Settings(samples, steps, guidance, seed, batchSize, JobParams.defaultStagger(steps), feedback, sampler);
+        return new Settings(samples, steps, guidance, seed, batchSize, JobParams.defaultStagger(steps), feedback, sampler,
+                guidanceByOutput);
+    }
+
+    /** The guidance, with each output's own scale where it has one: how a report states it. */
+    public String guidanceText() {
+        if (guidanceByOutput.isEmpty()) {
+            return Double.toString(guidance);
+        }
+        StringBuilder text = new StringBuilder(Double.toString(guidance));
+        new java.util.EnumMap<>(guidanceByOutput).forEach((output, scale) ->
+                text.append(text.indexOf("(") < 0 ? " (" : ", ").append(output.wireName()).append(' ').append(scale));
+        return text.append(')').toString();
     }
 
     private static void require(boolean condition, String message) {

@@ -1,6 +1,10 @@
 package dev.codi.protocol;
 
+import dev.codi.media.Modality;
 import io.vertx.core.json.JsonObject;
+
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * Sampling parameters of a job: what clients send as {@code params}, and what the sampler runs with
@@ -30,9 +34,12 @@ import io.vertx.core.json.JsonObject;
  *                 steps, and the others' conditioning keeps the last reading in between (docs/design.md
  *                 §6.4). Within [1, {@code steps}]; default {@value #DEFAULT_FEEDBACK_EVERY}. Ignored when
  *                 not joint or without feedback
+ * @param guidanceByOutput the guidance scale of the outputs named here, in place of {@code guidance}
+ *                 (docs/design.md §5.4): each output is guided on its own, so an image can be guided
+ *                 less than the sound beside it. Each within [0, {@value #MAX_GUIDANCE}]; default: none
  */
 public record JobParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger, double feedback,
-                        Sampler sampler, int feedbackEvery) {
+                        Sampler sampler, int feedbackEvery, Map<Modality, Double> guidanceByOutput) {
     /**
      * The default solver and steps, DDIM-50: the reference of docs/quality.md, "Accuracy against steps, per sampler", where
      * no cheaper setting stays within 1 point of it on directions accuracy and joint coherence on every seed measured.
@@ -73,6 +80,13 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
     }
 
     public JobParams {
+        guidanceByOutput = guidanceByOutput == null ? Map.of() : Map.copyOf(guidanceByOutput);
+        guidanceByOutput.forEach((output, scale) -> {
+            if (!(scale >= 0 && scale <= MAX_GUIDANCE)) {
+                throw new IllegalArgumentException("params.guidance_by_output." + output.wireName() + " must be within [0, "
+                        + MAX_GUIDANCE + "], got " + scale);
+            }
+        });
         if (sampler == null) {
             throw new IllegalArgumentException("params.sampler is required");
         }
@@ -99,6 +113,12 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
             throw new IllegalArgumentException("params.eta must be 0 with params.sampler \"" + sampler.wireName()
                     + "\", a deterministic solver, got " + eta);
         }
+    }
+
+    /** With {@code guidance} for every output. */
+    public JobParams(int steps, double guidance, double eta, long seed, boolean joint, int stagger, double feedback,
+                     Sampler sampler, int feedbackEvery) {
+        this(steps, guidance, eta, seed, joint, stagger, feedback, sampler, feedbackEvery, Map.of());
     }
 
     /** With the default feedback cadence. */
@@ -133,6 +153,11 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
         return steps / 5;
     }
 
+    /** The guidance scale of {@code output}: its own, else the job's. */
+    public double guidance(Modality output) {
+        return guidanceByOutput.getOrDefault(output, guidance);
+    }
+
     /** The denoising loop's iterations for {@code outputs} outputs: the steps, plus the later outputs' delay. */
     public int iterations(int outputs) {
         return steps + (joint && outputs > 1 ? (outputs - 1) * stagger : 0);
@@ -145,9 +170,9 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
     public static JobParams fromJson(JsonObject json, long defaultSeed) {
         JsonObject params = json == null ? new JsonObject() : json;
         for (String field : params.fieldNames()) {
-            if (!field.matches("steps|guidance|eta|seed|joint|stagger|feedback|feedback_every|sampler")) {
-                throw new IllegalArgumentException("unknown field params." + field
-                        + "; expected steps, guidance, eta, seed, joint, stagger, feedback, feedback_every or sampler");
+            if (!field.matches("steps|guidance|guidance_by_output|eta|seed|joint|stagger|feedback|feedback_every|sampler")) {
+                throw new IllegalArgumentException("unknown field params." + field + "; expected steps, guidance, guidance_by_output,"
+                        + " eta, seed, joint, stagger, feedback, feedback_every or sampler");
             }
         }
         int steps = integer(params, "steps", DEFAULT_STEPS);
@@ -160,13 +185,44 @@ public record JobParams(int steps, double guidance, double eta, long seed, boole
                 integer(params, "stagger", defaultStagger(steps)),
                 number(params, "feedback", DEFAULT_FEEDBACK),
                 sampler(params),
-                integer(params, "feedback_every", Math.min(DEFAULT_FEEDBACK_EVERY, steps)));
+                integer(params, "feedback_every", Math.min(DEFAULT_FEEDBACK_EVERY, steps)),
+                guidanceByOutput(params));
     }
 
     public JsonObject toJson() {
-        return new JsonObject().put("steps", steps).put("guidance", guidance).put("eta", eta).put("seed", seed).put("joint", joint)
+        JsonObject json = new JsonObject().put("steps", steps).put("guidance", guidance).put("eta", eta).put("seed", seed).put("joint", joint)
                 .put("stagger", stagger).put("feedback", feedback).put("sampler", sampler.wireName())
                 .put("feedback_every", feedbackEvery);
+        if (!guidanceByOutput.isEmpty()) {
+            JsonObject byOutput = new JsonObject();
+            new EnumMap<>(guidanceByOutput).forEach((output, scale) -> byOutput.put(output.wireName(), scale));
+            json.put("guidance_by_output", byOutput);
+        }
+        return json;
+    }
+
+    private static Map<Modality, Double> guidanceByOutput(JsonObject json) {
+        Object value = json.getValue("guidance_by_output");
+        if (value == null) {
+            return Map.of();
+        }
+        if (!(value instanceof JsonObject byOutput)) {
+            throw new IllegalArgumentException("params.guidance_by_output must be an object of output to guidance scale, got " + value);
+        }
+        Map<Modality, Double> scales = new EnumMap<>(Modality.class);
+        for (String name : byOutput.fieldNames()) {
+            Modality output;
+            try {
+                output = Modality.fromWireName(name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("params.guidance_by_output." + name + " is not an output: " + e.getMessage());
+            }
+            if (!(byOutput.getValue(name) instanceof Number scale)) {
+                throw new IllegalArgumentException("params.guidance_by_output." + name + " must be a number, got " + byOutput.getValue(name));
+            }
+            scales.put(output, scale.doubleValue());
+        }
+        return scales;
     }
 
     private static Sampler sampler(JsonObject json) {

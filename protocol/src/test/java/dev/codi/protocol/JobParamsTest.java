@@ -1,5 +1,6 @@
 package dev.codi.protocol;
 
+import dev.codi.media.Modality;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,31 @@ class JobParamsTest {
         assertThat(params.feedback()).isEqualTo(JobParams.DEFAULT_FEEDBACK).isEqualTo(1.0);
         assertThat(new JobParams(50, 7.5, 0.0, 99, true, 10).feedback()).isEqualTo(1.0);
         assertThat(new JobParams(50, 7.5, 0.0, 99, true)).isEqualTo(params);
+    }
+
+    @Test
+    void guidanceByOutputOverridesTheJobsGuidanceForTheOutputsItNamesAndRoundTripsThroughJson() {
+        JobParams params = JobParams.fromJson(new JsonObject().put("guidance", 6)
+                .put("guidance_by_output", new JsonObject().put("image", 3).put("audio", 9.5)), 1);
+        assertThat(params.guidance(Modality.IMAGE)).isEqualTo(3.0);
+        assertThat(params.guidance(Modality.AUDIO)).isEqualTo(9.5);
+        assertThat(params.guidance(Modality.VIDEO)).as("an output not named takes the job's guidance").isEqualTo(6.0);
+        assertThat(params.toJson().getJsonObject("guidance_by_output")).isEqualTo(new JsonObject().put("image", 3.0).put("audio", 9.5));
+        assertThat(JobParams.fromJson(params.toJson(), 2)).isEqualTo(params);
+        assertThat(JobParams.fromJson(new JsonObject(), 1).toJson().containsKey("guidance_by_output"))
+                .as("absent when no output has its own").isFalse();
+    }
+
+    @Test
+    void guidanceByOutputRefusesUnknownOutputsAndScalesOutOfRange() {
+        assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("guidance_by_output", new JsonObject().put("smell", 3)), 1))
+                .hasMessageContaining("params.guidance_by_output.smell is not an output");
+        assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("guidance_by_output", new JsonObject().put("image", 51)), 1))
+                .hasMessageContaining("params.guidance_by_output.image must be within [0, 50.0], got 51.0");
+        assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("guidance_by_output", new JsonObject().put("image", "3")), 1))
+                .hasMessageContaining("params.guidance_by_output.image must be a number");
+        assertThatThrownBy(() -> JobParams.fromJson(new JsonObject().put("guidance_by_output", 3), 1))
+                .hasMessageContaining("params.guidance_by_output must be an object");
     }
 
     @Test

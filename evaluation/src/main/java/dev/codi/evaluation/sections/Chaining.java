@@ -96,7 +96,7 @@ public final class Chaining {
 
                 %s
                 **chained / joint wall time: %s** (one run, same machine, same load).
-                """.formatted(samples, context.settings().steps(), context.settings().guidance(), table.render(),
+                """.formatted(samples, context.settings().steps(), context.settings().guidanceText(), table.render(),
                 String.format(Locale.ROOT, "%.2f×", ratio));
         return new SectionResult("Chaining against joint generation", markdown, Map.of(TABLE, table));
     }

@@ -144,7 +144,7 @@ public final class Composition {
                 0 for a model that ignores the text). The other input's attributes are scored as far as the \
                 output carries them (an image shows no motion).
 
-                %s""".formatted(context.settings().steps(), context.settings().guidance(),
+                %s""".formatted(context.settings().steps(), context.settings().guidanceText(),
                 Percent.of(Attribute.COLOR.chance()), Percent.of(Attribute.MOTION.chance()), table.render());
         return new SectionResult("Composition: weighted multi-input conditioning", markdown, Map.of(TABLE, table));
     }

@@ -121,7 +121,7 @@ public final class Directions {
 
                 %s
                 All 12 directions pooled: **%s held-in, %s held-out** (targets: ≥ 95 %% held-in, ≥ 85 %% held-out).
-                """.formatted(samples, context.settings().steps(), context.settings().guidance(), table.render(),
+                """.formatted(samples, context.settings().steps(), context.settings().guidanceText(), table.render(),
                 heldInMean.percent(), heldOutMean.percent());
         return new SectionResult("Directions: single input → single output", markdown, Map.of(TABLE, table));
     }

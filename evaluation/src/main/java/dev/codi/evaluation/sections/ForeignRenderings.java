@@ -127,7 +127,7 @@ public final class ForeignRenderings {
                 Foreign inputs by the free choice they made (every direction from that input pooled; *outputs fully \
                 right*: every scored attribute right, read by the project's judge):
 
-                %s""".formatted(samples, context.settings().steps(), context.settings().guidance(), table.render(),
+                %s""".formatted(samples, context.settings().steps(), context.settings().guidanceText(), table.render(),
                 ownPooled.percent(), foreignPooled.percent(), wellFormed.percent(), wellFormed.counted(),
                 worstCaptions.isEmpty() ? "" : "; malformed: " + String.join(", ", worstCaptions), choices.render());
         return new SectionResult("Foreign renderings: the directions with inputs from a second renderer", markdown,

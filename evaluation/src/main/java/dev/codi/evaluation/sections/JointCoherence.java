@@ -220,7 +220,7 @@ public final class JointCoherence {
                 Jobs whose artifacts joint sampling changed (against the same job sampled independently), and wall \
                 time of sampling and decoding (judging excluded), from the same run:
 
-                %s%s""".formatted(context.settings().samples(), context.settings().steps(), context.settings().guidance(), context.settings().stagger(),
+                %s%s""".formatted(context.settings().samples(), context.settings().steps(), context.settings().guidanceText(), context.settings().stagger(),
                 JobParams.DEFAULT_FEEDBACK_EVERY == 1 ? "one" : ordinal(JobParams.DEFAULT_FEEDBACK_EVERY),
                 context.settings().feedback(), FeedbackWeights.PARTIAL_SHARE,
                 table.render(), timing.render(),

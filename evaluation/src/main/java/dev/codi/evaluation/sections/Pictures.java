@@ -107,7 +107,7 @@ public final class Pictures {
         String prefix = link.isEmpty() ? "" : link + "/";
         StringBuilder markdown = new StringBuilder();
         markdown.append("Canonical captions → image + audio + video, sampled jointly (").append(context.settings().steps())
-                .append(" DDIM steps, guidance ").append(context.settings().guidance()).append("). Every third prompt is a held-out ")
+                .append(" DDIM steps, guidance ").append(context.settings().guidanceText()).append("). Every third prompt is a held-out ")
                 .append("combination. Each row starts with a true world rendering of the caption.\n\n");
         if (!Canvas.fontsWork()) {
             Markdown legendTable = Markdown.table("row", "prompt");

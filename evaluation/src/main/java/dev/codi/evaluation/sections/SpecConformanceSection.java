@@ -98,7 +98,7 @@ public final class SpecConformanceSection {
                 true renderings of the same combinations the same way (the generator's through the product's \
                 formats, the spec renderer's through its own). Target: ≥ 98 %% generated, 100 %% true.
 
-                %s""".formatted(samples, context.settings().steps(), context.settings().guidance(), samples, table.render());
+                %s""".formatted(samples, context.settings().steps(), context.settings().guidanceText(), samples, table.render());
         return new SectionResult("Spec conformance of the outputs", markdown, Map.of(TABLE, table));
     }
 

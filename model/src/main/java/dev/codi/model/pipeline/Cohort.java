@@ -253,10 +253,10 @@ final class Cohort implements AutoCloseable {
                     unconditionalEpsilon = unconditional.get(modality);
                     conditional = jointly.get(modality).get();
                 }
-                epsilon = rows.guidance().guide(stepManager, unconditionalEpsilon, conditional);
+                epsilon = rows.guidance().guide(stepManager, modality, unconditionalEpsilon, conditional);
             } else {
                 NDList halves = alone.get(modality).get().split(2, 0);
-                epsilon = rows.guidance().guide(stepManager, halves.get(0), halves.get(1));
+                epsilon = rows.guidance().guide(stepManager, modality, halves.get(0), halves.get(1));
             }
             // η-noise drawn from each job's own generator
             NDArray stepNoise = key.eta() > 0 ? rows.gaussian(stepManager, modality, networks.latentShapes().get(modality)) : null;

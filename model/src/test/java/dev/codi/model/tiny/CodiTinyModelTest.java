@@ -247,6 +247,25 @@ class CodiTinyModelTest {
     }
 
     @Test
+    void eachOutputIsGuidedWithItsOwnScale() {
+        // independent sampling: each output depends only on its own guidance, so an image guided at 3
+        // beside audio guided at the job's 7.5 is the image of a job guided at 3 throughout, and the
+        // audio that of a job guided at 7.5 throughout
+        Set<Modality> imageAudio = Set.of(Modality.IMAGE, Modality.AUDIO);
+        JobParams perOutput = new JobParams(5, 7.5, 0.0, 23, false, 0, 1.0, JobParams.Sampler.DDIM, 5, Map.of(Modality.IMAGE, 3.0));
+        Map<Modality, Latent> mixed = model.sample(List.of(new SamplingJob("per-output", conditioning, imageAudio, perOutput,
+                () -> false)), SamplingListener.NONE).get(0);
+        Map<Modality, Latent> atThree = model.sample(List.of(new SamplingJob("at-3", conditioning, imageAudio,
+                new JobParams(5, 3.0, 0.0, 23, false), () -> false)), SamplingListener.NONE).get(0);
+        Map<Modality, Latent> atSevenHalf = model.sample(List.of(new SamplingJob("at-7.5", conditioning, imageAudio,
+                new JobParams(5, 7.5, 0.0, 23, false), () -> false)), SamplingListener.NONE).get(0);
+        assertNearlyEqual(mixed.get(Modality.IMAGE).values(), atThree.get(Modality.IMAGE).values(), "image at 3");
+        assertNearlyEqual(mixed.get(Modality.AUDIO).values(), atSevenHalf.get(Modality.AUDIO).values(), "audio at 7.5");
+        assertThat(maxDifference(atThree.get(Modality.IMAGE), atSevenHalf.get(Modality.IMAGE))).as("guidance changes the image")
+                .isGreaterThan(1e-3);
+    }
+
+    @Test
     void audioAndVideoReadNoImageBesideEachOtherSoTheImageLeavesThemAsTheyAreWithoutIt() {
         // at zero-initialised joint attention and in lockstep only the readings couple the outputs:
         // beside a video, audio skips the image's reading (no motion) and so does the video beside
