@@ -790,8 +790,21 @@ public abstract class StageVerticle extends VerticleBase {
         return offsets;
     }
 
+    /**
+     * Commits the offsets of the partitions this member still owns. A partition revoked while its
+     * batch ran belongs to another member now, which may already have worked past the batch and
+     * committed further: committing it here would move the group back over records that member
+     * considers done, and leave a lag that nothing works off.
+     */
     private Future<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        return consumer.commit(offsets).onSuccess(done -> lastCommitted.putAll(offsets)).mapEmpty();
+        return consumer.assignment().compose(owned -> {
+            Map<TopicPartition, OffsetAndMetadata> ownOffsets = new HashMap<>(offsets);
+            ownOffsets.keySet().retainAll(owned);
+            if (ownOffsets.isEmpty()) {
+                return Future.<Void>succeededFuture();
+            }
+            return consumer.commit(ownOffsets).onSuccess(done -> lastCommitted.putAll(ownOffsets)).<Void>mapEmpty();
+        });
     }
 
     /** Moves the consumer back to {@code offsets} on the partitions it still owns, so their records come again. */
