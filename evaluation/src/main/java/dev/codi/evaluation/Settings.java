@@ -3,7 +3,9 @@ package dev.codi.evaluation;
 import dev.codi.media.Modality;
 import dev.codi.protocol.JobParams;
 
+import java.util.EnumMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * How a report is measured.
@@ -63,10 +65,9 @@ public record Settings(int samples, int steps, double guidance, long seed, int b
         if (guidanceByOutput.isEmpty()) {
             return Double.toString(guidance);
         }
-        StringBuilder text = new StringBuilder(Double.toString(guidance));
-        new java.util.EnumMap<>(guidanceByOutput).forEach((output, scale) ->
-                text.append(text.indexOf("(") < 0 ? " (" : ", ").append(output.wireName()).append(' ').append(scale));
-        return text.append(')').toString();
+        return guidance + new EnumMap<>(guidanceByOutput).entrySet().stream()
+                .map(own -> own.getKey().wireName() + " " + own.getValue())
+                .collect(Collectors.joining(", ", " (", ")"));
     }
 
     private static void require(boolean condition, String message) {
