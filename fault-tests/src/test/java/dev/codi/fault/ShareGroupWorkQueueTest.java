@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * events each instance publishes (they name the instance). Then one instance is SIGKILLed mid-job:
  * the jobs it had acquired come back to the group when their locks run out, and each job of the
  * burst completes exactly once. A job is sampled by one instance only, unless that instance was
- * killed: an instance working longer than its lock renews it.
+ * killed: an instance working longer than its lock renews it, and an instance renews a batch's
+ * locks before it starts, so a record whose lock lapsed in its consumer's buffer is not worked.
  */
 class ShareGroupWorkQueueTest {
     private static final int DIFFUSION_INSTANCES = 6;
@@ -100,17 +101,19 @@ class ShareGroupWorkQueueTest {
                         .anyMatch(entry -> entry.getValue().containsKey(job)))
                         .as("job %s, acquired by the killed instance, sampled again by another", job).isTrue();
             }
-            // Jobs taken from an instance still working on them (a renewal that missed them): a known
-            // limitation of share-group mode (README, "Work queues"), counted here, not asserted; the
-            // completions above are still one per job.
+            // And no job is sampled by two live instances: a record whose lock lapsed while it waited
+            // in an instance's consumer buffer is renewed before its batch starts, refused, and left
+            // to the instance that holds it now
             Set<String> sampledByTheKilled = after.getOrDefault(killedId, Map.of()).keySet();
             List<String> sampledTwice = ids.stream().filter(job -> !heldByTheKilled.contains(job) && !sampledByTheKilled.contains(job))
                     .filter(job -> after.values().stream().filter(jobs -> jobs.containsKey(job)).count() > 1).toList();
+            assertThat(sampledTwice).as("jobs sampled by two live instances").isEmpty();
             long longestMillis = after.values().stream().flatMap(jobs -> jobs.values().stream())
                     .mapToLong(span -> Duration.between(span[0], span[1]).toMillis()).max().orElse(0);
             System.out.printf("share groups: %d diffusion instances busy at once on 2 partitions; killed %s holding %d job(s), "
-                    + "all %d jobs completed once; longest sampling %d ms against a 20 s lock; sampled twice by live instances: %s%n",
-                    mostInstancesBusyAtOnce(spans), killedId, heldByTheKilled.size(), JOBS, longestMillis, sampledTwice);
+                    + "all %d jobs completed once, each sampled by one live instance; longest sampling %d ms against a 20 s lock; "
+                    + "locks found lapsed before a batch: %d%n",
+                    mostInstancesBusyAtOnce(spans), killedId, heldByTheKilled.size(), JOBS, longestMillis, lapsedLocks(cluster));
         }
     }
 
@@ -162,6 +165,17 @@ class ShareGroupWorkQueueTest {
         }
         started.removeAll(finished);
         return started;
+    }
+
+    /** How many records the diffusion instances found with their lock lapsed (the warnings they logged). */
+    private static long lapsedLocks(FaultCluster cluster) throws IOException {
+        long lapsed = 0;
+        for (int index = 0; index < DIFFUSION_INSTANCES; index++) {
+            try (var lines = Files.lines(cluster.instance("diffusion-service", index).log())) {
+                lapsed += lines.filter(line -> line.contains("lost the lock on record")).count();
+            }
+        }
+        return lapsed;
     }
 
     /** The instance id a stage process logs when it starts consuming. */

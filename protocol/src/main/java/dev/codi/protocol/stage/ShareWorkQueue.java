@@ -22,6 +22,8 @@ import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -33,6 +35,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -58,6 +61,13 @@ import java.util.function.Function;
  * against its deliveries. An instance that dies acknowledges nothing: its jobs come back to the
  * group when their locks run out, with their delivery count raised, and a job delivered again is
  * worked on alone. Deterministic event ids make a job done twice look done once.
+ *
+ * <p>A record's lock runs from when the broker hands it to the consumer, which may be before the
+ * consumer returns it from a poll: a fetch that answers while the instance works on a batch waits
+ * in the consumer's buffer. So every batch renews its records before it starts; a record whose
+ * renewal is refused (its lock lapsed, and another instance may have it) is dropped, not worked.
+ * A renewal is answered for a whole partition at once, so one lapsed record loses the others
+ * renewed beside it too; they go back to the group when their locks lapse.
  *
  * <p>{@link KafkaShareConsumer} is single-threaded: it lives on its own thread here, which polls,
  * waits for each batch (processed on the stage's worker, published on its event loop) and
@@ -151,6 +161,7 @@ final class ShareWorkQueue {
         return Future.fromCompletionStage(admin.incrementalAlterConfigs(Map.of(group, ops)).all().toCompletionStage(), context)
                 .map(configured -> {
                     consumer = new KafkaShareConsumer<>(new HashMap<>(kafka.shareConsumer(stage.consumerGroup(), clientId, maxBatch)));
+                    consumer.setAcknowledgementCommitCallback(this::acknowledgementsDone);
                     consumer.subscribe(List.of(topic));
                     thread = new Thread(this::run, clientId + "-share-consumer");
                     thread.setDaemon(true);
@@ -176,9 +187,12 @@ final class ShareWorkQueue {
                 try {
                     pollOnce(maxWait);
                     health.looped(true);
-                    List<Acquired> batch = nextBatch();
-                    if (!batch.isEmpty()) {
-                        work(batch);
+                    if (!nextBatch().isEmpty()) {
+                        pollOnce(Duration.ZERO); // renews the batch's locks first: a record may have waited out its lock in the buffer
+                        List<Acquired> batch = nextBatch();
+                        if (!batch.isEmpty()) {
+                            work(batch);
+                        }
                     }
                     backoffMillis = 0;
                 } catch (WakeupException e) {
@@ -199,7 +213,8 @@ final class ShareWorkQueue {
     /**
      * Polls once. Every record the last poll returned must be acknowledged before the next one:
      * those still undecided are renewed (they come back in this poll, their lock extended), those
-     * decided are acknowledged with their outcome.
+     * decided are acknowledged with their outcome. A renewed record that does not come back was
+     * refused: its lock lapsed, and it is no longer this instance's.
      */
     private void pollOnce(Duration timeout) {
         boolean renewed = false;
@@ -211,9 +226,10 @@ final class ShareWorkQueue {
             }
         }
         acknowledgeDecided();
+        Map<TopicIdPartition, Optional<KafkaException>> renewals = Map.of();
         if (renewed) {
             // Renewals wait for the broker's answer, so the renewed records are back for this poll.
-            consumer.commitSync();
+            renewals = consumer.commitSync();
         }
         ConsumerRecords<String, Buffer> records = consumer.poll(timeout);
         lastPollNanos = System.nanoTime();
@@ -226,7 +242,42 @@ final class ShareWorkQueue {
                 owned.put(Key.of(record), new Acquired(record));
             }
         }
+        if (renewed) {
+            dropRefused(renewals);
+        }
         acknowledgeDecided();
+    }
+
+    /**
+     * Forgets the renewed records the poll did not give back: the broker refused their renewal, so
+     * they go back to the group when their locks lapse (if they have not already), and whatever
+     * this instance still does with them is not acknowledged.
+     */
+    private void dropRefused(Map<TopicIdPartition, Optional<KafkaException>> renewals) {
+        var entries = owned.values().iterator();
+        while (entries.hasNext()) {
+            Acquired acquired = entries.next();
+            if (acquired.acknowledged) {
+                entries.remove();
+                String reason = renewals.entrySet().stream()
+                        .filter(result -> result.getKey().topic().equals(acquired.record.topic())
+                                && result.getKey().partition() == acquired.record.partition())
+                        .flatMap(result -> result.getValue().stream()).map(Throwable::toString).findFirst()
+                        .orElse("not returned by the broker");
+                try (JobLog ignored = JobLog.of(acquired.record.key(), stage.serviceName())) {
+                    LOG.warn("{}: lost the lock on record {}-{}@{} ({}); {}", stage.serviceName(), acquired.record.topic(),
+                            acquired.record.partition(), acquired.record.offset(), reason,
+                            acquired.working ? "another instance may take its job while this one works on it" : "it is left to the group");
+                }
+            }
+        }
+    }
+
+    /** Logs acknowledgements the broker refused (the consumer calls this on this thread, from poll and commit). */
+    private void acknowledgementsDone(Map<TopicIdPartition, Set<Long>> offsets, Exception error) {
+        if (error != null) {
+            LOG.warn("{}: acknowledgements of {} not applied: {}", stage.serviceName(), offsets, error.toString());
+        }
     }
 
     /** Acknowledges the decided records that the consumer holds unacknowledged (the others wait to come back from a renewal). */
@@ -273,6 +324,7 @@ final class ShareWorkQueue {
     /** Works on {@code batch} until every job of it is decided, redoing the ones that wait for a transient failure to pass. */
     private void work(List<Acquired> batch) {
         List<Acquired> pending = batch;
+        batch.forEach(acquired -> acquired.working = true);
         long backoffMillis = 0;
         while (!pending.isEmpty() && !stopping) {
             List<ConsumerRecord<String, Buffer>> records = pending.stream().map(acquired -> acquired.record).toList();
@@ -298,6 +350,9 @@ final class ShareWorkQueue {
                 }
             }
             acknowledgeDecided();
+            batch.forEach(acquired -> acquired.working = false);
+            redo.removeIf(acquired -> owned.get(acquired.key()) != acquired); // its lock was lost: not this instance's to redo
+            redo.forEach(acquired -> acquired.working = true);
             pending = redo;
             if (!pending.isEmpty() && !stopping) {
                 backoffMillis = Math.min(settings.maxBackoff().toMillis(), backoffMillis == 0 ? FIRST_BACKOFF_MILLIS : backoffMillis * 2);
@@ -476,6 +531,8 @@ final class ShareWorkQueue {
         boolean acknowledged;
         /** The outcome to acknowledge with; null while undecided. */
         AcknowledgeType decided;
+        /** In the batch being worked on. */
+        boolean working;
 
         Acquired(ConsumerRecord<String, Buffer> record) {
             this.record = record;
