@@ -25,12 +25,13 @@ public record Settings(int samples, int steps, double guidance, long seed, int b
                        JobParams.Sampler sampler, Map<Modality, Double> guidanceByOutput) {
     public Settings {
         guidanceByOutput = guidanceByOutput == null ? Map.of() : Map.copyOf(guidanceByOutput);
-        guidanceByOutput.forEach((output, scale) -> require(scale >= 0 && scale <= 50,
-                "--guidance-by-output " + output.wireName() + " must be within [0, 50], got " + scale));
+        guidanceByOutput.forEach((output, scale) -> require(scale >= 0 && scale <= JobParams.MAX_GUIDANCE,
+                "--guidance-by-output " + output.wireName() + " must be within [0, " + JobParams.MAX_GUIDANCE + "], got " + scale));
         require(sampler != null, "--sampler is required");
         require(samples >= 1, "--samples must be at least 1, got " + samples);
         require(steps >= 1 && steps <= 200, "--steps must be within [1, 200], got " + steps);
-        require(guidance >= 0 && guidance <= 50, "--guidance must be within [0, 50], got " + guidance);
+        require(guidance >= 0 && guidance <= JobParams.MAX_GUIDANCE,
+                "--guidance must be within [0, " + JobParams.MAX_GUIDANCE + "], got " + guidance);
         require(batchSize >= 1 && batchSize <= 256, "--batch must be within [1, 256], got " + batchSize);
         require(stagger >= 0 && stagger <= steps, "--stagger must be within [0, --steps], got " + stagger);
         require(feedback >= 0 && feedback <= JobParams.MAX_FEEDBACK,

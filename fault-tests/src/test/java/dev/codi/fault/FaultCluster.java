@@ -245,14 +245,8 @@ final class FaultCluster implements AutoCloseable {
                 }
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                         .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                int partitions = admin.describeTopics(List.of(entry.getValue())).allTopicNames().get(30, TimeUnit.SECONDS)
-                        .get(entry.getValue()).partitions().size();
-                for (int p = 0; p < partitions; p++) {
-                    latest.put(new TopicPartition(entry.getValue(), p), OffsetSpec.latest());
-                }
-                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
-                        .get(30, TimeUnit.SECONDS);
+                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latestOf(admin, entry.getValue()))
+                        .all().get(30, TimeUnit.SECONDS);
                 long lag = 0;
                 for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : ends.entrySet()) {
                     OffsetAndMetadata at = committed.get(end.getKey());
@@ -282,12 +276,7 @@ final class FaultCluster implements AutoCloseable {
                                 .topicPartitions().stream().map(TopicPartition::partition).sorted().toList()).toList());
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                         .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-                int partitions = admin.describeTopics(List.of(entry.getValue())).allTopicNames().get(30, TimeUnit.SECONDS)
-                        .get(entry.getValue()).partitions().size();
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                for (int p = 0; p < partitions; p++) {
-                    latest.put(new TopicPartition(entry.getValue(), p), OffsetSpec.latest());
-                }
+                Map<TopicPartition, OffsetSpec> latest = latestOf(admin, entry.getValue());
                 Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> stable = admin.listOffsets(latest,
                         new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
                         .all().get(30, TimeUnit.SECONDS);
@@ -313,11 +302,7 @@ final class FaultCluster implements AutoCloseable {
 
     /** A share group's lag (the broker's count of records not yet acknowledged, else those from its start offset to the end). */
     private static long[] shareGroupLagAndMembers(Admin admin, String group, String topic) throws Exception {
-        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-        }
+        Map<TopicPartition, OffsetSpec> latest = latestOf(admin, topic);
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
         Map<TopicPartition, SharePartitionOffsetInfo> starts = admin.listShareGroupOffsets(
                         Map.of(group, new ListShareGroupOffsetsSpec().topicPartitions(latest.keySet())))
@@ -329,6 +314,16 @@ final class FaultCluster implements AutoCloseable {
         }
         int members = admin.describeShareGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group).members().size();
         return new long[] {lag, members};
+    }
+
+    /** Every partition of {@code topic}, each asked for its end offset. */
+    private static Map<TopicPartition, OffsetSpec> latestOf(Admin admin, String topic) throws Exception {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        return latest;
     }
 
     @Override
