@@ -89,7 +89,8 @@ public final class ServiceBenchmark {
         int largest = settings.levels().stream().mapToInt(Integer::intValue).max().orElse(1);
         JsonObject serviceSettings = new JsonObject()
                 .put(PipelineConfig.MAX_BATCH, Math.max(8, largest))          // one poll may take every job in flight
-                .put(AdmissionConfig.ACTIVE_JOBS, 4 * largest).put(AdmissionConfig.RATE, 1000).put(AdmissionConfig.BURST, 4 * largest);
+                .put(AdmissionConfig.ACTIVE_JOBS, 4 * largest).put(AdmissionConfig.RATE, 1000).put(AdmissionConfig.BURST, 4 * largest)
+                .put(AdmissionConfig.DECODE_QUEUE, largest);                     // every job sent at once may wait for validation
         out.printf("codi bench: %d cores, Java %s, %s; %s%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.version(), System.getProperty("os.arch"), serviceSettings.encode());
         long began = System.nanoTime();
