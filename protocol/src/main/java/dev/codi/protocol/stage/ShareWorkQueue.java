@@ -242,16 +242,14 @@ final class ShareWorkQueue {
                 owned.put(Key.of(record), new Acquired(record));
             }
         }
-        if (renewed) {
-            dropRefused(renewals);
-        }
+        dropRefused(renewals);
         acknowledgeDecided();
     }
 
     /**
-     * Forgets the renewed records the poll did not give back: the broker refused their renewal, so
-     * they go back to the group when their locks lapse (if they have not already), and whatever
-     * this instance still does with them is not acknowledged.
+     * Forgets the renewed records the poll did not give back: the broker refused their renewal, or
+     * never answered it (the commit failed), so they go back to the group when their locks lapse (if
+     * they have not already), and whatever this instance still does with them is not acknowledged.
      */
     private void dropRefused(Map<TopicIdPartition, Optional<KafkaException>> renewals) {
         var entries = owned.values().iterator();
