@@ -37,6 +37,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,7 +70,7 @@ class OperatorViewTest {
         Queue<String> logLines = new ConcurrentLinkedQueue<>();
         Process codi = serve("http://127.0.0.1:" + collector.getAddress().getPort(), logLines);
         try {
-            String gateway = gatewayUrl(codi);
+            String gateway = gatewayUrl(codi, logLines);
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
             // When: a client that runs its own trace submits a job and waits for it.
@@ -204,13 +205,18 @@ class OperatorViewTest {
         return process;
     }
 
-    /** The gateway URL {@code codi serve} prints once ready. */
-    private static String gatewayUrl(Process codi) throws Exception {
+    /**
+     * The gateway URL {@code codi serve} prints once ready. If it does not come, the failure carries
+     * what the process printed and a dump of its threads, so a start that hangs can be read.
+     */
+    private static String gatewayUrl(Process codi, Queue<String> logLines) throws Exception {
+        Queue<String> printed = new ConcurrentLinkedQueue<>();
         CompletableFuture<String> url = CompletableFuture.supplyAsync(() -> {
             Pattern gateway = Pattern.compile("^\\s*gateway\\s+(http://\\S+)");
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(codi.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {
+                    printed.add(line);
                     Matcher matcher = gateway.matcher(line);
                     if (matcher.find()) {
                         String found = matcher.group(1);
@@ -223,7 +229,17 @@ class OperatorViewTest {
             }
             throw new IllegalStateException("codi serve ended without printing its gateway URL (exit " + codi.exitValue() + ")");
         });
-        return url.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        try {
+            return url.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            Process dump = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(codi.pid()), "Thread.print").redirectErrorStream(true).start();
+            String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            System.out.println("codi serve printed no gateway URL in " + PATIENCE + "; its threads:\n" + threads);
+            throw new AssertionError("codi serve printed no gateway URL in " + PATIENCE + "; its output:\n"
+                    + String.join("\n", printed) + "\nthe last of its log:\n"
+                    + String.join("\n", logLines.stream().skip(Math.max(0, logLines.size() - 30)).toList()), e);
+        }
     }
 
     private static void daemon(Runnable work) {
