@@ -1,6 +1,7 @@
 package dev.codi.launcher;
 
 import dev.codi.launcher.bench.ServiceBenchmark;
+import dev.codi.model.tiny.CodiTinyModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,9 +31,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--flop-batch", defaultValue = "32", description = "rows of the measured denoiser call (default ${DEFAULT-VALUE})")
     int flopBatch;
 
+    @Option(names = "--networks-at-once", description = "networks of one sampling phase run at once, each on its own thread "
+            + "(CODI_NETWORKS_AT_ONCE; default " + CodiTinyModel.DEFAULT_NETWORKS_AT_ONCE + ")")
+    int networksAtOnce = CodiTinyModel.DEFAULT_NETWORKS_AT_ONCE;
+
     @Override
     public Integer call() throws Exception {
-        ServiceBenchmark.run(new ServiceBenchmark.Settings(levels, steps, sequential, runs, flopBatch), ModelBundles.defaultBundle(),
+        ServiceBenchmark.run(new ServiceBenchmark.Settings(levels, steps, sequential, runs, flopBatch, networksAtOnce), ModelBundles.defaultBundle(),
                 System.out);
         return 0;
     }

@@ -45,7 +45,7 @@ public final class ConfigVariables {
             DecoderLiveness.MAX_ABANDONED_VARIABLE);
     /** Read by the model stages (encoder, diffusion, decoder). */
     private static final List<String> MODEL_STAGES = List.of(
-            ServiceSettings.MODEL_DIR, ServiceSettings.MODEL_PREFIX,
+            ServiceSettings.MODEL_DIR, ServiceSettings.MODEL_PREFIX, ServiceSettings.NETWORKS_AT_ONCE,
             StageSettings.MAX_DELIVERY_ATTEMPTS, StageSettings.RETRY_BACKOFF_MAX_MS, StageSettings.POLL_KEEPALIVE_MS,
             StageSettings.CATCH_UP_TIMEOUT_SECONDS, StageSettings.WORK_DELIVERY,
             AdminServer.PORT_VARIABLE, AdminServer.HOST_VARIABLE);

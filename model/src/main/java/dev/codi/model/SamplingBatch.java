@@ -40,8 +40,14 @@ public interface SamplingBatch extends AutoCloseable {
     /** Network calls made so far, per network kind ("denoiser", "environment", "shared-space"). */
     Map<String, Long> networkCalls();
 
-    /** Time spent in those calls so far, per network kind: where a step's time goes. */
+    /**
+     * Time spent in those calls so far, per network kind: where a step's time goes. Networks that
+     * ran at once each count their own time ({@link #networkWallTime} is the time they took together).
+     */
     Map<String, java.time.Duration> networkTime();
+
+    /** Wall time of every network call so far, calls that ran at once counted once. */
+    java.time.Duration networkWallTime();
 
     @Override
     void close();

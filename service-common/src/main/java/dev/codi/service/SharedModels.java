@@ -34,7 +34,7 @@ public final class SharedModels {
         Entry entry = LOADED.get(directory);
         if (entry == null) {
             long started = System.nanoTime();
-            CodiModel model = CodiTinyModel.load(directory);
+            CodiModel model = CodiTinyModel.load(directory, CodiTinyModel.defaultDevice(), settings.networksAtOnce());
             LOG.info("loaded model {} {} from {} in {} ms{}", model.manifest().name(), model.manifest().version(), directory,
                     (System.nanoTime() - started) / 1_000_000,
                     model.manifest().trained() ? "" : " — UNTRAINED random bundle: outputs are noise");

@@ -18,6 +18,7 @@ import dev.codi.model.tiny.CodiTinyModel;
 import dev.codi.protocol.JobParams;
 import dev.codi.protocol.Topics;
 import dev.codi.protocol.PipelineConfig;
+import dev.codi.service.ServiceSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -58,8 +59,9 @@ public final class ServiceBenchmark {
      * @param sequentialJobs jobs sent one at a time for level 1
      * @param runs           runs of the overhead, cancel and joint-against-chain measurements
      * @param flopBatch      rows of the denoiser call whose FLOP/s is measured
+     * @param networksAtOnce networks of one sampling phase run at once, by the service and in-process alike
      */
-    public record Settings(List<Integer> levels, int steps, int sequentialJobs, int runs, int flopBatch) {
+    public record Settings(List<Integer> levels, int steps, int sequentialJobs, int runs, int flopBatch, int networksAtOnce) {
         public Settings {
             levels = List.copyOf(levels);
             if (levels.isEmpty() || levels.stream().anyMatch(level -> level < 1) || steps < 2 || sequentialJobs < 1 || runs < 1
@@ -90,13 +92,14 @@ public final class ServiceBenchmark {
         JsonObject serviceSettings = new JsonObject()
                 .put(PipelineConfig.MAX_BATCH, Math.max(8, largest))          // one poll may take every job in flight
                 .put(AdmissionConfig.ACTIVE_JOBS, 4 * largest).put(AdmissionConfig.RATE, 1000).put(AdmissionConfig.BURST, 4 * largest)
-                .put(AdmissionConfig.DECODE_QUEUE, largest);                     // every job sent at once may wait for validation
+                .put(AdmissionConfig.DECODE_QUEUE, largest)                      // every job sent at once may wait for validation
+                .put(ServiceSettings.NETWORKS_AT_ONCE, settings.networksAtOnce());
         out.printf("codi bench: %d cores, Java %s, %s; %s%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.version(), System.getProperty("os.arch"), serviceSettings.encode());
         long began = System.nanoTime();
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(new EmbeddedPipeline.Options(0, bundle, 1, false, 8, List.of(),
                 serviceSettings));
-             CodiTinyModel model = CodiTinyModel.load(bundle);
+             CodiTinyModel model = CodiTinyModel.load(bundle, CodiTinyModel.defaultDevice(), settings.networksAtOnce());
              EventTap tap = new EventTap(pipeline.infrastructure().kafkaBootstrapServers(), Topics.defaults().jobEvents())) {
             ServiceBenchmark bench = new ServiceBenchmark(settings, out,
                     new CodiClient(URI.create(pipeline.gatewayUrl()), pipeline.apiKey()), model, tap);
@@ -374,12 +377,15 @@ public final class ServiceBenchmark {
                     aloneNanos / 1e6, total, aloneNanos / 1e6 / total, decodeNanos / 1e6, decodedTogetherMillis,
                     decodeNanos / 1e6 / decodedTogetherMillis);
             out.printf("where the batch's time goes: %d steps, %.1f ms per step%n", steps, total / steps);
-            double networks = 0;
+            double networks = batch.networkWallTime().toNanos() / 1e6;
             for (Map.Entry<String, Duration> kind : batch.networkTime().entrySet()) {
                 double millis = kind.getValue().toNanos() / 1e6;
-                networks += millis;
                 out.printf("  %-14s %5d calls %8.0f ms  %5.1f %%%n", kind.getKey(), batch.networkCalls().get(kind.getKey()), millis,
                         100 * millis / total);
+            }
+            if (settings.networksAtOnce() > 1) {
+                out.printf("  %-14s %20.0f ms  %5.1f %%  (up to %d networks at once)%n", "networks, wall", networks, 100 * networks / total,
+                        settings.networksAtOnce());
             }
             out.printf("  %-14s %20.0f ms  %5.1f %%  (guidance, scheduler steps, noise, bookkeeping)%n", "the rest",
                     total - networks, 100 * (total - networks) / total);

@@ -18,6 +18,10 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Joint sampling of several modalities with classifier-free guidance (CoDi §3.3):
@@ -37,16 +41,34 @@ import java.util.Set;
  * row that needs it, whatever the jobs' parameters; a job's latents do not depend on which jobs share
  * its steps. Latents are in the scaled space of the denoisers (see the manifest's latent scales).
  */
-public final class CodiPipeline {
+public final class CodiPipeline implements AutoCloseable {
     private final NDManager manager;
     private final Networks networks;
+    private final ExecutorService concurrently;                     // the networks of one phase at once; null: one after another
 
+    /**
+     * @param networksAtOnce how many networks of one sampling phase run at once, each on its own
+     *                       thread (1: one after another)
+     */
     public CodiPipeline(NDManager manager, Map<Modality, Denoiser> denoisers, Map<Modality, EnvironmentEncoder> environmentEncoders,
                         Map<Modality, int[]> latentShapes, DdimScheduler.Config schedulerConfig, int embeddingDim,
-                        SharedSpace sharedSpace) {
+                        SharedSpace sharedSpace, int networksAtOnce) {
+        if (networksAtOnce < 1) {
+            throw new IllegalArgumentException("networks at once must be at least 1, got " + networksAtOnce);
+        }
         this.manager = manager;
         this.networks = new Networks(Map.copyOf(denoisers), Map.copyOf(environmentEncoders), Map.copyOf(latentShapes),
                 schedulerConfig, embeddingDim, sharedSpace, new ParameterStore(manager, false));
+        this.concurrently = networksAtOnce == 1 ? null : Executors.newFixedThreadPool(networksAtOnce, new ThreadFactory() {
+            private final AtomicInteger next = new AtomicInteger();
+
+            @Override
+            public Thread newThread(Runnable task) {
+                Thread thread = new Thread(task, "codi-network-" + next.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            }
+        });
     }
 
     /** Reads a batch of scaled clean latents into the shared conditioning space: the decoder, then the prompt encoder. */
@@ -71,7 +93,7 @@ public final class CodiPipeline {
 
     /** A continuous batch: jobs join and leave it step by step. */
     public SamplingBatch newBatch() {
-        return new ContinuousBatch(networks, manager);
+        return new ContinuousBatch(networks, manager, concurrently);
     }
 
     /** Samples every job of {@code batch} in one continuous batch; one latent map per job, in batch order, empty when canceled. */
@@ -90,5 +112,12 @@ public final class CodiPipeline {
             }
         }
         return results;
+    }
+
+    @Override
+    public void close() {
+        if (concurrently != null) {
+            concurrently.shutdownNow();
+        }
     }
 }

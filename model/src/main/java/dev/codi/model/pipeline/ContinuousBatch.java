@@ -26,10 +26,11 @@ public final class ContinuousBatch implements SamplingBatch {
     private final NDManager batchManager;
     private final List<SamplingJob> admitted = new ArrayList<>();   // start at the next step
     private final List<Cohort> cohorts = new ArrayList<>();
-    private final NetworkCalls calls = new NetworkCalls();
+    private final NetworkCalls calls;
 
-    ContinuousBatch(CodiPipeline.Networks networks, NDManager manager) {
+    ContinuousBatch(CodiPipeline.Networks networks, NDManager manager, java.util.concurrent.ExecutorService concurrently) {
         this.networks = networks;
+        this.calls = new NetworkCalls(concurrently);
         this.batchManager = manager.newSubManager();
     }
 
@@ -110,6 +111,11 @@ public final class ContinuousBatch implements SamplingBatch {
     @Override
     public Map<String, java.time.Duration> networkTime() {
         return calls.time();
+    }
+
+    @Override
+    public java.time.Duration networkWallTime() {
+        return calls.wallTime();
     }
 
     @Override

@@ -10,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
@@ -17,6 +20,10 @@ import java.util.function.Function;
  * call per network: the requests' inputs are concatenated along the batch axis, the network runs
  * once, and its output is split back by rows. Requests of one network share its input shapes
  * (the key names how many environment tokens a joint denoiser call attends to).
+ *
+ * <p>The networks of one phase read only what earlier phases computed, so they are independent of
+ * each other: given an executor, they run at once, each on its own thread (a joint job's image and
+ * audio denoisers, say). Each call computes what it computes alone; only the wall time changes.
  */
 final class NetworkCalls {
 
@@ -46,6 +53,13 @@ final class NetworkCalls {
     private final Map<Key, Pending> pending = new LinkedHashMap<>();
     private final Map<String, Long> calls = new TreeMap<>();
     private final Map<String, Long> nanos = new TreeMap<>();
+    private final ExecutorService concurrently;                                                 // null: one after another
+    private long wallNanos;
+
+    /** @param concurrently runs the networks of one phase at once; null runs them one after another */
+    NetworkCalls(ExecutorService concurrently) {
+        this.concurrently = concurrently;
+    }
 
     /**
      * Asks for {@code network} on {@code inputs}, each (rows, ...) with the same rows, or null where
@@ -60,20 +74,54 @@ final class NetworkCalls {
 
     /** Runs every network asked for since the last run, once each. */
     void run() {
+        long started = System.nanoTime();
         try {
             runPending();
         } finally {
             pending.clear();                                                                   // a failed step asks anew
+            wallNanos += System.nanoTime() - started;
         }
     }
 
     private void runPending() {
-        for (Map.Entry<Key, Pending> entry : pending.entrySet()) {
-            long started = System.nanoTime();
-            runOne(entry.getKey(), entry.getValue());
-            calls.merge(entry.getKey().kind(), 1L, Long::sum);
-            nanos.merge(entry.getKey().kind(), System.nanoTime() - started, Long::sum);
+        if (concurrently == null || pending.size() < 2) {
+            pending.forEach((key, call) -> count(key, timed(key, call)));
+            return;
         }
+        Map<Key, Future<Long>> running = new LinkedHashMap<>();
+        pending.forEach((key, call) -> running.put(key, concurrently.submit(() -> timed(key, call))));
+        RuntimeException failure = null;
+        for (Map.Entry<Key, Future<Long>> entry : running.entrySet()) {                       // every call ends before the phase does
+            try {
+                count(entry.getKey(), entry.getValue().get());
+            } catch (ExecutionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException runtime ? runtime
+                        : new IllegalStateException(entry.getKey() + " failed", e.getCause());
+                if (failure == null) {
+                    failure = cause;
+                } else {
+                    failure.addSuppressed(cause);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running.values().forEach(future -> future.cancel(false));
+                throw new IllegalStateException("interrupted while the networks of a sampling step ran", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static long timed(Key key, Pending call) {
+        long started = System.nanoTime();
+        runOne(key, call);
+        return System.nanoTime() - started;
+    }
+
+    private void count(Key key, long spentNanos) {
+        calls.merge(key.kind(), 1L, Long::sum);
+        nanos.merge(key.kind(), spentNanos, Long::sum);
     }
 
     /** One network on the concatenated inputs of its requests, its output split back to them. */
@@ -111,12 +159,20 @@ final class NetworkCalls {
         }
     }
 
+    /** Wall time of every {@link #run} so far: the calls' time, counting once the calls that ran at once. */
+    java.time.Duration wallTime() {
+        return java.time.Duration.ofNanos(wallNanos);
+    }
+
     /** Calls made so far, per network kind. */
     Map<String, Long> calls() {
         return Map.copyOf(calls);
     }
 
-    /** Time spent in those calls so far, per network kind, concatenation and split included. */
+    /**
+     * Time spent in those calls so far, per network kind, concatenation and split included; calls
+     * that ran at once each count their own time, so the kinds may add up to more than the wall time.
+     */
     Map<String, java.time.Duration> time() {
         Map<String, java.time.Duration> time = new TreeMap<>();
         nanos.forEach((kind, spent) -> time.put(kind, java.time.Duration.ofNanos(spent)));

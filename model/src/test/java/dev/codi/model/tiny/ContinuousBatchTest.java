@@ -172,6 +172,29 @@ class ContinuousBatchTest {
         }
     }
 
+    @Test
+    void networksRunAtOnceSampleBitForBitWhatTheySampleOneAfterAnother() {
+        List<SamplingJob> jobs = List.of(
+                job("image-audio", Set.of(Modality.IMAGE, Modality.AUDIO), new JobParams(8, 7.5, 0, 11, true)),
+                job("audio-video", Set.of(Modality.AUDIO, Modality.VIDEO), new JobParams(6, 5.0, 0, 12, true, 1, 0.5)),
+                job("image-text", Set.of(Modality.IMAGE, Modality.TEXT), new JobParams(8, 7.5, 0, 13, false)));
+        List<Map<Modality, Latent>> oneAfterAnother;
+        try (CodiTinyModel sequential = CodiTinyModel.load(COMMITTED_BUNDLE, ai.djl.Device.cpu(), 1)) {
+            oneAfterAnother = sequential.sample(jobs, SamplingListener.NONE);
+        }
+        List<Map<Modality, Latent>> atOnce;
+        try (CodiTinyModel concurrent = CodiTinyModel.load(COMMITTED_BUNDLE, ai.djl.Device.cpu(), 3)) {
+            atOnce = concurrent.sample(jobs, SamplingListener.NONE);
+        }
+        for (int j = 0; j < jobs.size(); j++) {
+            assertThat(atOnce.get(j).keySet()).as(jobs.get(j).jobId()).isEqualTo(jobs.get(j).outputs());
+            for (Modality modality : jobs.get(j).outputs()) {
+                assertThat(atOnce.get(j).get(modality).values()).as(jobs.get(j).jobId() + " " + modality)
+                        .containsExactly(oneAfterAnother.get(j).get(modality).values());
+            }
+        }
+    }
+
     private static SamplingJob job(String id, Set<Modality> outputs, JobParams params) {
         return new SamplingJob(id, conditioning, outputs, params, () -> false);
     }
