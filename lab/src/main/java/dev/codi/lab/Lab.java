@@ -2,6 +2,7 @@ package dev.codi.lab;
 
 import dev.codi.lab.bench.CompareSamplers;
 import dev.codi.lab.bench.ConcurrentNetworks;
+import dev.codi.lab.bench.IntraOpThreads;
 import dev.codi.lab.bench.TrainingBench;
 import dev.codi.lab.bundle.CreateRandomBundle;
 import dev.codi.lab.device.BenchmarkSampling;
@@ -23,12 +24,14 @@ import picocli.CommandLine.Command;
  * lab bench-training ...        seconds per step of every training step, to size the schedule
  * lab compare-samplers ...      text → image accuracy and time per job, per sampler and step count
  * lab networks-at-once ...      sampling time with a phase's networks one after another against at once
+ * lab intra-op-threads ...      sampling time per PyTorch intra-op thread count
  * lab create-random-bundle ...  a codi-tiny bundle with seeded random weights
  * </pre>
  */
 @Command(name = "lab", mixinStandardHelpOptions = true, description = "codi's research tools: probes, device checks, benchmarks.",
         subcommands = {DeviceCheck.class, BenchmarkSampling.class, DeviceComparisonSheet.class, ProbeEnvironmentCommand.class,
-                TrainingBench.class, CreateRandomBundle.class, CompareSamplers.class, ConcurrentNetworks.class})
+                TrainingBench.class, CreateRandomBundle.class, CompareSamplers.class, ConcurrentNetworks.class,
+                IntraOpThreads.class})
 public final class Lab {
     private Lab() {
     }

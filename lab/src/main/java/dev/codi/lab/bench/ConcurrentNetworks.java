@@ -44,6 +44,9 @@ public final class ConcurrentNetworks implements Callable<Integer> {
     @Option(names = "--at-once", defaultValue = "2", description = "networks at once in the second arm (default ${DEFAULT-VALUE})")
     int atOnce;
 
+    @Option(names = "--jobs", split = ",", defaultValue = "1,8", description = "jobs sampled as one batch, comma-separated (default ${DEFAULT-VALUE})")
+    List<Integer> jobCounts;
+
     @Override
     public Integer call() {
         List<Set<Modality>> outputSets = List.of(EnumSet.of(Modality.IMAGE), EnumSet.of(Modality.IMAGE, Modality.AUDIO),
@@ -59,7 +62,7 @@ public final class ConcurrentNetworks implements Callable<Integer> {
             System.out.println("|---|---|---|---|---|---|---|");
             for (Set<Modality> outputs : outputSets) {
                 for (boolean joint : outputs.size() > 1 ? new boolean[] {true, false} : new boolean[] {false}) {
-                    for (int jobs : new int[] {1, 8}) {
+                    for (int jobs : jobCounts) {
                         List<Double> sequential = new ArrayList<>();
                         List<Double> atOnceMillis = new ArrayList<>();
                         boolean same = true;
