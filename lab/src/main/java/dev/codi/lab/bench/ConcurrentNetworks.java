@@ -47,6 +47,12 @@ public final class ConcurrentNetworks implements Callable<Integer> {
     @Option(names = "--jobs", split = ",", defaultValue = "1,8", description = "jobs sampled as one batch, comma-separated (default ${DEFAULT-VALUE})")
     List<Integer> jobCounts;
 
+    @Option(names = "--mix", description = "also the mix of ./codi bench (image @10, audio @15, image + audio @10, video @5)")
+    boolean mix;
+
+    @Option(names = "--only-mix", description = "the mix alone")
+    boolean onlyMix;
+
     @Override
     public Integer call() {
         List<Set<Modality>> outputSets = List.of(EnumSet.of(Modality.IMAGE), EnumSet.of(Modality.IMAGE, Modality.AUDIO),
@@ -60,7 +66,7 @@ public final class ConcurrentNetworks implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%d steps, %d rounds; second arm: %d networks at once%n", steps, rounds, atOnce);
             System.out.println("| outputs | way | jobs | one after another ms | at once ms | at once / one after another | same latents |");
             System.out.println("|---|---|---|---|---|---|---|");
-            for (Set<Modality> outputs : outputSets) {
+            for (Set<Modality> outputs : onlyMix ? List.<Set<Modality>>of() : outputSets) {
                 for (boolean joint : outputs.size() > 1 ? new boolean[] {true, false} : new boolean[] {false}) {
                     for (int jobs : jobCounts) {
                         List<Double> sequential = new ArrayList<>();
@@ -81,8 +87,46 @@ public final class ConcurrentNetworks implements Callable<Integer> {
                     }
                 }
             }
+            if (mix || onlyMix) {
+                mixedRows(oneByOne, concurrent, conditioning);
+            }
         }
         return 0;
+    }
+
+    /** The mix of ./codi bench, in-process: image @10, audio @15, image + audio @10 (joint), video @5, cycling. */
+    private void mixedRows(CodiTinyModel oneByOne, CodiTinyModel concurrent, Conditioning conditioning) {
+        List<Set<Modality>> kinds = List.of(EnumSet.of(Modality.IMAGE), EnumSet.of(Modality.AUDIO),
+                EnumSet.of(Modality.IMAGE, Modality.AUDIO), EnumSet.of(Modality.VIDEO));
+        int[] kindSteps = {10, 15, 10, 5};
+        for (int jobs : jobCounts) {
+            List<SamplingJob> batch = new ArrayList<>();
+            for (int j = 0; j < jobs; j++) {
+                int kind = j % kinds.size();
+                JobParams params = new JobParams(kindSteps[kind], JobParams.DEFAULT_GUIDANCE, 0.0, 1000 + j, true,
+                        JobParams.defaultStagger(kindSteps[kind]));
+                batch.add(new SamplingJob("mix-" + j, conditioning, kinds.get(kind), params, () -> false));
+            }
+            List<Double> sequential = new ArrayList<>();
+            List<Double> atOnceMillis = new ArrayList<>();
+            boolean same = true;
+            for (int round = 0; round < rounds; round++) {
+                Sampled a = timed(oneByOne, batch);
+                Sampled b = timed(concurrent, batch);
+                sequential.add(a.millis());
+                atOnceMillis.add(b.millis());
+                same &= a.sameLatents(b);
+            }
+            double s = median(sequential);
+            double c = median(atOnceMillis);
+            System.out.printf(Locale.ROOT, "| the bench's mix | joint | %d | %.0f | %.0f | %.2f× | %s |%n", jobs, s, c, c / s, same ? "yes" : "NO");
+        }
+    }
+
+    private static Sampled timed(CodiTinyModel model, List<SamplingJob> batch) {
+        long start = System.nanoTime();
+        List<Map<Modality, Latent>> latents = model.sample(batch, SamplingListener.NONE);
+        return new Sampled((System.nanoTime() - start) / 1e6, latents);
     }
 
     record Sampled(double millis, List<Map<Modality, Latent>> latents) {
