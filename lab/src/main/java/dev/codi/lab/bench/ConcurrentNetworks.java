@@ -153,8 +153,6 @@ public final class ConcurrentNetworks implements Callable<Integer> {
             JobParams params = new JobParams(steps, JobParams.DEFAULT_GUIDANCE, 0.0, 100 + j, joint, JobParams.defaultStagger(steps));
             batch.add(new SamplingJob("concurrent-" + j, conditioning, outputs, params, () -> false));
         }
-        long start = System.nanoTime();
-        List<Map<Modality, Latent>> latents = model.sample(batch, SamplingListener.NONE);
-        return new Sampled((System.nanoTime() - start) / 1e6, latents);
+        return timed(model, batch);
     }
 }
