@@ -51,6 +51,10 @@ class FaultSuiteTest {
     /** A poison record costs three crashes of an instance (the delivery limit), each followed by a restart and a rejoin. */
     private static final Duration POISON_TERMINAL_BOUND = Duration.ofMinutes(6);
     private static final int MAX_DELIVERY_ATTEMPTS = 3;
+    /** The diffusion stage's max.poll.interval.ms: its batches take longer, and it must stay in its group by polling. */
+    private static final long MAX_POLL_INTERVAL_MS = 3_000;
+    /** Steps of the long batches' jobs: 8 two-output jobs sample for several times {@link #MAX_POLL_INTERVAL_MS} on 2 cores. */
+    private static final int LONG_BATCH_STEPS = 150;
     private static final String CRASH_ONCE = "crashonce";
     private static final String POISON = "poisonpill";
     private static final List<JsonArray> OUTPUT_MIX = List.of(new JsonArray().add("image"), new JsonArray().add("image").add("audio"),
@@ -76,7 +80,7 @@ class FaultSuiteTest {
                                 "CODI_MAX_DELIVERY_ATTEMPTS", Integer.toString(MAX_DELIVERY_ATTEMPTS)),
                         "decoder-service", Map.of("CODI_TEST_HALT", "before-commit:" + CRASH_ONCE + ":once"),
                         // A batch longer than this gets a member evicted unless it keeps polling.
-                        "diffusion-service", Map.of("CODI_KAFKA_CLIENT_MAX_POLL_INTERVAL_MS", "3000")));
+                        "diffusion-service", Map.of("CODI_KAFKA_CLIENT_MAX_POLL_INTERVAL_MS", Long.toString(MAX_POLL_INTERVAL_MS))));
         cluster.start();
         client = new FaultClient(cluster.gatewayUrl());
         report.add("| fault | jobs | succeeded | failed | lost | stuck | duplicate completions | restarts | recovered in |");
@@ -189,7 +193,7 @@ class FaultSuiteTest {
         long started = System.nanoTime();
         for (int i = 0; i < 8; i++) {
             ids.add(client.submit(FaultClient.textJob(PROMPTS.get(i % PROMPTS.size()),
-                    new JsonArray().add("image").add("audio"), 60, seed++, null)));
+                    new JsonArray().add("image").add("audio"), LONG_BATCH_STEPS, seed++, null)));
         }
         Map<String, JsonObject> finished = awaitTerminal(ids);
         assertThat(finished.values()).allSatisfy(job -> assertThat(job.getString("status")).isEqualTo("succeeded"));
@@ -199,9 +203,11 @@ class FaultSuiteTest {
                 .allSatisfy((id, count) -> assertThat(count).isEqualTo(1));
         long longestSampling = finished.values().stream()
                 .mapToLong(job -> job.getJsonObject("timings").getJsonObject("diffusion-service").getLong("millis")).max().orElse(0);
+        assertThat(longestSampling).as("a batch sampled for longer than max.poll.interval.ms, or the scenario tests nothing")
+                .isGreaterThan(MAX_POLL_INTERVAL_MS);
         checkInvariants(String.format(java.util.Locale.ROOT,
-                        "batches of two-output 60-step jobs (sampling took up to %.1f s) against max.poll.interval.ms 3 s",
-                        longestSampling / 1000.0), ids, List.of(), finished,
+                        "batches of two-output %d-step jobs (sampling took up to %.1f s) against max.poll.interval.ms %d s",
+                        LONG_BATCH_STEPS, longestSampling / 1000.0, MAX_POLL_INTERVAL_MS / 1000), ids, List.of(), finished,
                 before, started);
     }
 
