@@ -63,11 +63,12 @@ public final class CodiTinyModel implements CodiModel {
     private final Map<Modality, Set<String>> shownAttributes;
 
     /**
-     * Networks of one sampling phase run at once unless the loader says otherwise: two samples a
-     * joint image + audio job in 0.67–0.70× the time of one after another on 2 CPU cores, the same
-     * latents bit for bit (docs/benchmarks.md, "Networks at once").
+     * Networks of one sampling phase run at once unless the loader says otherwise: one after
+     * another. Two sample a joint image + audio job in 0.67–0.70× the time on 2 CPU cores, the same
+     * latents bit for bit (docs/benchmarks.md, "Networks at once"); they are opt-in until the fault
+     * suite has run clean with them (docs/reliability.md, "Known gaps").
      */
-    public static final int DEFAULT_NETWORKS_AT_ONCE = 2;
+    public static final int DEFAULT_NETWORKS_AT_ONCE = 1;
 
     private CodiTinyModel(Path directory, Device device, int networksAtOnce) {
         bundleManifest = CodiTinyBundle.readManifest(directory);

@@ -361,14 +361,11 @@ public abstract class StageVerticle extends VerticleBase {
             return Future.succeededFuture();
         }
         lastIdleCommitNanos = now;
-        // The committed offsets come from the coordinator where this instance has not committed since
-        // it was assigned the partition: committing the position over them would erase the delivery
-        // markers they carry, and a record that kills the stage would be counted from 1 again.
-        return consumer.assignment().compose(owned -> deliveryMarkers(owned).compose(committedOffsets -> {
+        return consumer.assignment().compose(owned -> {
             Map<TopicPartition, OffsetAndMetadata> advanced = new ConcurrentHashMap<>();
             List<Future<?>> positions = new ArrayList<>();
             for (TopicPartition partition : owned) {
-                OffsetAndMetadata committed = committedOffsets.get(partition);
+                OffsetAndMetadata committed = lastCommitted.get(partition);
                 positions.add(consumer.position(partition).onSuccess(position -> {
                     if (committed == null || position > committed.getOffset()) {
                         advanced.put(partition, new OffsetAndMetadata(position, null));
@@ -376,7 +373,7 @@ public abstract class StageVerticle extends VerticleBase {
                 }));
             }
             return Future.all(positions).compose(done -> advanced.isEmpty() ? Future.<Void>succeededFuture() : commit(advanced));
-        }));
+        });
     }
 
     /** One batch: what each partition of it starts at, and what to do with its records. */
