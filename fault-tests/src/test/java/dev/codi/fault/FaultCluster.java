@@ -170,7 +170,6 @@ final class FaultCluster implements AutoCloseable {
         return "http://127.0.0.1:" + gatewayPort;
     }
 
-    /** Every broker's address, as clients are given them: any one that answers is enough to start. */
     /** Every committed record of {@code topic}, from its beginning up to its end as of now. */
     List<ConsumerRecord<String, byte[]>> readTopic(String topic) {
         Properties properties = new Properties();
@@ -298,6 +297,31 @@ final class FaultCluster implements AutoCloseable {
             detail.append("(could not read the groups: ").append(e).append(")");
         }
         return detail.toString();
+    }
+
+    /**
+     * Per partition of {@code topic}: how many members of share group {@code group} the group
+     * coordinator has assigned it, once {@code members} members each hold an assignment; empty
+     * until then. The share group's assignor places members on partitions by a hash of their ids,
+     * so several members may share one partition while another has a single one.
+     */
+    Map<Integer, Integer> shareGroupMembersPerPartition(String group, String topic, int members) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+            var described = admin.describeShareGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group).members();
+            Map<Integer, Integer> perPartition = new java.util.TreeMap<>();
+            int assigned = 0;
+            for (var member : described) {
+                List<TopicPartition> partitions = member.assignment().topicPartitions().stream()
+                        .filter(partition -> partition.topic().equals(topic)).toList();
+                if (!partitions.isEmpty()) {
+                    assigned++;
+                }
+                partitions.forEach(partition -> perPartition.merge(partition.partition(), 1, Integer::sum));
+            }
+            return described.size() == members && assigned == members ? perPartition : Map.of();
+        } catch (Exception e) {
+            return Map.of();
+        }
     }
 
     /** A share group's lag (the broker's count of records not yet acknowledged, else those from its start offset to the end). */

@@ -26,7 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Work queues on share groups, with real processes ({@link FaultCluster}): the work topics have 2
  * partitions and the diffusion stage runs 6 instances. A consumer group would keep 4 of them idle;
  * a share group hands records out one by one, so all 6 work at once — measured from the progress
- * events each instance publishes (they name the instance). Then one instance is SIGKILLed mid-job:
+ * events each instance publishes (they name the instance). The share group's assignor places its
+ * members on partitions by a hash of their ids, often unevenly, so the burst holds, on every
+ * partition, at least as many jobs as the members placed on it can take at once: then no member
+ * can be left without work by the others taking all of its partition's jobs.
+ * Then one instance is SIGKILLed mid-job:
  * the jobs it had acquired come back to the group when their locks run out, and each job of the
  * burst completes exactly once. A job is sampled by one instance only, unless that instance was
  * killed: an instance working longer than its lock renews it, and an instance renews a batch's
@@ -35,6 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ShareGroupWorkQueueTest {
     private static final int DIFFUSION_INSTANCES = 6;
     private static final int JOBS = 14;
+    private static final int JOBS_PER_INSTANCE = 2;
+    private static final int MOST_JOBS = 48;
     private static final int STEPS = 40;
     private static final Duration BOUND = Duration.ofMinutes(4);
     private static final Pattern CONSUMING = Pattern.compile("diffusion-service (\\w+) consuming .* as share group");
@@ -46,16 +52,40 @@ class ShareGroupWorkQueueTest {
         // (a shorter lock leaves a CPU-starved instance's renewal no slack)
         try (FaultCluster cluster = new FaultCluster(
                 Map.of("CODI_WORK_DELIVERY", "share", "CODI_TOPIC_PARTITIONS", "2", "CODI_MAX_WAIT_MS", "100"),
-                Map.of("diffusion-service", Map.of("CODI_MAX_BATCH", "2")),
+                Map.of("diffusion-service", Map.of("CODI_MAX_BATCH", Integer.toString(JOBS_PER_INSTANCE))),
                 Map.of("encoder-service", 1, "diffusion-service", DIFFUSION_INSTANCES, "decoder-service", 1),
                 Map.of("group.share.record.lock.duration.ms", "20000", "group.share.min.record.lock.duration.ms", "5000"))) {
             cluster.start();
             FaultClient client = new FaultClient(cluster.gatewayUrl());
 
-            // When a burst of jobs arrives
+            // And every instance a member of the share group, with its partitions assigned
+            Map<Integer, Integer> membersPerPartition = new TreeMap<>();
+            FaultCluster.await("every diffusion instance assigned partitions of codi.conditioning", BOUND, () -> {
+                membersPerPartition.clear();
+                membersPerPartition.putAll(cluster.shareGroupMembersPerPartition("diffusion-service", "codi.conditioning",
+                        DIFFUSION_INSTANCES));
+                return !membersPerPartition.isEmpty();
+            });
+
+            // When a burst of jobs arrives, with on each partition at least as many jobs as its members take at once
             List<String> ids = new ArrayList<>();
-            for (int i = 0; i < JOBS; i++) {
-                ids.add(client.submit(FaultClient.textJob("a red circle moving left", new JsonArray().add("image"), STEPS, 100 + i, null)));
+            int toSubmit = JOBS;
+            while (toSubmit > 0) {
+                for (int i = 0; i < toSubmit; i++) {
+                    ids.add(client.submit(FaultClient.textJob("a red circle moving left", new JsonArray().add("image"), STEPS,
+                            100 + ids.size(), null)));
+                }
+                Map<Integer, Integer> jobsPerPartition = new TreeMap<>();
+                FaultCluster.await("the burst's conditioning records", BOUND, () -> {
+                    jobsPerPartition.clear();
+                    jobsPerPartition.putAll(conditioningPartitions(cluster, ids));
+                    return jobsPerPartition.values().stream().mapToInt(Integer::intValue).sum() == ids.size();
+                });
+                toSubmit = membersPerPartition.entrySet().stream()
+                        .mapToInt(entry -> Math.max(0, JOBS_PER_INSTANCE * entry.getValue() - jobsPerPartition.getOrDefault(entry.getKey(), 0)))
+                        .sum();
+                assertThat(ids.size() + toSubmit).as("jobs to give every member of %s work (jobs per partition %s)",
+                        membersPerPartition, jobsPerPartition).isLessThanOrEqualTo(MOST_JOBS);
             }
 
             // Then every instance works at the same time as all the others. The spans are read while
@@ -93,7 +123,7 @@ class ShareGroupWorkQueueTest {
                     completions.computeIfAbsent(record.key(), key -> new HashSet<>()).add(FaultCluster.header(record, "ce_id"));
                 }
             }
-            assertThat(completions).as("completion events per job").hasSize(JOBS)
+            assertThat(completions).as("completion events per job").hasSize(ids.size())
                     .allSatisfy((id, completionIds) -> assertThat(completionIds).hasSize(1));
             Map<String, Map<String, Instant[]>> after = progressByInstance(cluster, ids);
             for (String job : heldByTheKilled) {
@@ -110,11 +140,24 @@ class ShareGroupWorkQueueTest {
             assertThat(sampledTwice).as("jobs sampled by two live instances").isEmpty();
             long longestMillis = after.values().stream().flatMap(jobs -> jobs.values().stream())
                     .mapToLong(span -> Duration.between(span[0], span[1]).toMillis()).max().orElse(0);
-            System.out.printf("share groups: %d diffusion instances busy at once on 2 partitions; killed %s holding %d job(s), "
-                    + "all %d jobs completed once, each sampled by one live instance; longest sampling %d ms against a 20 s lock; "
-                    + "locks found lapsed before a batch: %d%n",
-                    mostInstancesBusyAtOnce(spans), killedId, heldByTheKilled.size(), JOBS, longestMillis, lapsedLocks(cluster));
+            System.out.printf("share groups: %d diffusion instances busy at once on 2 partitions (members per partition %s); "
+                    + "killed %s holding %d job(s), all %d jobs completed once, each sampled by one live instance; "
+                    + "longest sampling %d ms against a 20 s lock; locks found lapsed before a batch: %d%n",
+                    mostInstancesBusyAtOnce(spans), membersPerPartition, killedId, heldByTheKilled.size(), ids.size(), longestMillis,
+                    lapsedLocks(cluster));
         }
+    }
+
+    /** Per partition of codi.conditioning, how many of the jobs {@code ids} have their conditioning record there. */
+    private static Map<Integer, Integer> conditioningPartitions(FaultCluster cluster, List<String> ids) {
+        Map<Integer, Integer> perPartition = new TreeMap<>();
+        Set<String> seen = new HashSet<>();
+        for (ConsumerRecord<String, byte[]> record : cluster.readTopic("codi.conditioning")) {
+            if (ids.contains(record.key()) && seen.add(record.key())) {
+                perPartition.merge(record.partition(), 1, Integer::sum);
+            }
+        }
+        return perPartition;
     }
 
     /** Per diffusion instance, per job it sampled: the times of its first and last progress event. */
