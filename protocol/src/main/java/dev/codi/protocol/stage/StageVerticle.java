@@ -361,11 +361,14 @@ public abstract class StageVerticle extends VerticleBase {
             return Future.succeededFuture();
         }
         lastIdleCommitNanos = now;
-        return consumer.assignment().compose(owned -> {
+        // The committed offsets come from the coordinator where this instance has not committed since
+        // it was assigned the partition: committing the position over them would erase the delivery
+        // markers they carry, and a record that kills the stage would be counted from 1 again.
+        return consumer.assignment().compose(owned -> deliveryMarkers(owned).compose(committedOffsets -> {
             Map<TopicPartition, OffsetAndMetadata> advanced = new ConcurrentHashMap<>();
             List<Future<?>> positions = new ArrayList<>();
             for (TopicPartition partition : owned) {
-                OffsetAndMetadata committed = lastCommitted.get(partition);
+                OffsetAndMetadata committed = committedOffsets.get(partition);
                 positions.add(consumer.position(partition).onSuccess(position -> {
                     if (committed == null || position > committed.getOffset()) {
                         advanced.put(partition, new OffsetAndMetadata(position, null));
@@ -373,7 +376,7 @@ public abstract class StageVerticle extends VerticleBase {
                 }));
             }
             return Future.all(positions).compose(done -> advanced.isEmpty() ? Future.<Void>succeededFuture() : commit(advanced));
-        });
+        }));
     }
 
     /** One batch: what each partition of it starts at, and what to do with its records. */
