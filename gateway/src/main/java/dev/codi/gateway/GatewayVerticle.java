@@ -24,6 +24,8 @@ import dev.codi.gateway.jobs.JobRepresentation;
 import dev.codi.gateway.jobs.JobRequestParser;
 import dev.codi.gateway.jobs.AtomicPublisher;
 import dev.codi.gateway.jobs.JobSubmitter;
+import dev.codi.gateway.jobs.HangingTransactionWatch;
+import dev.codi.protocol.kafka.HangingTransactions;
 import dev.codi.gateway.jobs.StallWatch;
 import dev.codi.gateway.jobs.JobRetention;
 import dev.codi.gateway.view.JobArchive;
@@ -76,6 +78,7 @@ public final class GatewayVerticle extends VerticleBase {
     private JobSubmitter submitter;
     private AtomicPublisher atomic;
     private StallWatch stallWatch;
+    private HangingTransactionWatch hangingTransactionWatch;
     private GatewayHealth health;
     private Webhooks webhooks;
     private JobRepresentation representation;
@@ -122,6 +125,13 @@ public final class GatewayVerticle extends VerticleBase {
         idempotencyPurgeTimer = vertx.setPeriodic(IDEMPOTENCY_PURGE_MILLIS, tick -> idempotency.purgeExpired());
         health = new GatewayHealth(vertx, pipeline.kafka(), store, DecoderLiveness.from(environment));
         stallWatch = new StallWatch(vertx, view, submitter, gateway.stallTimeout(), Clock.systemUTC());
+        java.time.Duration hangingAfter = HangingTransactions.after(environment);
+        if (!hangingAfter.isZero()) {
+            hangingTransactionWatch = new HangingTransactionWatch(vertx,
+                    new HangingTransactions(pipeline.kafka(), hangingAfter, Clock.systemUTC()), pipeline.topics().all(), hangingAfter);
+            // Before the view is read: a hanging transaction on the job-events topic would hold its catching up back.
+            hangingTransactionWatch.start();
+        }
         JobsApi jobsApi = new JobsApi(vertx, parser, submitter, view, subscriptions, representation, idempotency, webhooks,
                 decodePool, new RequestTracing(openTelemetry));
         // What an old job can still do at start: trigger a webhook (up to a day old) or replay an Idempotency-Key.
@@ -252,6 +262,9 @@ public final class GatewayVerticle extends VerticleBase {
         vertx.cancelTimer(idempotencyPurgeTimer);
         if (stallWatch != null) {
             stallWatch.stop();
+            if (hangingTransactionWatch != null) {
+                hangingTransactionWatch.stop();
+            }
             retention.stop();
             health.stop();
         }

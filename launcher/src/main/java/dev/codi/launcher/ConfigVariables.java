@@ -13,6 +13,7 @@ import dev.codi.gateway.webhooks.WebhookSecrets;
 import dev.codi.protocol.PipelineConfig;
 import dev.codi.protocol.TopicSettings;
 import dev.codi.protocol.Stage;
+import dev.codi.protocol.kafka.HangingTransactions;
 import dev.codi.protocol.kafka.KafkaSettings;
 import dev.codi.protocol.logging.LogConfigurator;
 import dev.codi.protocol.stage.AdminServer;
@@ -56,7 +57,7 @@ public final class ConfigVariables {
             WebhookSecrets.SIGNING_KEY_VARIABLE, WebhookSecrets.GRACE_VARIABLE,
             RetrySchedule.SCHEDULE_VARIABLE, RetrySchedule.JITTER_VARIABLE, WebhookDelivery.TIMEOUT_VARIABLE,
             SsrfGuard.ALLOW_LOOPBACK_VARIABLE, SsrfGuard.ALLOW_PRIVATE_VARIABLE,
-            Uploads.LIMIT_VARIABLE, IdempotencyKeys.TTL_VARIABLE, StallWatch.TIMEOUT_VARIABLE,
+            Uploads.LIMIT_VARIABLE, IdempotencyKeys.TTL_VARIABLE, StallWatch.TIMEOUT_VARIABLE, HangingTransactions.AFTER_VARIABLE,
             AdmissionConfig.DECODE_THREADS, AdmissionConfig.DECODE_QUEUE, AdmissionConfig.RETRY_AFTER, AdmissionConfig.RATE,
             AdmissionConfig.BURST, AdmissionConfig.ACTIVE_JOBS, AdmissionConfig.EVENT_STREAMS, AdmissionConfig.UPLOAD_BYTES,
             AdmissionConfig.CONNECTIONS, AdmissionConfig.IDLE_TIMEOUT, AdmissionConfig.REQUEST_TIMEOUT, AdmissionConfig.PIPELINE_BACKLOG);

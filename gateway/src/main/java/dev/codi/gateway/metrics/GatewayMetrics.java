@@ -79,6 +79,13 @@ public final class GatewayMetrics {
                 .tags("outcome", outcome, "attempt", Integer.toString(attempt)).register(REGISTRY).increment();
     }
 
+    /** A hanging transaction on a partition of {@code topic} was ended, its records published again. */
+    public static void hangingTransactionEnded(String topic) {
+        Counter.builder("codi.gateway.hanging.transactions.ended")
+                .description("Transactions found hanging (unknown to their coordinator, holding back committed readers) and ended")
+                .tags("topic", topic).register(REGISTRY).increment();
+    }
+
     /** Serves {@code /metrics}: every meter of the process in Prometheus' text format. */
     public static void scrape(RoutingContext context) {
         context.response().putHeader("Content-Type", ProcessMetrics.CONTENT_TYPE).end(ProcessMetrics.scrape());
