@@ -262,9 +262,6 @@ public final class GatewayVerticle extends VerticleBase {
         vertx.cancelTimer(idempotencyPurgeTimer);
         if (stallWatch != null) {
             stallWatch.stop();
-            if (hangingTransactionWatch != null) {
-                hangingTransactionWatch.stop();
-            }
             retention.stop();
             health.stop();
         }
@@ -273,7 +270,8 @@ public final class GatewayVerticle extends VerticleBase {
         if (decodePool != null) {
             decodePool.close();
         }
-        return Future.join(closedServer, reader.stop(), closedWebhooks)
+        Future<Void> closedHangingWatch = hangingTransactionWatch == null ? Future.succeededFuture() : hangingTransactionWatch.stop();
+        return Future.join(closedServer, reader.stop(), closedWebhooks, closedHangingWatch)
                 .eventually(() -> producer.close())
                 .eventually(() -> atomic.close())
                 .eventually(() -> vertx.executeBlocking(() -> {

@@ -2,6 +2,7 @@ package dev.codi.gateway.jobs;
 
 import dev.codi.gateway.metrics.GatewayMetrics;
 import dev.codi.protocol.kafka.HangingTransactions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +39,13 @@ public final class HangingTransactionWatch {
         timer = vertx.setPeriodic(period, tick -> look());
     }
 
-    public void stop() {
+    /** Stops looking; the admin client closes off the event loop (it waits for a look in progress). */
+    public Future<Void> stop() {
         vertx.cancelTimer(timer);
-        hanging.close();
+        return vertx.executeBlocking(() -> {
+            hanging.close();
+            return null;
+        });
     }
 
     private void look() {
