@@ -70,6 +70,7 @@ public final class HangingTransactions implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HangingTransactions.class);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    private static final String CLIENT_ID = "hanging-transactions";
     private static final Set<TransactionState> IN_PROGRESS = EnumSet.of(TransactionState.ONGOING,
             TransactionState.PREPARE_COMMIT, TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE);
 
@@ -190,10 +191,8 @@ public final class HangingTransactions implements AutoCloseable {
         if (from >= to) {
             return records;
         }
-        Map<String, Object> config = new HashMap<>(kafka.admin());
-        config.put("enable.auto.commit", "false");
+        Map<String, Object> config = new HashMap<>(kafka.reader(CLIENT_ID));
         config.put("isolation.level", isolation.toString());
-        config.remove("group.id");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(List.of(partition));
             consumer.seek(partition, from);
@@ -231,10 +230,7 @@ public final class HangingTransactions implements AutoCloseable {
         if (records.isEmpty()) {
             return;
         }
-        Map<String, Object> config = new HashMap<>(kafka.admin());
-        config.put("acks", "all");
-        config.put("enable.idempotence", "true");
-        config.put("max.request.size", Integer.toString(KafkaSettings.MAX_MESSAGE_BYTES));
+        Map<String, Object> config = new HashMap<>(kafka.producer(CLIENT_ID));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> record : records) {
